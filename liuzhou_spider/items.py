@@ -1,0 +1,153 @@
+"""The records that flow through the project, one dataclass per stage.
+
+spider → pages (``RawArticle``) → pipelines.cleaning (``CleanArticle``) →
+pipelines.dedup (``MergeDecision``) → storage.  Each stage adds a record and never
+mutates the one before it, so a stage can be re-run alone (``liuzhou reprocess``)
+and tested without the others.  Scrapy accepts dataclass instances as items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+RegistrationKind = Literal["icp", "psb"]
+Rendering = Literal["article", "print", "mobile"]
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image of the article body with the caption line that follows it."""
+
+    url: str
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A linked document (.pdf, .doc, ...): recorded, never downloaded."""
+
+    url: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One footer filing number seen on one page (an observation, not a verdict)."""
+
+    kind: RegistrationKind
+    value: str
+
+
+@dataclass
+class RawArticle:
+    """What page parsing reads off one fetched article page, before any cleaning.
+
+    Pure data: produced by ``liuzhou_spider.pages.article.parse_article(html, url, ...)``
+    without Scrapy, so it can be rebuilt from a stored page at any time.
+    """
+
+    url: str  # as fetched
+    canonical_url: str  # liuzhou_spider.urls.canonicalize(url, profile)
+    fetched_at: str  # ISO 8601, UTC offset included
+    status: int
+    template: str  # profile template name that matched, or "unknown"
+    rendering: Rendering = "article"
+    docid: str | None = None
+    url_date: str | None = None  # YYYY-MM-DD from /t{YYYYMMDD}_{docid}.html
+    title: str | None = None
+    published_raw: str | None = None  # the date as written on the page
+    published_at: str | None = None  # parsed ISO 8601 with +08:00, if parseable
+    source: str | None = None
+    column_path: list[str] = field(default_factory=list)  # from the breadcrumb
+    column_heading: str | None = None  # a lone column heading (second rendering)
+    body_html: str | None = None  # the body region, before cleaning
+    images: list[Image] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # gov meta tags: PubDate, ...
+    registrations: list[Registration] = field(default_factory=list)
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None  # hash of the fetched bytes
+
+
+@dataclass
+class CleanArticle:
+    """One page's article after cleaning: what an analyst would read."""
+
+    raw: RawArticle
+    title: str
+    published_at: str | None  # ISO 8601 with +08:00
+    published_precision: Literal["datetime", "date"] | None
+    source: str | None
+    column: list[str]
+    body_text: str
+    body_html: str
+    images: list[Image] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    extractor: Literal["template", "fallback"] = "template"
+    chrome_leaks: list[str] = field(default_factory=list)  # markers left in body_text
+
+
+@dataclass
+class MergeDecision:
+    """Where deduplication put one page: which canonical article, and how sure."""
+
+    article: CleanArticle
+    article_id: str
+    is_new_article: bool
+    similarity: float  # estimated Jaccard to the canonical body (1.0 = canonical)
+    is_canonical: bool  # this page is now the article's canonical URL
+    body_replaced: bool  # this page's body became the canonical body (newer version)
+    signature: bytes = b""  # MinHash signature of the normalised body, for storage
+    body_hash: str = ""  # exact-duplicate hash of the normalised body
+
+
+@dataclass
+class PageFetch:
+    """Every fetched page, article or not: what incremental crawls and reprocessing need.
+
+    Column and home pages carry footers too, so their filing numbers are observations.
+    ``body`` is the fetched bytes (stored compressed, content-addressed by ``content_hash``)
+    so ``liuzhou reprocess`` can rebuild everything without the network.
+    """
+
+    url: str
+    canonical_url: str
+    fetched_at: str
+    status: int
+    kind: Literal["article", "column", "other"]
+    template: str = "unknown"
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    registrations: list[Registration] = field(default_factory=list)
+    not_modified: bool = False  # answered 304, or same content hash as last time
+    gone: bool = False  # answered 404/410 for a URL seen before
+
+
+@dataclass(frozen=True)
+class Member:
+    """One URL of a stored article, as much as merging needs to choose the canonical."""
+
+    url: str
+    docid: str | None
+    rendering: Rendering
+    template_current: bool
+
+
+@dataclass
+class KnownArticle:
+    """A stored canonical article, as deduplication reloads it at start-up."""
+
+    article_id: str
+    canonical_url: str
+    title: str
+    published_at: str | None
+    body_hash: str
+    signature: bytes
+    body_len: int
+    content_docid: str | None  # docid of the page whose body is the canonical body
+    members: list[Member] = field(default_factory=list)
