@@ -1,0 +1,88 @@
+"""How a run went, decided from its stats: the exit code a scheduled job relies on.
+
+``scrapy crawl`` exits 0 even when every callback raised, so the verdict is ours:
+the same function serves the run's database row, the summary and the exit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+
+class ExitCode(IntEnum):
+    """Documented exit codes of ``liuzhou crawl`` (and ``liuzhou demo``)."""
+
+    SUCCESS = 0
+    FAILED = 1  # nothing fetched, errors above the threshold, database unusable
+    USAGE = 2  # bad command line (click's own code)
+    PARTIAL = 3  # the run finished but some pages failed
+    BLOCKED = 4  # the site answered with a bot challenge (412/521)
+    LOCKED = 5  # another run holds the lock of this database or JOBDIR
+    INTERRUPTED = 6  # stopped by Ctrl-C/SIGTERM; resumable with the same --jobdir
+
+
+@dataclass
+class RunOutcome:
+    """The verdict on one run: status word, exit code, one-line reason, failed checks."""
+
+    status: str
+    exit_code: ExitCode
+    reason: str
+    checks: dict[str, Any] = field(default_factory=dict)
+
+
+def count(stats: dict[str, Any], key: str) -> int:
+    """A numeric stat, 0 when absent."""
+    value = stats.get(key, 0)
+    return int(value) if isinstance(value, int | float) else 0
+
+
+def error_count(stats: dict[str, Any]) -> int:
+    """Pages that failed for good: download errors after retries, parse errors, 5xx."""
+    return (
+        count(stats, "liuzhou/parse_errors")
+        + count(stats, "liuzhou/clean_errors")
+        + count(stats, "retry/max_reached")
+        + count(stats, "spider_exceptions/count")
+        + count(stats, "liuzhou/http_errors")
+    )
+
+
+def assess(
+    stats: dict[str, Any], finish_reason: str, *, max_error_rate: float = 0.2
+) -> RunOutcome:
+    """Decide success, partial, blocked or failed from a finished crawl's stats."""
+    pages = count(stats, "liuzhou/pages")
+    not_modified = count(stats, "liuzhou/not_modified")
+    errors = error_count(stats)
+    blocked = count(stats, "liuzhou/blocked")
+    leaks = count(stats, "liuzhou/chrome_leaks")
+    attempted = pages + errors
+    rate = errors / attempted if attempted else 0.0
+    checks = {
+        "pages_fetched": pages + not_modified,
+        "errors": errors,
+        "error_rate": round(rate, 4),
+        "blocked": blocked,
+        "chrome_leaks": leaks,
+    }
+    if finish_reason == "shutdown":
+        return RunOutcome("interrupted", ExitCode.INTERRUPTED, "stopped before the end", checks)
+    if blocked:
+        return RunOutcome(
+            "blocked", ExitCode.BLOCKED,
+            f"the site answered {blocked} bot challenge(s) (HTTP 412/521)", checks,
+        )
+    if pages + not_modified == 0:
+        return RunOutcome("failed", ExitCode.FAILED, "no page could be fetched", checks)
+    if rate > max_error_rate:
+        return RunOutcome(
+            "failed", ExitCode.FAILED,
+            f"{errors} of {attempted} pages failed ({rate:.0%} > {max_error_rate:.0%})", checks,
+        )
+    if errors or leaks:
+        reason = f"{errors} page(s) failed" if errors else f"{leaks} body(ies) kept chrome"
+        return RunOutcome("partial", ExitCode.PARTIAL, reason, checks)
+    return RunOutcome("success", ExitCode.SUCCESS, "ok", checks)

@@ -1,0 +1,115 @@
+"""Links of a page, sorted by what the crawler does with them: pure functions of HTML.
+
+TRS list pages write their pager with ``createPageHTML(pageCount, currentPage, "index",
+"html")`` in a script, so a crawler that only follows ``<a href>`` sees page 1: the
+pager pages are computed here from the script call.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
+
+from liuzhou_spider.profile import SiteProfile
+from liuzhou_spider.urls import canonicalize, is_site_url
+
+_PAGER = re.compile(
+    r"createPageHTML\(\s*([\w.]+)\s*,\s*([\w.]+)\s*,\s*[\"']([^\"']*)[\"']\s*,\s*[\"']([^\"']*)[\"']"
+)
+_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
+_COLUMN_PATH = re.compile(r"(?:/|/index(?:_\d+)?\.s?html?)$")
+_MAX_PAGES = 2000  # a pager call claiming more is a typo or a trap
+
+
+@dataclass
+class Listing:
+    """The canonical URLs a page links to, by kind; each list keeps first-seen order."""
+
+    article_urls: list[str] = field(default_factory=list)
+    column_urls: list[str] = field(default_factory=list)
+    pager_urls: list[str] = field(default_factory=list)
+    other_urls: list[str] = field(default_factory=list)  # in-site pages (topics, ...)
+    attachment_urls: list[str] = field(default_factory=list)
+    offsite_urls: list[str] = field(default_factory=list)
+    page_count: int | None = None  # from createPageHTML, when the page has a pager
+
+
+def _script_number(token: str, script: str) -> int | None:
+    """A createPageHTML argument: a literal, or a ``var name = N`` set in the page."""
+    if token.isdigit():
+        return int(token)
+    match = re.search(rf"\b{re.escape(token)}\s*=\s*[\"']?(\d+)", script)
+    return int(match.group(1)) if match else None
+
+
+def pager_urls(html: str, url: str) -> tuple[list[str], int | None]:
+    """Every page of a column's pager (``index.html``, ``index_1.html``, …) and its count."""
+    match = _PAGER.search(html)
+    if not match:
+        return [], None
+    count = _script_number(match.group(1), html)
+    if not count or count < 1:
+        return [], None
+    count = min(count, _MAX_PAGES)
+    prefix, suffix = match.group(3) or "index", match.group(4) or "html"
+    names = [f"{prefix}.{suffix}"] + [f"{prefix}_{i}.{suffix}" for i in range(1, count)]
+    return [urljoin(url, name) for name in names], count
+
+
+def _kind(url: str, profile: SiteProfile) -> str:
+    path = urlsplit(url).path.lower()
+    if path.endswith(profile.attachment_exts):
+        return "attachment"
+    if path.endswith(profile.image_exts):
+        return "image"
+    if profile.article_re.search(path):
+        return "article"
+    if _COLUMN_PATH.search(path):
+        return "column"
+    return "other"
+
+
+def is_disallowed(url: str, profile: SiteProfile) -> bool:
+    """Dynamic paths no crawler should request, whatever robots.txt says."""
+    path = urlsplit(url).path
+    return any(path.startswith(prefix) for prefix in profile.disallow_prefixes)
+
+
+def parse_listing(html: str, url: str, profile: SiteProfile) -> Listing:
+    """Sort every link of a page (relative ones resolved, canonicalised, deduplicated)."""
+    sel = Selector(text=html or "<html></html>")
+    base = urljoin(url, sel.css("base::attr(href)").get() or "")
+    listing = Listing()
+    seen: set[str] = set()
+    hrefs = sel.css("a::attr(href), area::attr(href)").getall()
+    for href in hrefs:
+        href = href.strip()
+        if not href or href.lower().startswith(_SKIP_SCHEMES):
+            continue
+        absolute = urljoin(base, href)
+        if urlsplit(absolute).scheme not in ("http", "https"):
+            continue
+        if not is_site_url(absolute, profile):
+            canonical = canonicalize(absolute, profile)
+            if canonical not in seen:
+                seen.add(canonical)
+                listing.offsite_urls.append(canonical)
+            continue
+        canonical = canonicalize(absolute, profile)
+        if canonical in seen or is_disallowed(canonical, profile):
+            continue
+        seen.add(canonical)
+        kind = _kind(canonical, profile)
+        if kind == "image":
+            continue
+        getattr(listing, f"{kind}_urls").append(canonical)
+    pages, listing.page_count = pager_urls(html, url)
+    for page in pages:
+        canonical = canonicalize(page, profile)
+        if canonical not in seen:
+            seen.add(canonical)
+            listing.pager_urls.append(canonical)
+    return listing

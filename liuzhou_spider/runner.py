@@ -1,0 +1,174 @@
+"""Run one crawl in this process and return its verdict: the engine of ``liuzhou crawl``.
+
+Kept apart from the command line so ``liuzhou demo`` and the tests start exactly the
+crawl a scheduled job starts: same settings, same pipelines, same lock, same verdict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from filelock import FileLock, Timeout
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.utils.project import get_project_settings
+
+from liuzhou_spider.health import RunOutcome, assess
+from liuzhou_spider.spiders.lztz import LztzSpider
+from storage.db import make_engine
+from storage.migrate import ensure_schema
+
+logger = logging.getLogger(__name__)
+
+
+class Locked(RuntimeError):
+    """Another run holds the lock of this database or JOBDIR."""
+
+
+@dataclass
+class CrawlOptions:
+    """What ``liuzhou crawl`` was asked to do."""
+
+    db_url: str
+    start_urls: list[str] = field(default_factory=list)
+    host_aliases: list[str] = field(default_factory=list)
+    max_pages: int | None = None
+    jobdir: str | None = None
+    full: bool = False
+    log_file: str | None = None
+    log_level: str = "INFO"
+    extra_settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CrawlResult:
+    """The verdict and the stats of a finished crawl."""
+
+    outcome: RunOutcome
+    stats: dict[str, Any]
+
+
+def project_settings() -> Settings:
+    """The project's Scrapy settings, wherever the command is run from."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "liuzhou_spider.settings")
+    return get_project_settings()
+
+
+def is_loopback(url: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and localhost: the offline portal, never the real site."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def loopback_overrides() -> dict[str, Any]:
+    """Politeness exists for the real portal; a loopback copy may be crawled flat out."""
+    return {
+        "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
+        "CONCURRENT_REQUESTS": 16,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+        "RETRY_BACKOFF_BASE": 0.05,
+        "RETRY_BACKOFF_MAX": 5.0,
+    }
+
+
+def build_settings(options: CrawlOptions) -> Settings:
+    """Project settings plus what the options change."""
+    settings = project_settings()
+    overrides: dict[str, Any] = {
+        "LIUZHOU_DB": options.db_url,
+        "LOG_LEVEL": options.log_level,
+        "LIUZHOU_FULL": options.full,
+        "LIUZHOU_RUN_OPTIONS": {
+            "start_urls": options.start_urls,
+            "host_aliases": options.host_aliases,
+            "max_pages": options.max_pages,
+            "full": options.full,
+            "jobdir": options.jobdir,
+        },
+    }
+    if options.start_urls and all(is_loopback(u) for u in options.start_urls):
+        overrides.update(loopback_overrides())
+    if options.max_pages:
+        overrides["CLOSESPIDER_PAGECOUNT"] = options.max_pages
+    if options.jobdir:
+        overrides["JOBDIR"] = options.jobdir
+    if options.log_file:
+        overrides["LOG_FILE"] = options.log_file
+        overrides["LIUZHOU_PROGRESS"] = False
+    overrides.update(options.extra_settings)
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def lock_path(key: str) -> Path:
+    """A lock file named after what it protects (a database URL or a JOBDIR)."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / "liuzhou-locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{digest}.lock"
+
+
+@contextmanager
+def run_lock(options: CrawlOptions) -> Iterator[None]:
+    """Hold the database's (and JOBDIR's) lock for the run, or raise ``Locked`` at once."""
+    keys = [options.db_url] + ([str(Path(options.jobdir).resolve())] if options.jobdir else [])
+    locks = [FileLock(lock_path(key)) for key in keys]
+    acquired: list[FileLock] = []
+    try:
+        for key, lock in zip(keys, locks, strict=True):
+            try:
+                lock.acquire(timeout=0)
+            except Timeout as exc:
+                raise Locked(f"another crawl is running on {key}") from exc
+            acquired.append(lock)
+        yield
+    finally:
+        for lock in reversed(acquired):
+            lock.release()
+
+
+def check_database(url: str) -> None:
+    """Open the database and check its schema before anything is fetched.
+
+    An unreachable server or an outdated schema must stop the run with its own message,
+    not after minutes of crawling; an empty database gets the schema created.
+    """
+    engine = make_engine(url)
+    try:
+        ensure_schema(engine)
+    finally:
+        engine.dispose()
+
+
+def run_crawl(options: CrawlOptions) -> CrawlResult:
+    """Crawl once, in this process (a process can run one crawl: Twisted's reactor)."""
+    with run_lock(options):
+        check_database(options.db_url)
+        settings = build_settings(options)
+        process = CrawlerProcess(settings, install_root_handler=True)
+        crawler = process.create_crawler(LztzSpider)
+        process.crawl(
+            crawler, start_url=options.start_urls or None,
+            host_alias=options.host_aliases or None,
+        )
+        process.start()
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+    reason = str(stats.get("finish_reason", "finished"))
+    outcome = assess(stats, reason, max_error_rate=settings.getfloat("LIUZHOU_MAX_ERROR_RATE"))
+    return CrawlResult(outcome=outcome, stats=stats)

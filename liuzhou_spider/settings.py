@@ -1,0 +1,64 @@
+"""Scrapy settings: polite defaults for the real portal.
+
+``liuzhou crawl`` and ``scrapy crawl lztz`` both read this module, so they share the
+pipelines and the politeness rules.  Loopback crawls (the offline portal) relax the
+delays in ``liuzhou_spider.runner.loopback_overrides``, never here.
+"""
+
+BOT_NAME = "liuzhou_spider"
+SPIDER_MODULES = ["liuzhou_spider.spiders"]
+NEWSPIDER_MODULE = "liuzhou_spider.spiders"
+
+# Identify ourselves, with a way to reach us, and obey robots.txt.
+USER_AGENT = (
+    "liuzhou-spider/0.1 (+https://github.com/liuzhou-portal-crawler/liuzhou-spider; "
+    "policy-news archive for analysts)"
+)
+ROBOTSTXT_OBEY = True
+
+# One request at a time per host, a delay with jitter, AutoThrottle on top.
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 2.0
+DOWNLOAD_DELAY_JITTER = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+
+# Retries with back-off (liuzhou_spider.middlewares.BackoffRetryMiddleware honours
+# Retry-After); 412/521 are bot challenges, handled as blocks, never retried.
+RETRY_ENABLED = True
+RETRY_TIMES = 4
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 1.0
+RETRY_BACKOFF_MAX = 120.0
+HTTPERROR_ALLOWED_CODES = [404, 410, 412, 521]
+
+# Never execute code on request, never listen on a port.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "liuzhou_spider.middlewares.BackoffRetryMiddleware": 550,
+    "liuzhou_spider.middlewares.SiteGuardMiddleware": 50,
+}
+ITEM_PIPELINES = {
+    "pipelines.steps.CleaningStep": 100,
+    "pipelines.steps.DedupStep": 200,
+    "pipelines.storing.StoringStep": 300,
+}
+EXTENSIONS = {
+    "liuzhou_spider.progress.ProgressLine": 500,
+}
+
+LIUZHOU_DB = None  # None: LIUZHOU_DB environment variable, else sqlite:///liuzhou.db
+LIUZHOU_BATCH_SIZE = 200  # pages per database transaction
+LIUZHOU_PROFILE = "lztz"
+LIUZHOU_MAX_ERROR_RATE = 0.2  # above this share of failed pages a run has failed
+LIUZHOU_BLOCKS_TO_STOP = 3  # bot challenges before the crawl stops itself
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

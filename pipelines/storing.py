@@ -1,0 +1,115 @@
+"""The storing step: batched writes in a worker thread, one transaction per batch.
+
+The event loop never waits on the database: records are buffered, and a full buffer is
+handed to ``Repository.write_batch`` in a thread.  Batches are written in order (a lock)
+so a page's fetch and its merge decision never overtake each other.  Every committed
+batch stays committed; the run's row says whether the run finished.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Self
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from liuzhou_spider.health import assess, error_count
+from liuzhou_spider.items import MergeDecision, PageFetch
+from pipelines.database import database_for
+from pipelines.reconcile import reconcile
+
+logger = logging.getLogger(__name__)
+
+
+class StoringStep:
+    """Buffers PageFetch and MergeDecision records and writes them in batches."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.batch_size = crawler.settings.getint("LIUZHOU_BATCH_SIZE", 200)
+        self.fetches: list[PageFetch] = []
+        self.decisions: list[MergeDecision] = []
+        self.lock = asyncio.Lock()
+        self.run_id: int | None = None
+        self.counts = {"articles_new": 0, "articles_updated": 0, "duplicates_merged": 0}
+        # Signal receivers are weak references: connect a bound method of this object.
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    @property
+    def repository(self):  # type: ignore[no-untyped-def]
+        return database_for(self.crawler).repository
+
+    async def open_spider(self) -> None:
+        repository = self.repository
+        await asyncio.to_thread(repository.mark_interrupted_runs)
+        options = dict(self.crawler.settings.getdict("LIUZHOU_RUN_OPTIONS"))
+        self.run_id = await asyncio.to_thread(repository.start_run, options)
+        self.crawler.stats.set_value("liuzhou/run_id", self.run_id)  # type: ignore[union-attr]
+
+    async def process_item(self, item: Any) -> Any:
+        if isinstance(item, PageFetch):
+            self.fetches.append(item)
+        elif isinstance(item, MergeDecision):
+            self.decisions.append(item)
+            self._count(item)
+        else:
+            return item
+        if len(self.fetches) + len(self.decisions) >= self.batch_size:
+            await self.flush()
+        return item
+
+    def _count(self, decision: MergeDecision) -> None:
+        if decision.is_new_article:
+            self.counts["articles_new"] += 1
+        else:
+            self.counts["duplicates_merged"] += 1
+            if decision.body_replaced:
+                self.counts["articles_updated"] += 1
+
+    async def flush(self) -> None:
+        """Write what is buffered as one transaction, in a worker thread."""
+        async with self.lock:
+            fetches, self.fetches = self.fetches, []
+            decisions, self.decisions = self.decisions, []
+            if not fetches and not decisions:
+                return
+            assert self.run_id is not None
+            await asyncio.to_thread(
+                self.repository.write_batch, self.run_id, fetches, decisions
+            )
+
+    async def close_spider(self) -> None:
+        await self.flush()
+        repository = self.repository
+        observations = await asyncio.to_thread(repository.registration_observations)
+        verdicts = reconcile(observations)
+        await asyncio.to_thread(repository.set_registration_verdicts, verdicts)
+
+    async def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Finish the run's row once the crawl's outcome is known."""
+        if self.run_id is None:
+            return
+        stats = self.crawler.stats.get_stats()  # type: ignore[union-attr]
+        outcome = assess(
+            stats, reason,
+            max_error_rate=self.crawler.settings.getfloat("LIUZHOU_MAX_ERROR_RATE", 0.2),
+        )
+        counts = {
+            **self.counts,
+            "pages_fetched": int(stats.get("liuzhou/pages", 0))
+            + int(stats.get("liuzhou/not_modified", 0)),
+            "errors": error_count(stats),
+            "not_modified": int(stats.get("liuzhou/not_modified", 0)),
+            "gone": int(stats.get("liuzhou/gone", 0)),
+        }
+        checks = {**outcome.checks, "reason": outcome.reason, "finish_reason": reason}
+        await asyncio.to_thread(
+            self.repository.finish_run, self.run_id, outcome.status, counts, checks
+        )
+        self.crawler.stats.set_value("liuzhou/outcome", outcome.status)  # type: ignore[union-attr]

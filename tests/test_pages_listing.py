@@ -1,0 +1,56 @@
+"""Column pages: relative links, the createPageHTML pager, offsite and disallowed links."""
+
+from liuzhou_spider.pages.listing import pager_urls, parse_listing
+from liuzhou_spider.profile import LZTZ
+
+COLUMN = "https://www.lztz.gov.cn/tzdt/szjj/"
+PAGE = """<html><body>
+<ul class="list">
+ <li><a href="./202602/t20260225_3712345.html">张壮在柳州市2026年新春第一会上强调</a></li>
+ <li><a href="../../gzsx/202604/t20260427_3745336.html?from=timeline">工作实务</a></li>
+ <li><a href="http://lztz.gov.cn/tzdt/szjj/202602/t20260225_3712345.html#">同一篇</a></li>
+ <li><a href="./202601/P020260101.pdf">附件</a></li>
+ <li><a href="http://www.gov.cn/">中国政府网</a></li>
+ <li><a href="/search/?q=统战">搜索</a></li>
+ <li><a href="javascript:void(0)">js</a></li>
+ <li><a href="../">上级栏目</a></li>
+</ul>
+<script>createPageHTML(4, 0, "index", "html");</script>
+</body></html>"""
+
+
+def test_links_are_resolved_sorted_and_deduplicated():
+    listing = parse_listing(PAGE, COLUMN, LZTZ)
+    assert listing.article_urls == [
+        "https://www.lztz.gov.cn/tzdt/szjj/202602/t20260225_3712345.html",
+        "https://www.lztz.gov.cn/gzsx/202604/t20260427_3745336.html",
+    ]
+    assert listing.attachment_urls == ["https://www.lztz.gov.cn/tzdt/szjj/202601/P020260101.pdf"]
+    assert listing.offsite_urls == ["http://www.gov.cn/"]
+    assert "https://www.lztz.gov.cn/tzdt/" in listing.column_urls
+    assert not any("/search/" in u for u in listing.column_urls + listing.other_urls)
+
+
+def test_pager_pages_come_from_the_script():
+    listing = parse_listing(PAGE, COLUMN, LZTZ)
+    assert listing.page_count == 4
+    assert listing.pager_urls == [
+        "https://www.lztz.gov.cn/tzdt/szjj/",
+        "https://www.lztz.gov.cn/tzdt/szjj/index_1.html",
+        "https://www.lztz.gov.cn/tzdt/szjj/index_2.html",
+        "https://www.lztz.gov.cn/tzdt/szjj/index_3.html",
+    ]
+
+
+def test_pager_from_a_later_page_and_script_variables():
+    html = "<script>var countPage = 3; var currentPage = 2;\n" \
+           "createPageHTML(countPage, currentPage, 'index', 'shtml');</script>"
+    urls, count = pager_urls(html, "https://www.lztz.gov.cn/tzdt/index_2.shtml")
+    assert count == 3
+    assert urls[-1] == "https://www.lztz.gov.cn/tzdt/index_2.shtml"
+
+
+def test_no_pager_and_empty_page():
+    assert pager_urls("<p>no pager</p>", COLUMN) == ([], None)
+    listing = parse_listing("", COLUMN, LZTZ)
+    assert listing.article_urls == [] and listing.page_count is None
