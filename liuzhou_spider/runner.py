@@ -6,10 +6,12 @@ crawl a scheduled job starts: same settings, same pipelines, same lock, same ver
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import ipaddress
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -116,19 +118,35 @@ def build_settings(options: CrawlOptions) -> Settings:
     return settings
 
 
+def lock_key(db_url: str) -> str:
+    """What identifies a database whatever the spelling: SQLite files by absolute path."""
+    if db_url.startswith("sqlite:///") and db_url != "sqlite:///:memory:":
+        return "sqlite:" + str(Path(db_url.removeprefix("sqlite:///")).resolve())
+    return db_url.split("?", 1)[0]
+
+
 def lock_path(key: str) -> Path:
-    """A lock file named after what it protects (a database URL or a JOBDIR)."""
+    """A lock file named after what it protects (a database or a JOBDIR).
+
+    The folder is shared by every user of the machine (sticky, world-writable, like
+    /tmp itself), so a second user's run sees the first one's lock.
+    """
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     folder = Path(tempfile.gettempdir()) / "liuzhou-locks"
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(PermissionError):
+            folder.chmod(0o1777)
     return folder / f"{digest}.lock"
 
 
 @contextmanager
 def run_lock(options: CrawlOptions) -> Iterator[None]:
     """Hold the database's (and JOBDIR's) lock for the run, or raise ``Locked`` at once."""
-    keys = [options.db_url] + ([str(Path(options.jobdir).resolve())] if options.jobdir else [])
-    locks = [FileLock(lock_path(key)) for key in keys]
+    keys = [lock_key(options.db_url)]
+    if options.jobdir:
+        keys.append(str(Path(options.jobdir).resolve()))
+    locks = [FileLock(lock_path(key), mode=0o666) for key in keys]
     acquired: list[FileLock] = []
     try:
         for key, lock in zip(keys, locks, strict=True):
@@ -161,7 +179,7 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     with run_lock(options):
         check_database(options.db_url)
         settings = build_settings(options)
-        process = CrawlerProcess(settings, install_root_handler=True)
+        process = CrawlerProcess(settings)
         crawler = process.create_crawler(LztzSpider)
         process.crawl(
             crawler, start_url=options.start_urls or None,
@@ -170,5 +188,9 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
         process.start()
         stats = crawler.stats.get_stats() if crawler.stats else {}
     reason = str(stats.get("finish_reason", "finished"))
+    if options.jobdir and reason != "shutdown":
+        # A finished crawl's JOBDIR remembers every request made: left in place it would
+        # make the next scheduled run skip its own start pages.
+        shutil.rmtree(options.jobdir, ignore_errors=True)
     outcome = assess(stats, reason, max_error_rate=settings.getfloat("LIUZHOU_MAX_ERROR_RATE"))
     return CrawlResult(outcome=outcome, stats=stats)
