@@ -15,8 +15,8 @@ HERE = Path(__file__).resolve().parent
 
 
 def benchmarks() -> list[str]:
-    """Benchmark names: the folders of bench/ that have a run.py."""
-    return sorted(p.parent.name for p in HERE.glob("*/run.py"))
+    """Benchmark names: the folders of bench/ runnable as ``python -m bench.NAME``."""
+    return sorted(p.parent.name for p in HERE.glob("*/__main__.py"))
 
 
 def main(argv: list[str]) -> int:
@@ -29,7 +29,7 @@ def main(argv: list[str]) -> int:
     for name in names:
         print(f"== bench {name}", flush=True)
         proc = subprocess.run(
-            [sys.executable, "-m", f"bench.{name}.run", *extra],
+            [sys.executable, "-m", f"bench.{name}", *extra],
             cwd=HERE.parent, stdout=subprocess.PIPE, text=True, check=False,
         )
         print(proc.stdout, end="", flush=True)

@@ -159,6 +159,8 @@ def export(db_url: str | None, fmt: str, output: str, since: str | None, column:
     from storage.db import make_engine
     from storage.export import export_articles
 
+    if bom and fmt != "csv":
+        fail("--bom is for CSV only (JSON readers reject a byte-order mark)", ExitCode.USAGE)
     if since is not None:
         from datetime import date
 

@@ -1,0 +1,1 @@
+"""Deduplication benchmark: ``python -m bench.dedup [--docs N]``."""

@@ -1,0 +1,122 @@
+"""``liuzhou export``: the canonical records as JSON, JSON Lines or CSV, streamed.
+
+Rows go from a server-side cursor straight to the output, one at a time, so memory stays
+flat however large the database is (bench/export measures it).  Filters are SQLAlchemy
+expressions, so filter values are always bound parameters, never SQL text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any, BinaryIO, Literal
+
+from sqlalchemy import exists, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql import ColumnElement
+
+from storage.models import COLUMN_SEPARATOR, Article, ArticleColumn, Url
+from storage.streaming import stream, with_children
+from storage.timefmt import since_bound
+
+Format = Literal["json", "jsonl", "csv"]
+FIELDS = ("id", "canonical_url", "urls", "title", "published_at", "source", "column",
+          "body_text", "images", "attachments", "first_seen_at", "last_seen_at")
+LIST_FIELDS = frozenset({"urls", "column", "images", "attachments"})
+
+
+def _filters(since: str | None, column: str | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if since is not None:
+        conditions.append(Article.published_at >= since_bound(since))
+    if column is not None:
+        conditions.append(exists().where(ArticleColumn.article_id == Article.id,
+                                         ArticleColumn.name == column))
+    return conditions
+
+
+def iter_records(engine: Engine, *, since: str | None = None,
+                 column: str | None = None) -> Iterator[dict[str, Any]]:
+    """Export records (interfaces.md "Export record"), in article id order, streamed."""
+    conditions = _filters(since, column)
+    articles = select(
+        Article.id, Article.canonical_url, Article.title, Article.published_at, Article.source,
+        Article.column_path, Article.body_text, Article.images, Article.attachments,
+        Article.first_seen_at, Article.last_seen_at,
+    ).where(*conditions).order_by(Article.id)
+    urls = (
+        select(Url.article_id, Url.url).join(Article, Url.article_id == Article.id)
+        .where(*conditions)
+        .order_by(Url.article_id, Url.is_canonical.desc(), Url.first_seen_at, Url.url)
+    )
+    with engine.connect() as connection:
+        for article, url_rows in with_children(
+            stream(connection, articles), stream(connection, urls),
+            lambda row: row.id, lambda row: row.article_id,
+        ):
+            others = [row.url for row in url_rows if row.url != article.canonical_url]
+            yield {
+                "id": article.id,
+                "canonical_url": article.canonical_url,
+                "urls": [article.canonical_url, *others],
+                "title": article.title,
+                "published_at": article.published_at,
+                "source": article.source,
+                "column": article.column_path.split(COLUMN_SEPARATOR) if article.column_path
+                else [],
+                "body_text": article.body_text,
+                "images": json.loads(article.images),
+                "attachments": json.loads(article.attachments),
+                "first_seen_at": article.first_seen_at,
+                "last_seen_at": article.last_seen_at,
+            }
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _csv_cell(name: str, value: Any) -> Any:
+    if name in LIST_FIELDS:
+        return _dumps(value)
+    return "" if value is None else value
+
+
+def export_articles(engine: Engine, fmt: Format, out: BinaryIO, *, since: str | None = None,
+                    column: str | None = None, bom: bool = False) -> int:
+    """Write the canonical records to ``out`` as ``fmt``; return how many were written.
+
+    ``since`` keeps articles published on or after that date (Asia/Shanghai); ``column``
+    keeps those with that exact name at any level of their column path.  ``bom`` starts
+    a CSV with a UTF-8 byte-order mark, which spreadsheet programs need to read UTF-8.
+    """
+    if fmt not in ("json", "jsonl", "csv"):
+        raise ValueError(f"unknown export format {fmt!r}: json, jsonl or csv")
+    if bom and fmt != "csv":
+        raise ValueError("a byte-order mark is only for CSV")
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+    rows = 0
+    try:
+        if bom:
+            text.write("\ufeff")
+        writer = csv.writer(text, lineterminator="\r\n") if fmt == "csv" else None
+        if writer is not None:
+            writer.writerow(FIELDS)
+        elif fmt == "json":
+            text.write("[")
+        for record in iter_records(engine, since=since, column=column):
+            if writer is not None:
+                writer.writerow([_csv_cell(name, record[name]) for name in FIELDS])
+            elif fmt == "json":
+                text.write(("," if rows else "") + "\n" + _dumps(record))
+            else:
+                text.write(_dumps(record) + "\n")
+            rows += 1
+        if fmt == "json":
+            text.write("\n]\n" if rows else "]\n")
+    finally:
+        text.flush()
+        text.detach()  # the caller owns ``out``: leave it open
+    return rows

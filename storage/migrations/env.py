@@ -1,0 +1,21 @@
+"""Alembic environment: always online, on the connection ``storage.migrate`` hands over.
+
+There is no alembic.ini: ``storage.migrate.alembic_config`` builds the configuration in
+code and passes an open connection in ``config.attributes["connection"]``.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+
+from storage.models import Base
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",  # SQLite has a poor ALTER TABLE
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

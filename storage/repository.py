@@ -1,0 +1,213 @@
+"""The storing step's database side: runs, batches, and what earlier runs learned.
+
+Every ``write_batch`` is one transaction and idempotent (writing the same batch twice
+changes nothing), so a crawl that dies loses at most the batch in flight and a retried
+batch is harmless.  Rows are upserted by reading them first (``storage.batch``) rather
+than with dialect-specific ``ON CONFLICT`` clauses: one writer per database is guaranteed
+by the crawl lock, and the same code then behaves the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from liuzhou_spider.items import KnownArticle, Member, MergeDecision, PageFetch
+from liuzhou_spider.profile import TRS_TEMPLATES
+from pipelines.reconcile import Observation
+from storage.batch import Batch, to_json
+from storage.models import (
+    Article,
+    CrawlRun,
+    PageContent,
+    RegistrationObservation,
+    RegistrationVerdict,
+    Url,
+)
+from storage.registrations import Verdicts, flatten
+from storage.streaming import stream, with_children
+from storage.timefmt import now_utc
+
+RUN_COUNT_COLUMNS = ("pages_fetched", "articles_new", "articles_updated", "duplicates_merged",
+                     "errors")
+
+
+@dataclass(frozen=True)
+class UrlMemory:
+    """What the last fetch of a URL answered: enough for a conditional request."""
+
+    etag: str | None
+    last_modified: str | None
+    content_hash: str | None
+    status: int | None
+    article_id: str | None
+    gone_at: str | None = None
+
+
+class Repository:
+    """Reads and writes of one database; every method opens and closes its own session."""
+
+    def __init__(self, engine: Engine, current_templates: Iterable[str] | None = None) -> None:
+        self.engine = engine
+        self.current_templates = frozenset(
+            current_templates if current_templates is not None
+            else (t.name for t in TRS_TEMPLATES if t.current)
+        )
+
+    # -- runs ----------------------------------------------------------------------------
+
+    def start_run(self, options: dict[str, Any]) -> int:
+        """Record a run as 'running' and return its id."""
+        with Session(self.engine) as session, session.begin():
+            run = CrawlRun(started_at=now_utc(), status="running", pid=os.getpid(),
+                           hostname=socket.gethostname(), options=to_json(options))
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, status: str, counts: dict[str, int],
+                   checks: dict[str, Any] | None = None) -> None:
+        """Record how the run ended, its counts (the view's five and any other) and checks."""
+        with Session(self.engine) as session, session.begin():
+            run = session.get_one(CrawlRun, run_id)
+            run.status = status
+            run.finished_at = now_utc()
+            for name in RUN_COUNT_COLUMNS:
+                setattr(run, name, int(counts.get(name, 0)))
+            run.counts = to_json(counts)
+            run.checks = to_json(checks or {})
+
+    def mark_interrupted_runs(self) -> int:
+        """Mark runs left 'running' by a dead process of this host as 'interrupted'.
+
+        Runs of other hosts are left alone: their process may be alive.  Returns how many
+        runs were marked.
+        """
+        host = socket.gethostname()
+        with Session(self.engine) as session, session.begin():
+            stale = session.scalars(
+                select(CrawlRun).where(CrawlRun.status == "running", CrawlRun.hostname == host)
+            ).all()
+            dead = [run for run in stale if run.pid is None or not _alive(run.pid)]
+            for run in dead:
+                run.status = "interrupted"
+                run.finished_at = run.finished_at or now_utc()
+            return len(dead)
+
+    # -- the storing step ----------------------------------------------------------------
+
+    def write_batch(self, run_id: int, fetches: list[PageFetch],
+                    decisions: list[MergeDecision]) -> None:
+        """Store a batch of fetches and merge decisions as one transaction (idempotent)."""
+        with Session(self.engine) as session, session.begin():
+            Batch(session, run_id, fetches, decisions).write()
+
+    # -- what earlier runs learned -------------------------------------------------------
+
+    def load_known_articles(self) -> Iterator[KnownArticle]:
+        """Every stored article with its member pages, streamed, for deduplication."""
+        articles = select(
+            Article.id, Article.canonical_url, Article.title, Article.published_at,
+            Article.body_hash, Article.signature, Article.body_len, Article.content_docid,
+        ).order_by(Article.id)
+        members = (
+            select(Url.article_id, Url.url, Url.canonical_url, Url.docid, Url.rendering,
+                   Url.template)
+            .where(Url.article_id.is_not(None)).order_by(Url.article_id, Url.url)
+        )
+        with self.engine.connect() as connection:
+            for article, urls in with_children(
+                stream(connection, articles), stream(connection, members),
+                lambda row: row.id, lambda row: row.article_id,
+            ):
+                yield KnownArticle(
+                    article_id=article.id, canonical_url=article.canonical_url,
+                    title=article.title, published_at=article.published_at,
+                    body_hash=article.body_hash, signature=bytes(article.signature),
+                    body_len=article.body_len, content_docid=article.content_docid,
+                    members=list(dict.fromkeys(
+                        _member(u, self.current_templates) for u in urls
+                    )),
+                )
+
+    def url_memory(self) -> dict[str, UrlMemory]:
+        """What the last fetch of every URL (as fetched) answered, for conditional requests."""
+        query = select(Url.url, Url.etag, Url.last_modified, Url.content_hash, Url.status,
+                       Url.article_id, Url.gone_at)
+        with self.engine.connect() as connection:
+            return {
+                row.url: UrlMemory(etag=row.etag, last_modified=row.last_modified,
+                                   content_hash=row.content_hash, status=row.status,
+                                   article_id=row.article_id, gone_at=row.gone_at)
+                for row in stream(connection, query)
+            }
+
+    def page_content(self, content_hash: str) -> tuple[bytes, dict[str, str]] | None:
+        """The stored bytes and response headers of a fetched page, for reprocessing."""
+        with Session(self.engine) as session:
+            page = session.get(PageContent, content_hash)
+            if page is None:
+                return None
+            return zlib.decompress(page.body), json.loads(page.headers)
+
+    # -- filing numbers ------------------------------------------------------------------
+
+    def registration_observations(self) -> list[Observation]:
+        """Every filing number seen, for ``pipelines.reconcile``: per (number, URL) one
+        observation at its first sighting and one at its last, which is all the rule needs."""
+        query = select(RegistrationObservation).order_by(
+            RegistrationObservation.kind, RegistrationObservation.value,
+            RegistrationObservation.url,
+        )
+        with Session(self.engine) as session:
+            return [
+                Observation(kind=o.kind, value=o.value, url=o.url,  # type: ignore[arg-type]
+                            template=o.template or "unknown", seen_at=seen_at)
+                for o in session.scalars(query)
+                for seen_at in dict.fromkeys((o.first_seen_at, o.last_seen_at))
+            ]
+
+    def set_registration_verdicts(self, verdicts: Verdicts) -> None:
+        """Replace every verdict with these (reconciliation decides from all observations)."""
+        decided = now_utc()
+        with Session(self.engine) as session, session.begin():
+            session.execute(delete(RegistrationVerdict))
+            latest = {(v.kind, v.value): v for v in flatten(verdicts)}
+            session.add_all(
+                RegistrationVerdict(
+                    kind=kind, value=value, is_canonical=bool(v.is_canonical),
+                    conflicting=bool(getattr(v, "conflicting", not v.is_canonical)),
+                    decided_at=decided,
+                )
+                for (kind, value), v in latest.items()
+            )
+
+
+def _member(row: Any, current_templates: frozenset[str]) -> Member:
+    """A URL row as deduplication knows a page: an article rendering by its canonical URL
+    (aliases and tracking folded), a print or mobile rendering by the URL it was fetched
+    from (its canonical URL is the article's own), as ``pipelines.dedup`` does."""
+    rendering = row.rendering or "article"
+    return Member(url=row.canonical_url if rendering == "article" else row.url,
+                  docid=row.docid, rendering=rendering,
+                  template_current=row.template in current_templates)
+
+
+def _alive(pid: int) -> bool:
+    """True if a process with this id exists on this host."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

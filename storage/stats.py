@@ -1,0 +1,50 @@
+"""``liuzhou stats``: what the database holds, as plain data the CLI renders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import Connection, Engine
+
+from storage.models import Article, ArticleVersion, PageContent, Url
+
+LAST_RUNS = 5
+
+
+def _count(connection: Connection, *where: Any, of: Any) -> int:
+    return int(connection.scalar(select(func.count()).select_from(of).where(*where)) or 0)
+
+
+def collect(engine: Engine) -> dict[str, Any]:
+    """Counts of articles, URLs, merged duplicates, versions, raw pages, filing numbers
+    (with conflicts: a kind seen with more than one value) and the last runs."""
+    with engine.connect() as connection:
+        articles = _count(connection, of=Article)
+        article_urls = _count(connection, Url.article_id.is_not(None), of=Url)
+        registrations = [dict(row._mapping) for row in connection.execute(text(
+            "SELECT kind, value, page_count, is_canonical, first_seen_at, last_seen_at "
+            "FROM v_registrations ORDER BY kind, page_count DESC, value"
+        ))]
+        runs = [dict(row._mapping) for row in connection.execute(
+            text("SELECT * FROM v_crawl_runs ORDER BY run_id DESC LIMIT :n"), {"n": LAST_RUNS}
+        )]
+        raw_bytes, stored_bytes = connection.execute(select(
+            func.coalesce(func.sum(PageContent.size), 0),
+            func.coalesce(func.sum(func.length(PageContent.body)), 0),
+        )).one()
+        kinds = [r["kind"] for r in registrations]
+        return {
+            "articles": articles,
+            "urls": _count(connection, of=Url),
+            "article_urls": article_urls,
+            "duplicates_merged": article_urls - articles,
+            "article_versions": _count(connection, of=ArticleVersion),
+            "gone_urls": _count(connection, Url.gone_at.is_not(None), of=Url),
+            "raw_pages": _count(connection, of=PageContent),
+            "raw_bytes": int(raw_bytes),
+            "raw_bytes_stored": int(stored_bytes),
+            "registrations": registrations,
+            "registration_conflicts": sorted({k for k in kinds if kinds.count(k) > 1}),
+            "last_runs": runs,
+        }
