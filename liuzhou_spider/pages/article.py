@@ -1,0 +1,444 @@
+"""One article page → ``RawArticle``: a pure function of (HTML, URL, profile).
+
+The profile's template selectors are tried first, but every field also has a rule that
+needs no class name (the breadcrumb starts with 当前位置, the info line holds 发布日期 or
+来源, the title sits above the info line, the body holds most of the Chinese prose),
+because the site has been redesigned before and a copy of it with other markup must
+parse the same.  Nothing here cleans: the body region is kept as found, so cleaning can
+be re-run on stored raw articles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.cssselect import CSSSelector
+
+from liuzhou_spider.items import Attachment, Image, RawArticle
+from liuzhou_spider.pages.dates import find_date
+from liuzhou_spider.pages.registrations import registrations_in
+from liuzhou_spider.pages.text import (
+    BLOCK_TAGS,
+    absolute,
+    decode_html,
+    find_images,
+    lines,
+    normalize_space,
+    parse_document,
+    spaced_text,
+    text_of,
+)
+from liuzhou_spider.profile import SiteProfile, Template
+from liuzhou_spider.urls import article_ids, canonicalize, rendering_of
+
+__all__ = ["GOV_META", "decode_html", "parse_article", "split_breadcrumb", "strip_site_name"]
+
+# 政府网站发展指引 metadata tags, by their canonical spelling.
+GOV_META = (
+    "SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnDescription",
+    "ColumnKeywords", "ColumnType", "ArticleTitle", "PubDate", "ContentSource",
+    "Keywords", "Author", "Description", "Image", "Url",
+)
+_GOV_META_BY_LOWER = {name.lower(): name for name in GOV_META}
+
+_CRUMB_WORDS = ("当前位置", "您的位置", "你的位置", "您现在的位置", "所在位置")
+_BREADCRUMB_ANCHOR = re.compile(rf"^\s*(?:{'|'.join(_CRUMB_WORDS)})\s*[:：]?")
+_CRUMB_SEPARATORS = re.compile(r"\s*(?:>|＞|»|›|→|&gt;)\s*")
+_HOME = frozenset({"首页", "网站首页", "主页", "home", "Home"})
+_INFO_ANCHOR = re.compile(r"发布日期|发布时间|来源\s*[:：]|日期\s*[:：]|时间\s*[:：]")
+_SOURCE = re.compile(
+    r"来源\s*[:：]\s*([^\s|｜丨]+?)(?=$|\s|[|｜丨【]|浏览|点击|阅读|作者|编辑|发布|字号)"
+)
+_TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|—+|－|-)\s*")
+_SITE_HINTS = ("统战", "柳州市委")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_INLINE_LIMIT = 200  # an info line or breadcrumb is short; a longer block is the body
+_HEADING_MAX = 16  # a lone column heading (second rendering) is a few characters
+_NOT_A_NAME = re.compile(r"[\d:：>＞»。，,]")  # dates, labels, crumbs, sentences
+
+_ANCHOR_TEXTS = etree.XPath(
+    "//body//text()[contains(., $word)][not(ancestor::script|ancestor::style)]"
+)
+_INFO_TEXTS = etree.XPath(
+    "//body//text()[contains(., '发布') or contains(., '来源') or contains(., '日期')"
+    " or contains(., '时间')][not(ancestor::script|ancestor::style)]"
+)
+_BODY_TEXTS = etree.XPath(
+    "//body//text()[not(ancestor::script|ancestor::style|ancestor::a|ancestor::title)]"
+)
+_LINKS = etree.XPath("//a[@href]")
+_TEXT_EQUALS = etree.XPath(
+    "//body//text()[normalize-space(.) = $text][not(ancestor::script|ancestor::a)]"
+)
+_META = etree.XPath("//meta[@name and @content]")
+_PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "span", "font"})
+
+
+@lru_cache(maxsize=256)
+def _css(selector: str) -> CSSSelector:
+    """Compiled once per selector: profiles are fixed, pages are many."""
+    return CSSSelector(selector)
+
+
+def _first(root: etree._Element, selectors: tuple[str, ...]) -> etree._Element | None:
+    """The first element matched by the first selector that matches, with text or images."""
+    found = _first_ranked(root, selectors)
+    return found[1] if found else None
+
+
+def _first_ranked(
+    root: etree._Element, selectors: tuple[str, ...]
+) -> tuple[int, etree._Element] | None:
+    """Like ``_first``, with the rank of the selector that matched (0 = most specific)."""
+    for rank, selector in enumerate(selectors):
+        for el in _css(selector)(root):
+            if _has_content(el):
+                return rank, el
+    return None
+
+
+def _has_content(el: etree._Element) -> bool:
+    """Some visible text or an image: stops at the first, unlike joining all the text."""
+    return any(t.strip() for t in el.itertext()) or el.find(".//img") is not None
+
+
+def gov_meta(root: etree._Element) -> dict[str, str]:
+    """The government-site meta tags of the page (first value of each), by canonical name."""
+    found: dict[str, str] = {}
+    for el in _META(root):
+        name = _GOV_META_BY_LOWER.get((el.get("name") or "").strip().lower())
+        value = normalize_space(el.get("content"))
+        if name and value and name not in found:
+            found[name] = value
+    return found
+
+
+def _is_site_name(text: str, profile: SiteProfile) -> bool:
+    return text in profile.site_name_suffixes or (
+        len(text) <= 20 and any(hint in text for hint in _SITE_HINTS)
+    )
+
+
+def strip_site_name(title: str, profile: SiteProfile) -> str:
+    """A title without the site-name suffix(es) that ``<title>`` tags append."""
+    title = normalize_space(title)
+    while True:
+        separators = list(_TITLE_SEPARATORS.finditer(title))
+        if not separators:
+            return title
+        last = separators[-1]
+        head, tail = title[: last.start()].strip(), title[last.end():].strip()
+        if not head or not _is_site_name(tail, profile):
+            return title
+        title = head
+
+
+def split_breadcrumb(text: str) -> list[str]:
+    """``当前位置:首页 > 统战动态 > 本市`` → ``["统战动态", "本市"]``."""
+    text = _BREADCRUMB_ANCHOR.sub("", normalize_space(text))
+    names = [normalize_space(part) for part in _CRUMB_SEPARATORS.split(text)]
+    return [name for name in names if name and name not in _HOME]
+
+
+def _block_ancestor(el: etree._Element) -> etree._Element:
+    """The element itself if it is a block, else its nearest block ancestor."""
+    node = el
+    while node is not None and not (isinstance(node.tag, str) and node.tag in BLOCK_TAGS):
+        parent = node.getparent()
+        if parent is None:
+            return node
+        node = parent
+    return node if node is not None else el
+
+
+def _breadcrumb(root: etree._Element, template: Template | None) -> etree._Element | None:
+    if template is not None:
+        el = _first(root, template.breadcrumb)
+        if el is not None and _CRUMB_SEPARATORS.search(text_of(el)):
+            return el
+    for word in _CRUMB_WORDS:
+        for node in _ANCHOR_TEXTS(root, word=word):
+            el = node.getparent()
+            for _ in range(4):
+                if el is None:
+                    break
+                text = text_of(el)
+                if len(text) > _INLINE_LIMIT:
+                    break
+                if _BREADCRUMB_ANCHOR.match(text) and _CRUMB_SEPARATORS.search(text):
+                    return el
+                el = el.getparent()
+    return None
+
+
+def _info_line(root: etree._Element, template: Template | None) -> etree._Element | None:
+    if template is not None:
+        el = _first(root, template.info)
+        if el is not None and (find_date(spaced_text(el)) or _SOURCE.search(spaced_text(el))):
+            return _widen_info(el)
+    for node in _INFO_TEXTS(root):
+        if not _INFO_ANCHOR.search(node):
+            continue
+        el = _block_ancestor(node.getparent())
+        text = spaced_text(el)
+        if len(text) <= _INLINE_LIMIT and (find_date(text) or _SOURCE.search(text)):
+            return el
+    return None
+
+
+def _widen_info(el: etree._Element) -> etree._Element:
+    """The info line when a selector matched only its date span or its source span."""
+    parent = el.getparent()
+    if parent is None or parent.xpath(".//p|.//h1|.//h2|.//h3|.//img"):
+        return el
+    own, wider = spaced_text(el), spaced_text(parent)
+    if len(wider) > len(own) + 60:
+        return el
+    missing_date = not find_date(own) and find_date(wider)
+    missing_source = not _SOURCE.search(own) and _SOURCE.search(wider)
+    return parent if missing_date or missing_source else el
+
+
+def _heading_near(info: etree._Element, tag_title: str) -> etree._Element | None:
+    """The title element just above the info line (a sibling of it or of its parents).
+
+    An h1–h3 is taken; so is any short element whose class says title or whose text is
+    the ``<title>`` without its suffix, since some templates put the title in a div.
+    """
+    node: etree._Element | None = info
+    for _ in range(3):
+        if node is None:
+            return None
+        for sib in node.itersiblings(preceding=True):
+            if not isinstance(sib.tag, str):
+                continue
+            heads = [sib] if sib.tag in ("h1", "h2", "h3") else sib.xpath(".//h1|.//h2|.//h3")
+            if heads:
+                return heads[-1]
+            text = text_of(sib)
+            if not text:
+                continue
+            titled = "title" in (sib.get("class") or "").lower() or "biaoti" in (
+                sib.get("class") or ""
+            )
+            if len(text) <= _INLINE_LIMIT and (titled or (tag_title and text == tag_title)):
+                return sib
+            if len(text) > 8:
+                break
+        node = node.getparent()
+    return None
+
+
+def _title(
+    root: etree._Element, template: Template | None, info: etree._Element | None,
+    meta: Mapping[str, str], profile: SiteProfile,
+) -> tuple[str | None, etree._Element | None]:
+    """The title and, when read off the page, the element that holds it."""
+    title_tag = root.find(".//title")
+    tag_title = strip_site_name(text_of(title_tag), profile) if title_tag is not None else ""
+    near = _heading_near(info, tag_title) if info is not None else None
+    if meta.get("ArticleTitle"):
+        return strip_site_name(meta["ArticleTitle"], profile), near
+    if near is not None and text_of(near):
+        return text_of(near), near
+    if template is not None:
+        el = _first(root, template.title)
+        text = text_of(el) if el is not None else ""
+        if text and (not tag_title or text in tag_title or tag_title in text):
+            return text, el
+    return (tag_title or None), None
+
+
+def _column_heading(title_el: etree._Element | None) -> str | None:
+    """A lone column name shown above the title instead of a breadcrumb."""
+    node = title_el
+    for _ in range(3):
+        if node is None:
+            return None
+        prev = node.getprevious()
+        while prev is not None and not isinstance(prev.tag, str):
+            prev = prev.getprevious()
+        if prev is not None:
+            text = text_of(prev)
+            if 0 < len(text) <= _HEADING_MAX and _CJK.search(text) and not _NOT_A_NAME.search(
+                text
+            ):
+                return text
+            if text:
+                return None
+        node = node.getparent()
+    return None
+
+
+def _density_region(root: etree._Element) -> etree._Element | None:
+    """The element holding most of the page's Chinese paragraph text (no selectors)."""
+    scores: dict[etree._Element, int] = {}
+    for node in _BODY_TEXTS(root):
+        count = len(_CJK.findall(node))
+        if count < 2:
+            continue
+        block = _block_ancestor(node.getparent())
+        target = block.getparent() if block.tag in _PARAGRAPH_TAGS else block
+        if target is None:
+            target = block
+        scores[target] = scores.get(target, 0) + count
+    if not scores:
+        return None
+    return max(scores.items(), key=lambda pair: pair[1])[0]
+
+
+def _body_region(
+    root: etree._Element, profile: SiteProfile
+) -> tuple[Template | None, etree._Element | None]:
+    """The template whose selectors found the body, and the body; else ``(None, densest)``.
+
+    Templates share generic selectors (``.TRS_Editor``), so among the templates present
+    the one whose *more specific* body selector matched wins, then profile order.
+    """
+    best: tuple[int, int, Template, etree._Element] | None = None
+    for order, template in enumerate(profile.templates):
+        if not _css(template.detect)(root):
+            continue
+        found = _first_ranked(root, template.body)
+        if found is not None and (best is None or (found[0], order) < best[:2]):
+            best = (found[0], order, template, found[1])
+            if found[0] == 0:
+                break  # the most specific selector of the earliest template: unbeatable
+    if best is not None:
+        return best[2], best[3]
+    return None, _density_region(root)
+
+
+def _element_showing(root: etree._Element, title: str) -> etree._Element | None:
+    """The block that shows the title in the page (a text node equal to it)."""
+    for node in _TEXT_EQUALS(root, text=title):
+        return _block_ancestor(node.getparent())
+    return None
+
+
+def _date_after(title_el: etree._Element | None) -> etree._Element | None:
+    """An unlabelled info line: the short element with a date right after the title."""
+    node = title_el
+    for _ in range(2):
+        if node is None:
+            return None
+        for count, sib in enumerate(node.itersiblings()):
+            if count >= 3:
+                break
+            text = spaced_text(sib) if isinstance(sib.tag, str) else ""
+            if text and len(text) <= _INLINE_LIMIT and find_date(text):
+                return sib
+        node = node.getparent()
+    return None
+
+
+def _attachments(
+    root: etree._Element, region: etree._Element | None, base: str, profile: SiteProfile
+) -> list[Attachment]:
+    """Documents linked from the body, then from the rest of the article (not the chrome)."""
+    exts = tuple(ext.lower() for ext in profile.attachment_exts)
+
+    def documents(scope: etree._Element) -> list[etree._Element]:
+        # most links are not documents: test the extension before any tree or URL work
+        return [
+            a for a in _LINKS(scope)
+            if (a.get("href") or "").split("#", 1)[0].split("?", 1)[0].strip().lower()
+            .endswith(exts)
+        ]
+
+    links = documents(region) if region is not None else []
+    links += [
+        a for a in documents(root)
+        if not a.xpath("ancestor::nav|ancestor::header|ancestor::footer")
+    ]
+    found: dict[str, Attachment] = {}
+    for a in links:
+        url = absolute(base, a.get("href"))
+        if not url or url in found or not urlsplit(url).path.lower().endswith(exts):
+            continue
+        title = text_of(a) or normalize_space(a.get("title")) or None
+        found[url] = Attachment(url, title)
+    return list(found.values())
+
+
+def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
+    if not headers:
+        return None
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+def parse_article(
+    html: str,
+    url: str,
+    profile: SiteProfile,
+    *,
+    canonical_url: str | None = None,
+    status: int = 200,
+    fetched_at: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> RawArticle:
+    """Read everything an article page says about its article, without cleaning it."""
+    root = parse_document(html)
+    meta = gov_meta(root)
+    template, region = _body_region(root, profile)
+    detected = template or next(
+        (t for t in profile.templates if _css(t.detect)(root)), None
+    )
+    info = _info_line(root, detected)
+    info_text = spaced_text(info) if info is not None else ""
+    title, title_el = _title(root, detected, info, meta, profile)
+    if title_el is None and title:
+        title_el = _element_showing(root, title)
+    if info is None:
+        info = _date_after(title_el)
+        info_text = spaced_text(info) if info is not None else ""
+    crumb = _breadcrumb(root, detected)
+    ids = article_ids(url)
+
+    published = find_date(meta.get("PubDate"))
+    written = find_date(info_text)
+    if written and (
+        published is None
+        or (published.precision == "date" and written.iso[:10] == published.iso[:10])
+    ):
+        published = written
+    source_match = _SOURCE.search(info_text)
+    region_lines = lines(region) if region is not None else []
+
+    return RawArticle(
+        url=url,
+        canonical_url=canonical_url or canonicalize(url, profile),
+        fetched_at=fetched_at or datetime.now(UTC).isoformat(timespec="seconds"),
+        status=status,
+        template=template.name if template else "unknown",
+        rendering=rendering_of(url, profile),
+        docid=ids[1] if ids else None,
+        url_date=ids[0] if ids else None,
+        title=title,
+        published_raw=published.raw if published else None,
+        published_at=published.iso if published else None,
+        source=meta.get("ContentSource") or (source_match.group(1) if source_match else None),
+        column_path=split_breadcrumb(text_of(crumb)) if crumb is not None else [],
+        column_heading=_column_heading(title_el),
+        body_html=(
+            lxml_html.tostring(region, encoding="unicode", with_tail=False)
+            if region is not None else None
+        ),
+        images=[Image(f.url, f.caption) for f in find_images(region_lines, url)],
+        attachments=_attachments(root, region, url, profile),
+        meta=meta,
+        registrations=registrations_in(root),
+        etag=_header(headers, "etag"),
+        last_modified=_header(headers, "last-modified"),
+        content_hash=hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest(),
+    )

@@ -1,0 +1,60 @@
+"""Publication dates as the portal writes them → ISO 8601 in Asia/Shanghai.
+
+The site writes ``2026-02-25 17:44``, ``2026-02-25 17:44:03``, ``2026-02-25``,
+``2026年02月25日``, ``2026年2月25日 17:44``, with or without a label, in half- or
+full-width digits.  Pages never carry an offset: times are Beijing time, so the result
+always ends in ``+08:00``.  Whether a time of day was written is returned as well, so a
+date-only value is never mistaken for midnight.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Literal
+
+Precision = Literal["datetime", "date"]
+SHANGHAI = timezone(timedelta(hours=8))
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９：－／．　", "0123456789:-/. ")
+_DATE = re.compile(
+    r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"
+    r"(?:\s*T?\s*(\d{1,2})\s*[:时]\s*(\d{1,2})(?:\s*[:分]\s*(\d{1,2}))?)?"
+)
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    """A date found in text: the span as written, its ISO form and its precision."""
+
+    raw: str
+    iso: str
+    precision: Precision
+
+
+def find_date(text: str | None) -> FoundDate | None:
+    """The first valid date (with its time of day, if written) in ``text``."""
+    if not text:
+        return None
+    folded = text.translate(_FULL_WIDTH)
+    for match in _DATE.finditer(folded):
+        year, month, day, hour, minute, second = match.groups()
+        try:
+            value = datetime(
+                int(year), int(month), int(day),
+                int(hour or 0), int(minute or 0), int(second or 0), tzinfo=SHANGHAI,
+            )
+        except ValueError:
+            continue
+        if not 1990 <= value.year <= 2100:
+            continue
+        precision: Precision = "datetime" if hour is not None else "date"
+        return FoundDate(text[match.start():match.end()].strip(), value.isoformat(), precision)
+    return None
+
+
+def parse_date(text: str | None) -> tuple[str, Precision] | None:
+    """``(ISO 8601 with +08:00, "datetime" | "date")`` for the first date in ``text``."""
+    found = find_date(text)
+    return (found.iso, found.precision) if found else None

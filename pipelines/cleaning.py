@@ -1,0 +1,391 @@
+"""Raw article → clean article: the body once, without chrome, with normalised metadata.
+
+Cleaning works on lines (``pages.text.lines``), not on class names, because the same
+portal served in other markup must clean the same: a line is chrome when its text says
+so (当前位置…, 分享本文至, 【打印正文】, 上一篇, 责任编辑, 版权所有, ICP备…), when it
+repeats the title, the info line or a column name, and a body printed twice on one page
+(the seed page carries two renderings) is cut as a repeated run of lines, wherever it
+stands.  The same line decisions drive ``body_text`` and the tree that becomes
+``body_html``, so the two never disagree.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from posixpath import basename
+from urllib.parse import urlsplit
+
+from lxml import etree, html
+
+from liuzhou_spider.items import CleanArticle, Image, RawArticle
+from liuzhou_spider.pages.article import split_breadcrumb, strip_site_name
+from liuzhou_spider.pages.dates import Precision, find_date, parse_date
+from liuzhou_spider.pages.text import (
+    FoundImage,
+    Line,
+    compact_key,
+    drop_keep_tail,
+    find_images,
+    lines,
+    normalize_space,
+    parse_fragment,
+    prune,
+    wrap_loose_inline,
+)
+from liuzhou_spider.profile import SiteProfile
+from pipelines.fallback import extract_body_element
+from pipelines.sanitize import sanitize_html
+
+logger = logging.getLogger(__name__)
+
+# The seam to the generic extractor: (region HTML, URL) → element or None.  A module
+# attribute so tests can put a stub in its place.
+fallback_extractor: Callable[[str, str], html.HtmlElement | None] = extract_body_element
+
+CHROME_LINE_MAX = 150  # chrome lines are short; a long line holding a marker is a leak
+HEADING_MAX = 16
+NAV_RUN = 3  # this many link-only lines in a row are a menu
+_HOME_WORDS = ("首页", "网站首页", "返回首页", "主页")
+REPEAT_MIN_LINES = 3  # a repeated run this long is a repeated body...
+REPEAT_MIN_CHARS = 30  # ...and so is a shorter run holding this much text
+
+# Chrome wherever it stands, recognised by how the line starts.
+_CHROME_START = re.compile(
+    r"^[【\[(（〔]?\s*(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|分享(?:本文|到|至)"
+    r"|上一篇|下一篇|上一条|下一条|责任编辑|编辑\s*[:：]|审核\s*[:：]|校对\s*[:：]|打印|关闭"
+    r"|收藏|返回(?:顶部|首页|列表)|地址\s*[:：]|联系我们|联系电话|主办单位|主办\s*[:：]|承办"
+    r"|技术支持|网站标识码|扫一扫|字号|字体|【\s*[大中小]\s*】)"
+)
+# Chrome anywhere inside a short line.
+_CHROME_IN = re.compile(
+    r"版权所有|Copyright|©|ICP\s*备|公网安备|打印正文|打印本页|关闭窗口|分享本文|加入收藏"
+    r"|网站地图|浏览次数|阅读次数|点击数|【\s*[大中小]\s*】|[大中小]\s+[大中小]\s+[大中小]】?$",
+    re.I,
+)
+_INFO = re.compile(r"发布日期|发布时间|来源\s*[:：]|作者\s*[:：]|日期\s*[:：]|时间\s*[:：]")
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the page says about itself, to recognise it when the body repeats it."""
+
+    title_keys: frozenset[str]
+    column_keys: frozenset[str]  # column names: never a body line on their own
+    site_keys: frozenset[str]  # site names, 首页: chrome above the body (a logo), not in it,
+    # where the site's name alone is the signature of a notice
+    markers: tuple[str, ...]
+    document_exts: tuple[str, ...]
+    key_max_chars: int  # longer lines cannot equal a title or a column name
+
+
+def _is_chrome(line: Line, ctx: _Context, after_title: bool, body_started: bool) -> bool:
+    text = line.text
+    if not text:
+        return False
+    if len(text) <= ctx.key_max_chars:  # only a short line can be a title or a name
+        key = compact_key(text)
+        if key in ctx.title_keys or (len(text) <= 2 * HEADING_MAX and key in ctx.column_keys):
+            return True
+        if key in ctx.site_keys and not body_started:
+            return True
+    if len(text) > CHROME_LINE_MAX:
+        return False
+    if _CHROME_START.match(text):
+        return True
+    if _CHROME_IN.search(text) or any(marker in text for marker in ctx.markers):
+        return True
+    if _INFO.search(text) and (find_date(text) or "来源" in text):
+        return True
+    found = find_date(text)
+    lone_date = found is not None and len(text) - len(found.raw) <= 6
+    return lone_date and (after_title or not body_started)
+
+
+def _is_link_only(line: Line, ctx: _Context) -> bool:
+    """A line that is all link text, not a link to a document (an attachment line)."""
+    if not line.text or line.link_chars * 10 < 9 * len(line.text.replace(" ", "")):
+        return False
+    return not any(
+        urlsplit(href).path.lower().endswith(ctx.document_exts) for href in line.hrefs
+    )
+
+
+def _navigation(region_lines: list[Line], ctx: _Context) -> set[int]:
+    """Lines in runs of NAV_RUN or more link-only lines: menus, related-article lists."""
+    found: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate([*region_lines, None]):
+        if line is not None and _is_link_only(line, ctx):
+            run.append(i)
+            continue
+        if line is not None and not line.text:
+            continue  # an image between links does not end a menu
+        if len(run) >= NAV_RUN:
+            found.update(run)
+        run = []
+    return found
+
+
+def _chrome_mask(region_lines: list[Line], ctx: _Context) -> list[bool]:
+    """``keep[i]``: line ``i`` is not chrome."""
+    navigation = _navigation(region_lines, ctx)
+    keep: list[bool] = []
+    after_title = False
+    body_started = False
+    for i, line in enumerate(region_lines):
+        chrome = i in navigation or _is_chrome(line, ctx, after_title, body_started)
+        keep.append(not chrome)
+        if line.text:
+            after_title = (
+                chrome and len(line.text) <= ctx.key_max_chars
+                and compact_key(line.text) in ctx.title_keys
+            )
+            body_started = body_started or not chrome
+    return keep
+
+
+@dataclass
+class _Event:
+    key: str
+    indexes: tuple[int, ...]  # the lines it stands for (an image line and its caption)
+    chars: int
+
+
+def _events(region_lines: list[Line], keep: list[bool], images: list[FoundImage]) -> list[_Event]:
+    """The kept lines as comparable events; an image and its caption are one event."""
+    caption_of = {f.line_index: f.caption_index for f in images if f.caption_index is not None}
+    captions = set(caption_of.values())
+    events: list[_Event] = []
+    for i, line in enumerate(region_lines):
+        if not keep[i] or (i in captions and not line.images):
+            continue
+        indexes: tuple[int, ...] = (i,)
+        key = compact_key(line.text)
+        if line.images:
+            cap = caption_of.get(i)
+            names = ",".join(basename(urlsplit(img.get("src") or "").path) for img in line.images)
+            if cap is not None and cap != i:
+                indexes = (i, cap)
+            label = compact_key(region_lines[cap].text) if cap is not None else names
+            key = f"\x00img:{label}\x00{key}"
+        chars = sum(len(region_lines[k].text) for k in indexes)
+        events.append(_Event(key, indexes, chars))
+    return events
+
+
+def _repeated_runs(events: list[_Event]) -> set[int]:
+    """Lines of every run of events that repeats an earlier run (a body printed twice).
+
+    One pass with a first-seen index per key; each repeat is extended as far as it
+    keeps matching, so the cost is linear in the lines dropped plus the lines read.
+    """
+    first: dict[str, int] = {}
+    dropped: set[int] = set()
+    i = 0
+    while i < len(events):
+        j = first.get(events[i].key)
+        if j is None:
+            first[events[i].key] = i
+            i += 1
+            continue
+        length = chars = 0
+        while (
+            i + length < len(events)
+            and j + length < i
+            and events[j + length].key == events[i + length].key
+        ):
+            chars += events[i + length].chars
+            length += 1
+        if length >= REPEAT_MIN_LINES or chars >= REPEAT_MIN_CHARS:
+            for event in events[i : i + length]:
+                dropped.update(event.indexes)
+            i += length
+        else:
+            i += 1
+    return dropped
+
+
+def _rebuild_tree(
+    root: etree._Element, region_lines: list[Line], keep: list[bool]
+) -> None:
+    """Apply the line decisions to the tree: drop blocks whose lines all went, rewrite
+    blocks that lost only some, leave blocks that still hold kept blocks inside."""
+    by_unit: dict[etree._Element, list[int]] = {}
+    for i, line in enumerate(region_lines):
+        by_unit.setdefault(line.unit, []).append(i)
+    holds_kept: set[etree._Element] = set()
+    for i, line in enumerate(region_lines):
+        if keep[i]:
+            parent = line.unit.getparent()
+            while parent is not None and parent not in holds_kept:
+                holds_kept.add(parent)
+                parent = parent.getparent()
+    for unit, indexes in by_unit.items():
+        kept = [i for i in indexes if keep[i]]
+        if len(kept) == len(indexes) or unit in holds_kept:
+            continue
+        if not kept and unit is not root:
+            drop_keep_tail(unit)
+        else:
+            _rewrite_unit(unit, [region_lines[i] for i in kept])
+
+
+def _rewrite_unit(unit: etree._Element, kept: list[Line]) -> None:
+    """A block reduced to the given lines (their images and text), ``<br>`` between."""
+    for child in list(unit):
+        unit.remove(child)
+    unit.text = None
+    last: etree._Element | None = None
+    for n, line in enumerate(kept):
+        if n:
+            last = etree.SubElement(unit, "br")
+        for img in line.images:
+            last = etree.SubElement(unit, "img", {"src": img.get("src") or ""})
+        if line.text:
+            if last is None:
+                unit.text = line.text
+            else:
+                last.tail = line.text
+
+
+_EMPTY_CANDIDATES = etree.XPath(
+    "//p|//div|//span|//font|//strong|//b|//em|//i|//u|//li|//h1|//h2|//h3|//h4|//h5|//h6"
+    "|//section|//article|//figure|//blockquote|//center|//a"
+)
+
+
+def _drop_empty(root: etree._Element) -> None:
+    """Remove elements left with no text and no image (empty paragraphs, spacers)."""
+    for el in reversed(_EMPTY_CANDIDATES(root)):
+        if el is root or el.find(".//img") is not None or el.find(".//table") is not None:
+            continue
+        if not normalize_space(el.text_content() if isinstance(el, html.HtmlElement)
+                               else "".join(el.itertext())):
+            drop_keep_tail(el)
+
+
+def _region(raw: RawArticle) -> tuple[etree._Element, bool]:
+    """The body region's tree, and whether the generic extractor chose it."""
+    if raw.template != "unknown":
+        return parse_fragment(raw.body_html), False
+    try:
+        found = fallback_extractor(raw.body_html or "", raw.url)
+    except Exception:  # the generic extractor is a heuristic: never lose the article to it
+        logger.exception("Fallback extractor failed on %s", raw.url)
+        found = None
+    if found is None:
+        return parse_fragment(raw.body_html), True
+    holder = html.Element("div")
+    holder.append(found)
+    return holder, True
+
+
+def _published(raw: RawArticle) -> tuple[str | None, Precision | None]:
+    """PubDate meta, else the info line (both already weighed by parsing), else the URL."""
+    parsed = parse_date(raw.published_raw) or parse_date(raw.published_at)
+    if parsed:
+        return parsed
+    if raw.url_date:
+        return parse_date(raw.url_date) or (None, None)
+    return None, None
+
+
+_ARTICLE_TAIL = re.compile(r"(?:/\d{6})?/[^/]*$")
+
+
+def profile_column(url: str, profile: SiteProfile) -> list[str]:
+    """The column names the profile knows for the column directory of ``url``.
+
+    Read from ``profile.column_names`` (column path → names) when the profile has it,
+    else from ``profile.extra`` entries ``"column:tzdt/szjj": "统战动态 > 时政聚焦"``.
+    """
+    path = urlsplit(url).path
+    for prefix in profile.mobile_prefixes:
+        if path.startswith(prefix):
+            path = "/" + path[len(prefix):]
+            break
+    column = _ARTICLE_TAIL.sub("", path).strip("/")
+    known = getattr(profile, "column_names", None)
+    if known and column in known:
+        return list(known[column])
+    value = profile.extra.get(f"column:{column}")
+    return split_breadcrumb(value) if value else []
+
+
+def _column(raw: RawArticle, profile: SiteProfile) -> list[str]:
+    """Breadcrumb, else the profile's names for the URL's column, else the ColumnName
+    tag, else a lone column heading (the last two give only the column's own name)."""
+    if raw.column_path:
+        return list(raw.column_path)
+    known = profile_column(raw.url, profile)
+    if known:
+        return known
+    if raw.meta.get("ColumnName"):
+        return split_breadcrumb(raw.meta["ColumnName"]) or [raw.meta["ColumnName"]]
+    return [raw.column_heading] if raw.column_heading else []
+
+
+def _inner_html(root: etree._Element) -> str:
+    parts = [root.text or ""]
+    parts += [html.tostring(child, encoding="unicode") for child in root]
+    return "".join(parts)
+
+
+def clean_article(raw: RawArticle, profile: SiteProfile) -> CleanArticle:
+    """The article of one page as a reader would copy it: see the module docstring."""
+    title = strip_site_name(raw.title or raw.meta.get("ArticleTitle") or "", profile)
+    column = _column(raw, profile)
+    ctx = _Context(
+        title_keys=frozenset(compact_key(t) for t in (title, raw.title or "") if t),
+        column_keys=frozenset(compact_key(c) for c in (*column, raw.column_heading or "") if c),
+        site_keys=frozenset(
+            compact_key(c)
+            for c in (*profile.site_name_suffixes, raw.meta.get("SiteName", ""), *_HOME_WORDS)
+            if c
+        ),
+        markers=tuple(profile.chrome_markers),
+        document_exts=tuple(ext.lower() for ext in profile.attachment_exts),
+        key_max_chars=2 * max(len(title), len(raw.title or ""), 2 * HEADING_MAX),
+    )
+    root, from_fallback = _region(raw)
+    prune(root)
+    for el in root.iter("center"):
+        el.tag = "div"
+    if isinstance(root, html.HtmlElement):
+        root.make_links_absolute(raw.url, resolve_base_href=False, handle_failures="discard")
+    wrap_loose_inline(root)
+    region_lines = lines(root)
+
+    keep = _chrome_mask(region_lines, ctx)
+    found = find_images(region_lines, raw.url, keep)
+    for i in _repeated_runs(_events(region_lines, keep, found)):
+        keep[i] = False
+    found = [f for f in found if keep[f.line_index]]
+    captions = {f.caption_index for f in found if f.caption_index is not None}
+
+    body_lines = []
+    for i, line in enumerate(region_lines):
+        if keep[i] and line.text and i not in captions:
+            body_lines.append(line.text)
+    body_text = "\n".join(body_lines)
+    _rebuild_tree(root, region_lines, keep)
+    _drop_empty(root)
+    published_at, precision = _published(raw)
+
+    return CleanArticle(
+        raw=raw,
+        title=title,
+        published_at=published_at,
+        published_precision=precision,
+        source=normalize_space(raw.source) or None,
+        column=column,
+        body_text=body_text,
+        body_html=sanitize_html(_inner_html(root), raw.url),
+        images=[Image(f.url, f.caption) for f in found],
+        attachments=list(raw.attachments),
+        extractor="fallback" if from_fallback else "template",
+        chrome_leaks=[m for m in profile.chrome_markers if m in body_text],
+    )

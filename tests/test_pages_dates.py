@@ -1,0 +1,42 @@
+"""Publication dates in every form the portal writes them."""
+
+from __future__ import annotations
+
+import pytest
+
+from liuzhou_spider.pages.dates import find_date, parse_date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-02-25 17:44", ("2026-02-25T17:44:00+08:00", "datetime")),
+        ("2026-02-25 17:44:03", ("2026-02-25T17:44:03+08:00", "datetime")),
+        ("2026-02-25", ("2026-02-25T00:00:00+08:00", "date")),
+        ("2026年02月25日", ("2026-02-25T00:00:00+08:00", "date")),
+        ("2026年2月25日 17:44", ("2026-02-25T17:44:00+08:00", "datetime")),
+        ("发布日期: 2026-02-25 17:44    来源: 柳州1号", ("2026-02-25T17:44:00+08:00", "datetime")),
+        ("发布时间：2026/2/5 9:05", ("2026-02-05T09:05:00+08:00", "datetime")),
+        ("２０２６年２月２５日　１７：４４", ("2026-02-25T17:44:00+08:00", "datetime")),
+        ("2026-02-25T17:44:00+08:00", ("2026-02-25T17:44:00+08:00", "datetime")),
+        ("2026.02.25", ("2026-02-25T00:00:00+08:00", "date")),
+    ],
+)
+def test_parse_date(text: str, expected: tuple[str, str]) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", [None, "", "来源：柳州1号", "2026-13-45", "电话 0772-2818756", "12345-06-07"]
+)
+def test_no_date(text: str | None) -> None:
+    assert parse_date(text) is None
+
+
+def test_invalid_date_is_skipped_for_the_next_valid_one() -> None:
+    assert parse_date("2026-02-30 然后 2026-03-01") == ("2026-03-01T00:00:00+08:00", "date")
+
+
+def test_find_date_keeps_the_text_as_written() -> None:
+    found = find_date("发布日期：2026年2月25日 17:44 来源：x")
+    assert found is not None and found.raw == "2026年2月25日 17:44"

@@ -1,0 +1,48 @@
+"""Footer filing numbers: every ICP and 公网安备 number, one value per number."""
+
+from __future__ import annotations
+
+from liuzhou_spider.items import Registration
+from liuzhou_spider.pages.registrations import find_registrations
+
+
+def test_seed_footer_line() -> None:
+    assert find_registrations("桂ICP备19011773号 桂公网安备 45020502000153号") == [
+        Registration("icp", "桂ICP备19011773号"),
+        Registration("psb", "桂公网安备45020502000153号"),
+    ]
+
+
+def test_same_number_typed_differently_gives_one_value() -> None:
+    text = ("桂ICP备19011773号 桂ICP备 19011773 号 桂ＩＣＰ备１９０１１７７３号 "
+            "桂公网安备45020502000153号 桂公网安备　４５０２０５０２０００１５３号")
+    assert find_registrations(text) == [
+        Registration("icp", "桂ICP备19011773号"),
+        Registration("psb", "桂公网安备45020502000153号"),
+    ]
+
+
+def test_site_suffix_and_other_provinces() -> None:
+    regs = find_registrations(
+        "京ICP备05070218号-3　粤公网安备 44010402001234号 桂ICP备19011773号－1"
+    )
+    assert regs == [
+        Registration("icp", "京ICP备05070218号-3"),
+        Registration("psb", "粤公网安备44010402001234号"),
+        Registration("icp", "桂ICP备19011773号-1"),
+    ]
+
+
+def test_numbers_split_by_tags_in_html() -> None:
+    html = ('<html><body><div class="foot"><a href="https://beian.miit.gov.cn">桂ICP备'
+            '<span>19011773</span>号</a><script>var x="桂ICP备99999999号";</script>'
+            '<img src="ga.png">桂公网安备 <b>45020502000013</b>号</div></body></html>')
+    assert find_registrations(html) == [
+        Registration("icp", "桂ICP备19011773号"),
+        Registration("psb", "桂公网安备45020502000013号"),
+    ]
+
+
+def test_nothing_to_find() -> None:
+    assert find_registrations("") == []
+    assert find_registrations("联系我们:0772-2818756 ICP备案查询") == []
