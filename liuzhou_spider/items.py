@@ -61,6 +61,8 @@ class RawArticle:
     source: str | None = None
     column_path: list[str] = field(default_factory=list)  # from the breadcrumb
     column_heading: str | None = None  # a lone column heading (second rendering)
+    nav_column_path: list[str] = field(default_factory=list)  # from the site menu's nesting
+    nav_column_gap: int = 0  # levels between the menu's deepest match and the page's column
     body_html: str | None = None  # the body region, before cleaning
     images: list[Image] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)

@@ -316,13 +316,21 @@ def profile_column(url: str, profile: SiteProfile) -> list[str]:
 
 
 def _column(raw: RawArticle, profile: SiteProfile) -> list[str]:
-    """Breadcrumb, else the profile's names for the URL's column, else the ColumnName
-    tag, else a lone column heading (the last two give only the column's own name)."""
+    """Breadcrumb, else the profile's names for the URL's column, else the site menu's
+    path to the column (when it agrees with the page's own column name), else the
+    ColumnName tag, else a lone column heading (the last two give only the column's
+    own name)."""
     if raw.column_path:
         return list(raw.column_path)
     known = profile_column(raw.url, profile)
     if known:
         return known
+    own_name = raw.meta.get("ColumnName") or raw.column_heading
+    menu = list(raw.nav_column_path)
+    if menu and raw.nav_column_gap == 0 and own_name in (None, menu[-1]):
+        return menu
+    if menu and raw.nav_column_gap == 1 and own_name and own_name not in menu:
+        return [*menu, own_name]
     if raw.meta.get("ColumnName"):
         return split_breadcrumb(raw.meta["ColumnName"]) or [raw.meta["ColumnName"]]
     return [raw.column_heading] if raw.column_heading else []

@@ -244,3 +244,22 @@ def test_title_in_a_div_above_the_info_line() -> None:
 def test_hostile_pages_parse_without_crashing(html: str) -> None:
     raw = parse_article(html, SEED_URL, LZTZ)
     assert raw.url == SEED_URL and raw.docid == "3712345"
+
+
+MENU_PAGE = """<html><body><div class="nav"><ul>
+<li><a href="/">首页</a></li>
+<li><a href="/tzdt/">统战动态</a><ul><li><a href="/tzdt/szjj/index.html">时政聚焦</a></li></ul></li>
+<li><a href="/dptt/">党派团体</a><ul><li><a href="/dptt/gsl/">工商联</a></li></ul></li>
+</ul></div><p>正文</p></body></html>"""
+
+
+def test_column_path_from_the_site_menu():
+    from liuzhou_spider.pages.article import nav_column_path
+    from liuzhou_spider.pages.text import parse_document
+
+    root = parse_document(MENU_PAGE)
+    url = "https://www.lztz.gov.cn/dptt/gsl/201606/t20160604_1054491.html"
+    assert nav_column_path(root, url) == (["党派团体", "工商联"], 0)
+    deeper = "https://www.lztz.gov.cn/tzdt/szjj/bs/201606/t20160604_1054491.html"
+    assert nav_column_path(root, deeper) == (["统战动态", "时政聚焦"], 1)
+    assert nav_column_path(root, "https://www.lztz.gov.cn/other/") == ([], 0)

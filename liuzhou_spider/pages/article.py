@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -156,6 +156,65 @@ def _block_ancestor(el: etree._Element) -> etree._Element:
             return node
         node = parent
     return node if node is not None else el
+
+
+_ARTICLE_TAIL_PATH = re.compile(r"(?:\d{6}/)?t\d{8}_\d+(?:_print)?\.s?html?$")
+_INDEX_PAGE = re.compile(r"index(?:_\d+)?\.s?html?$")
+
+
+def _column_dir(url: str) -> str | None:
+    """``/dptt/gsl/`` for ``/dptt/gsl/201606/t20160604_1054491.html``."""
+    path = urlsplit(url).path
+    if not _ARTICLE_TAIL_PATH.search(path):
+        return None
+    return _ARTICLE_TAIL_PATH.sub("", path)
+
+
+def _link_dir(base: str, href: str | None) -> str | None:
+    if not href or href.startswith(("javascript:", "#", "mailto:")):
+        return None
+    path = urlsplit(urljoin(base, href)).path
+    return _INDEX_PAGE.sub("", path) if path.endswith("/") or _INDEX_PAGE.search(path) else None
+
+
+def _menu_path(root: etree._Element, base: str, column: str) -> list[str]:
+    """Names of the menu entries leading to the link of ``column`` (longest found)."""
+    best: list[str] = []
+    for anchor in root.iter("a"):
+        if _link_dir(base, anchor.get("href")) != column:
+            continue
+        names = [text_of(anchor)]
+        for ancestor in anchor.iterancestors("li"):
+            parent_link = next(ancestor.iterchildren("a"), None)
+            if parent_link is None or parent_link is anchor:
+                continue
+            if _link_dir(base, parent_link.get("href")) is None:
+                break
+            names.insert(0, text_of(parent_link))
+        names = [n for n in names if n and n not in _HOME]
+        if len(names) > len(best):
+            best = names
+    return best
+
+
+def nav_column_path(root: etree._Element, url: str) -> tuple[list[str], int]:
+    """The article's column path read off the site menu that every page carries.
+
+    Older pages show only the column's own name; the menu's nesting (a column link
+    inside the list item of its parent column) still gives the path, from the page
+    alone, whatever order the crawl met the pages in.  Menus often stop a level short:
+    then the deepest ancestor column found is returned with the number of levels
+    missing below it (the page's own column name may fill the last one).
+    """
+    column = _column_dir(url)
+    gap = 0
+    while column and column != "/":
+        names = _menu_path(root, url, column)
+        if names:
+            return names, gap
+        column = column.rstrip("/").rsplit("/", 1)[0] + "/"
+        gap += 1
+    return [], 0
 
 
 def _breadcrumb(root: etree._Element, template: Template | None) -> etree._Element | None:
@@ -404,6 +463,7 @@ def parse_article(
         info_text = spaced_text(info) if info is not None else ""
     crumb = _breadcrumb(root, detected)
     ids = article_ids(url)
+    menu_path, menu_gap = nav_column_path(root, canonical_url or url)
 
     published = find_date(meta.get("PubDate"))
     written = find_date(info_text)
@@ -430,6 +490,8 @@ def parse_article(
         source=meta.get("ContentSource") or (source_match.group(1) if source_match else None),
         column_path=split_breadcrumb(text_of(crumb)) if crumb is not None else [],
         column_heading=_column_heading(title_el),
+        nav_column_path=menu_path,
+        nav_column_gap=menu_gap,
         body_html=(
             lxml_html.tostring(region, encoding="unicode", with_tail=False)
             if region is not None else None

@@ -1,0 +1,179 @@
+"""Real Scrapy crawls of the offline portal, in-process, against a loopback server.
+
+One full crawl (with transient faults injected) is shared by the assertions of this
+module: it is the expensive part, and every assertion reads the same run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import pytest_twisted
+from scrapy.crawler import AsyncCrawlerRunner
+from scrapy.utils.defer import deferred_from_coro
+
+from liuzhou_spider.health import assess
+from liuzhou_spider.runner import CrawlOptions, build_settings, check_database
+from liuzhou_spider.spiders.lztz import LztzSpider
+from storage.db import make_engine
+from storage.export import iter_records
+from tests.groundtruth_compare import compare, site_path
+from tests.portal_fixture import ServedPortal, serve_portal
+
+pytestmark = pytest.mark.crawl
+
+
+def crawl_options(portal: ServedPortal, db_url: str, **extra: Any) -> CrawlOptions:
+    return CrawlOptions(
+        db_url=db_url, start_urls=[portal.base_url], host_aliases=[portal.alias_host],
+        log_level="WARNING", **extra,
+    )
+
+
+def run_crawl_deferred(options: CrawlOptions):  # type: ignore[no-untyped-def]
+    """Start one crawl on the test's reactor; the deferred fires with the crawler."""
+    check_database(options.db_url)
+    settings = build_settings(options)
+    crawler = AsyncCrawlerRunner(settings).create_crawler(LztzSpider)
+    d = deferred_from_coro(crawler.crawl_async(
+        start_url=options.start_urls, host_alias=options.host_aliases,
+    ))
+    d.addCallback(lambda _: crawler)
+    return d
+
+
+def ground_truth(portal: ServedPortal) -> dict[str, Any]:
+    return json.loads((portal.root / "ground_truth.json").read_text(encoding="utf-8"))
+
+
+def exported(db_url: str) -> list[dict[str, Any]]:
+    engine = make_engine(db_url)
+    try:
+        return list(iter_records(engine))
+    finally:
+        engine.dispose()
+
+
+FAULTS = [
+    {"path": "/__FIRST_ARTICLE__", "kind": "500", "times": 2},
+    {"path": "/__SECOND_ARTICLE__", "kind": "truncated", "times": 1},
+    {"path": "/__THIRD_ARTICLE__", "kind": "slow", "times": 1, "delay": 1.0},
+    {"path": "/__COLUMN__", "kind": "503", "times": 1, "retry_after": 1},
+]
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory, portal_dir: Path) -> dict[str, Any]:
+    """Placeholder: filled by ``test_full_crawl`` (module state shared with later tests)."""
+    return {}
+
+
+@pytest_twisted.inlineCallbacks
+def test_full_crawl(crawled: dict[str, Any], portal_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    with serve_portal(portal_dir) as portal:
+        truth = ground_truth(portal)
+        article_paths = [a["canonical_url"] for a in truth["articles"]]
+        faulted = {
+            "/__FIRST_ARTICLE__": article_paths[3],
+            "/__SECOND_ARTICLE__": article_paths[7],
+            "/__THIRD_ARTICLE__": article_paths[11],
+            "/__COLUMN__": truth["column_urls"][1],
+        }
+        for fault in FAULTS:
+            portal.control("fault", {**fault, "path": faulted[fault["path"]]})
+        db_url = f"sqlite:///{tmp_path / 'crawl.db'}"
+        crawler = yield run_crawl_deferred(crawl_options(portal, db_url))
+        requests = portal.requests()
+        crawled.update(
+            truth=truth, requests=requests, stats=crawler.stats.get_stats(), db_url=db_url,
+            faulted=set(faulted.values()), portal_dir=portal_dir,
+        )
+    outcome = assess(crawled["stats"], crawled["stats"]["finish_reason"])
+    assert outcome.status == "success", outcome
+
+
+def test_every_article_url_was_reached(crawled: dict[str, Any]) -> None:
+    requested = {site_path(r["path"]) for r in crawled["requests"] if r["status"] == 200}
+    expected = {u for a in crawled["truth"]["articles"] for u in a["urls"]}
+    assert expected - requested == set()
+    pager_only = set(crawled["truth"]["pager_only_article_urls"])
+    assert pager_only, "the portal must hide some articles behind pager pages 2+"
+    assert pager_only <= requested
+
+
+def test_no_request_to_disallowed_paths_or_other_hosts(crawled: dict[str, Any]) -> None:
+    disallowed = tuple(crawled["truth"]["robots_disallowed"])
+    assert not [r for r in crawled["requests"] if r["path"].startswith(disallowed)]
+    hosts = {r["host"].split(":")[0] for r in crawled["requests"]}
+    assert hosts <= {"127.0.0.1", "127.0.0.2"}
+    assert crawled["stats"].get("liuzhou/offsite_refused", 0) == 0
+
+
+def test_each_canonical_page_is_fetched_once(crawled: dict[str, Any]) -> None:
+    # Faults match path prefixes: a page that answered a fault was rightly asked again.
+    retried = crawled["faulted"] | {
+        r["path"] for r in crawled["requests"] if r["status"] in (500, 503)
+    }
+    served = Counter(
+        r["path"] + (f"?{r['query']}" if r.get("query") else "")
+        for r in crawled["requests"]
+        if r["path"] not in retried and r["path"] != "/robots.txt"
+    )
+    assert [path for path, n in served.items() if n > 1] == []
+    assert all(urlsplit(r["path"]).path == r["path"] for r in crawled["requests"])
+
+
+def test_transient_faults_were_recovered(crawled: dict[str, Any]) -> None:
+    faulted = crawled["faulted"] | {
+        r["path"] for r in crawled["requests"] if r["status"] in (500, 503)
+    }
+    for path in faulted:
+        statuses = [r["status"] for r in crawled["requests"] if r["path"] == path]
+        assert statuses[-1] == 200, (path, statuses)
+
+
+def test_export_equals_ground_truth(crawled: dict[str, Any]) -> None:
+    problems = compare(exported(crawled["db_url"]), crawled["truth"]["articles"])
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_filing_numbers_are_reconciled(crawled: dict[str, Any]) -> None:
+    engine = make_engine(crawled["db_url"])
+    try:
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT kind, value, is_canonical FROM v_registrations"
+            ).all()
+    finally:
+        engine.dispose()
+    canonical = {kind: value for kind, value, flag in rows if flag}
+    expected = crawled["truth"]["registrations"]
+    assert canonical == {kind: expected[kind]["canonical"] for kind in ("icp", "psb")}
+    assert {value for _, value, flag in rows if not flag}
+
+
+@pytest_twisted.inlineCallbacks
+def test_recrawl_adds_no_article(crawled: dict[str, Any]):  # type: ignore[no-untyped-def]
+    before = exported(crawled["db_url"])
+    with serve_portal(crawled["portal_dir"]) as portal:
+        yield run_crawl_deferred(crawl_options(portal, crawled["db_url"], full=True))
+    after = exported(crawled["db_url"])
+    assert len(after) == len(before)
+    assert {r["id"] for r in after} == {r["id"] for r in before}
+
+
+@pytest_twisted.inlineCallbacks
+def test_bot_challenge_blocks_the_run(portal_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    with serve_portal(portal_dir) as portal:
+        portal.control("fault", {"path": "*", "kind": "412", "times": None})
+        db_url = f"sqlite:///{tmp_path / 'blocked.db'}"
+        crawler = yield run_crawl_deferred(crawl_options(portal, db_url))
+    stats = crawler.stats.get_stats()
+    outcome = assess(stats, stats["finish_reason"])
+    assert outcome.status == "blocked"
+    assert exported(db_url) == []
