@@ -34,7 +34,7 @@ RETRY_TIMES = 4
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_BACKOFF_BASE = 1.0
 RETRY_BACKOFF_MAX = 120.0
-HTTPERROR_ALLOWED_CODES = [404, 410, 412, 521]
+HTTPERROR_ALLOWED_CODES = [304, 404, 410, 412, 521]
 
 # Never execute code on request, never listen on a port.
 REMOTE_CONTROL_ENABLED = False
@@ -59,6 +59,11 @@ LIUZHOU_BATCH_SIZE = 200  # pages per database transaction
 LIUZHOU_PROFILE = "lztz"
 LIUZHOU_MAX_ERROR_RATE = 0.2  # above this share of failed pages a run has failed
 LIUZHOU_BLOCKS_TO_STOP = 3  # bot challenges before the crawl stops itself
+LIUZHOU_FULL = False  # True: ignore what earlier runs learned (--full)
+LIUZHOU_PAGER_DEPTH = 1  # incremental runs read this many pager pages of a column, then
+#                          stop at the first page listing only stored articles (0 = all)
+LIUZHOU_RECHECK_LIMIT = 200  # known articles no page links to, re-asked per run (newest
+#                              first) to notice deletions; 0 = never
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -14,9 +14,9 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from liuzhou_spider.database import database_for
 from liuzhou_spider.items import CleanArticle, RawArticle
 from pipelines.cleaning import clean_article
-from pipelines.database import database_for
 from pipelines.dedup import Deduplicator
 
 logger = logging.getLogger(__name__)

@@ -15,9 +15,9 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from liuzhou_spider.database import database_for
 from liuzhou_spider.health import assess, error_count
 from liuzhou_spider.items import MergeDecision, PageFetch
-from pipelines.database import database_for
 from pipelines.reconcile import reconcile
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,6 @@ module: it is the expensive part, and every assertion reads the same run.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -14,49 +13,14 @@ from urllib.parse import urlsplit
 
 import pytest
 import pytest_twisted
-from scrapy.crawler import AsyncCrawlerRunner
-from scrapy.utils.defer import deferred_from_coro
 
 from liuzhou_spider.health import assess
-from liuzhou_spider.runner import CrawlOptions, build_settings, check_database
-from liuzhou_spider.spiders.lztz import LztzSpider
 from storage.db import make_engine
-from storage.export import iter_records
+from tests.crawling import crawl_options, exported, ground_truth, run_crawl_deferred
 from tests.groundtruth_compare import compare, site_path
-from tests.portal_fixture import ServedPortal, serve_portal
+from tests.portal_fixture import serve_portal
 
 pytestmark = pytest.mark.crawl
-
-
-def crawl_options(portal: ServedPortal, db_url: str, **extra: Any) -> CrawlOptions:
-    return CrawlOptions(
-        db_url=db_url, start_urls=[portal.base_url], host_aliases=[portal.alias_host],
-        log_level="WARNING", **extra,
-    )
-
-
-def run_crawl_deferred(options: CrawlOptions):  # type: ignore[no-untyped-def]
-    """Start one crawl on the test's reactor; the deferred fires with the crawler."""
-    check_database(options.db_url)
-    settings = build_settings(options)
-    crawler = AsyncCrawlerRunner(settings).create_crawler(LztzSpider)
-    d = deferred_from_coro(crawler.crawl_async(
-        start_url=options.start_urls, host_alias=options.host_aliases,
-    ))
-    d.addCallback(lambda _: crawler)
-    return d
-
-
-def ground_truth(portal: ServedPortal) -> dict[str, Any]:
-    return json.loads((portal.root / "ground_truth.json").read_text(encoding="utf-8"))
-
-
-def exported(db_url: str) -> list[dict[str, Any]]:
-    engine = make_engine(db_url)
-    try:
-        return list(iter_records(engine))
-    finally:
-        engine.dispose()
 
 
 FAULTS = [

@@ -6,19 +6,25 @@ functions of ``liuzhou_spider.pages``; what the site looks like is the profile.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import scrapy
-from scrapy.exceptions import CloseSpider
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import Response, TextResponse
 
+from liuzhou_spider.database import database_for
+from liuzhou_spider.incremental import SeenBefore
 from liuzhou_spider.items import PageFetch, RawArticle
 from liuzhou_spider.pages.article import parse_article
-from liuzhou_spider.pages.listing import parse_listing
+from liuzhou_spider.pages.listing import Listing, parse_listing
 from liuzhou_spider.pages.registrations import find_registrations
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.urls import article_ids, canonicalize
@@ -27,6 +33,13 @@ logger = logging.getLogger(__name__)
 
 BLOCK_STATUSES = frozenset({412, 521})
 GONE_STATUSES = frozenset({404, 410})
+_PAGER_INDEX = re.compile(r"index_(\d+)\.s?html?$")
+
+
+def pager_index(url: str) -> int:
+    """0 for a column's first page (``/col/``, ``index.html``), N for ``index_N.html``."""
+    match = _PAGER_INDEX.search(url)
+    return int(match.group(1)) if match else 0
 
 
 def _split(value: str | list[str] | tuple[str, ...] | None) -> list[str]:
@@ -64,10 +77,53 @@ class TrsSpider(scrapy.Spider):
             else self.base_profile
         )
         self.allowed_domains = sorted({h.split(":")[0] for h in self.profile.all_hosts()})
+        self.seen = SeenBefore()
+        self.rechecked = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TrsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.recheck_when_idle, signal=signals.spider_idle)
+        return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if not self.settings.getbool("LIUZHOU_FULL"):
+            repository = database_for(self.crawler).repository
+            self.seen = SeenBefore(
+                memory=await asyncio.to_thread(repository.url_memory),  # type: ignore[arg-type]
+                pager_depth=self.settings.getint("LIUZHOU_PAGER_DEPTH", 1),
+            )
+            if self.seen.enabled:
+                logger.info("Incremental run: %d URLs remembered", len(self.seen.memory))
         for url in self.profile.start_urls:
-            yield scrapy.Request(canonicalize(url, self.profile), callback=self.parse)
+            yield self.request(canonicalize(url, self.profile))
+
+    def request(self, url: str, *, article: bool = False) -> scrapy.Request:
+        """A request for a site page: conditional for articles fetched before."""
+        self.seen.requested.add(url)
+        headers = self.seen.conditional_headers(url) if article else {}
+        return scrapy.Request(
+            url, callback=self.parse, headers=headers or None, priority=10 if article else 0,
+        )
+
+    def recheck_when_idle(self) -> None:
+        """Before closing, ask again for known articles no page links to any more.
+
+        A deleted article disappears from the lists; only asking for it tells it is gone
+        (404/410).  Conditional requests make the unchanged ones cheap (304).
+        """
+        limit = self.settings.getint("LIUZHOU_RECHECK_LIMIT", 200)
+        if self.rechecked or not self.seen.enabled or limit == 0:
+            return
+        self.rechecked = True
+        urls = sorted(self.seen.unreached_articles(), key=article_ids, reverse=True)[:limit]
+        if not urls:
+            return
+        logger.info("Re-checking %d known article(s) no page links to", len(urls))
+        assert self.crawler.engine is not None
+        for url in urls:
+            self.crawler.engine.crawl(self.request(url, article=True))
+        raise DontCloseSpider
 
     def is_article(self, url: str) -> bool:
         """Article pages are recognised by their URL shape, as the site names them."""
@@ -108,6 +164,15 @@ class TrsSpider(scrapy.Spider):
             fetch.gone = True
             yield fetch
             return
+        if response.status == 304 or (
+            kind == "article" and self.seen.unchanged(canonical, fetch.content_hash or "")
+        ):
+            stats.inc_value("liuzhou/not_modified")
+            fetch.not_modified = True
+            fetch.body = b""
+            fetch.content_hash = None
+            yield fetch
+            return
         if response.status >= 400:
             stats.inc_value("liuzhou/http_errors")
             logger.warning("HTTP %s at %s", response.status, response.url)
@@ -133,12 +198,20 @@ class TrsSpider(scrapy.Spider):
         if raw is not None:
             stats.inc_value("liuzhou/articles_parsed")
             yield raw
-        yield from self.follow(html, response.url)
+        yield from self.follow(parse_listing(html, response.url, self.profile), canonical)
 
-    def follow(self, html: str, url: str) -> Iterator[scrapy.Request]:
-        """Requests for every site page the page links to (articles first)."""
-        listing = parse_listing(html, url, self.profile)
+    def follow(self, listing: Listing, url: str) -> Iterator[scrapy.Request]:
+        """Requests for the site pages a page links to (articles first).
+
+        A first or ``--full`` run follows every pager page; an incremental run reads a
+        column from page 1 and goes on only while pages list articles not stored yet.
+        """
         for link in listing.article_urls:
-            yield scrapy.Request(link, callback=self.parse, priority=10)
-        for link in (*listing.pager_urls, *listing.column_urls, *listing.other_urls):
-            yield scrapy.Request(link, callback=self.parse)
+            yield self.request(link, article=True)
+        pager = listing.pager_urls
+        if self.seen.enabled and pager:
+            index = pager_index(url)
+            following = self.seen.follow_pager(index, listing.article_urls)
+            pager = [u for u in pager if following and pager_index(u) == index + 1]
+        for link in (*pager, *listing.column_urls, *listing.other_urls):
+            yield self.request(link)
