@@ -77,7 +77,8 @@ def test_second_revision_fetches_only_what_changed(revisions: Path, tmp_path: Pa
     second = exported(db_url)
     assert {site_path(r["canonical_url"]) for r in second} >= set(changes["new"])
     assert len(second) == len(first) + len(changes["new"])
-    gone = {site_path(u) for (u,) in query(db_url, "SELECT url FROM urls WHERE gone_at IS NOT NULL")}
+    gone_rows = query(db_url, "SELECT url FROM urls WHERE gone_at IS NOT NULL")
+    gone = {site_path(url) for (url,) in gone_rows}
     assert set(changes["deleted"]) <= gone
     versions = query(db_url, "SELECT COUNT(*) FROM article_versions")[0][0]
     assert versions >= len(changes["edited"])

