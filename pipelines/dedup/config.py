@@ -1,0 +1,31 @@
+"""Deduplication settings, with the values chosen by measurement (docs/dedup.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    """Shingling, MinHash, LSH banding and merge thresholds.
+
+    Defaults are what bench/dedup and the offline portal's look-alike pairs supported:
+    5-grams keep boilerplate-sharing reports at Jaccard ≤ 0.61 where 3-grams reach 0.67;
+    128 permutations estimate Jaccard within ±0.035 (one sd at 0.8); 25 bands × 5 rows
+    make a pair at Jaccard 0.7 a candidate with probability 0.99 and at 0.8 with
+    0.99998, so recall is limited by ``accept``, not by the bands.
+    """
+
+    ngram: int = 5
+    num_perm: int = 128
+    seed: int = 1
+    bands: int = 25
+    rows: int = 5
+    threshold: float = 0.8  # a near-duplicate: exact Jaccard at or above this
+    accept: float = 0.7  # estimate that confirms a candidate (threshold minus ~3 sd)
+    strong: float = 0.85  # estimate needed when the day differs or the titles are unrelated
+    min_chars: int = 50  # shorter normalised bodies: exact hash + title + day only
+    complete_ratio: float = 0.9  # a version is complete at ≥ 90% of the longest
+    current_templates: frozenset[str] = field(
+        default_factory=lambda: frozenset({"current", "topic"})
+    )

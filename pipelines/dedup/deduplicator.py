@@ -1,0 +1,307 @@
+"""CleanArticle → MergeDecision: one canonical article per fetched URL, across runs.
+
+Order of evidence, strongest first: a URL already seen (a re-crawl) or a docid already
+seen (cross-posts, other hosts, print/mobile renderings of one document) name the
+article outright; then an identical normalised body; then MinHash LSH candidates,
+confirmed by their signatures and by title and publication day (``merge.same_report``).
+Everything the decisions need is rebuilt at start-up from what storage keeps per
+article (``KnownArticle``: signature bytes, body hash, title, day, member URLs), so a
+crawl next week recognises today's articles without re-reading a body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from liuzhou_spider.items import CleanArticle, KnownArticle, MergeDecision, RawArticle
+from pipelines.dedup.config import DedupConfig
+from pipelines.dedup.index import BandIndex
+from pipelines.dedup.merge import (
+    Evidence,
+    PageRank,
+    content_key,
+    docid_number,
+    is_complete,
+    same_report,
+    url_key,
+)
+from pipelines.dedup.normalize import body_hash, normalize
+from pipelines.dedup.signature import Signer, estimate
+
+
+def page_url(raw: RawArticle) -> str:
+    """The URL that identifies a page among an article's members.
+
+    An article rendering is known by its canonical URL (host alias, scheme and tracking
+    parameters folded); a print or mobile rendering by the URL it was fetched from,
+    because its canonical URL is the article's own.
+    """
+    return raw.canonical_url if raw.rendering == "article" else raw.url
+
+
+def article_id_for(url: str) -> str:
+    """Stable id: the first 16 hex digits of SHA-256 of the first page's canonical URL.
+
+    The canonical URL maps a print or mobile rendering to the article it renders, so the
+    id does not depend on which rendering the crawl happened to fetch first.
+    """
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """Where an article stands now: for the crawl summary, tests and diagnostics."""
+
+    article_id: str
+    canonical_url: str
+    content_url: str  # the page whose body is the canonical body
+    content_docid: str | None
+    body_hash: str
+    urls: tuple[str, ...]
+
+
+@dataclass
+class _Article:
+    article_id: str
+    evidence: Evidence  # of the canonical content's page
+    canonical: PageRank  # the page whose URL stands for the article
+    content: PageRank  # the page whose body is the canonical body
+    content_sig: np.ndarray
+    content_hash: str
+    pages: dict[str, PageRank] = field(default_factory=dict)
+    hashes: set[str] = field(default_factory=set)  # body versions already indexed
+
+
+class Deduplicator:
+    """Assigns every fetched article page to exactly one canonical article."""
+
+    def __init__(self, config: DedupConfig | None = None) -> None:
+        self.config = config or DedupConfig()
+        c = self.config
+        self.signer = Signer(ngram=c.ngram, num_perm=c.num_perm, seed=c.seed)
+        self.index = BandIndex(c.num_perm, c.bands, c.rows)
+        self._articles: dict[str, _Article] = {}
+        self._by_url: dict[str, str] = {}
+        self._by_docid: dict[int, str] = {}
+        self._by_hash: dict[str, list[str]] = {}
+        self._slot_article: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    # -- signatures -------------------------------------------------------------------
+
+    def signature_to_bytes(self, sig: np.ndarray) -> bytes:
+        """A signature as stored (datasketch ``LeanMinHash`` bytes, little-endian)."""
+        return self.signer.to_bytes(sig)
+
+    def signature_from_bytes(self, data: bytes) -> np.ndarray:
+        """A stored signature back as an array; refuses another configuration's bytes."""
+        return self.signer.from_bytes(data)
+
+    def memory_bytes(self) -> int:
+        """Bytes held by the LSH index and signatures (the per-article records aside)."""
+        return self.index.nbytes
+
+    def summary(self, article_id: str) -> ArticleSummary:
+        """The current canonical URL, content page and member URLs of an article."""
+        art = self._articles[article_id]
+        docid = art.content.docid
+        return ArticleSummary(
+            article_id=article_id,
+            canonical_url=art.canonical.url,
+            content_url=art.content.url,
+            content_docid=str(docid) if docid is not None else None,
+            body_hash=art.content_hash,
+            urls=tuple(sorted(art.pages, key=lambda u: url_key(art.pages[u]))),
+        )
+
+    # -- start-up ---------------------------------------------------------------------
+
+    def load(self, known: Iterable[KnownArticle]) -> None:
+        """Rebuild the state from stored articles, without their bodies."""
+        indexed: list[_Article] = []
+        sigs: list[np.ndarray] = []
+        for k in known:
+            pages = {
+                m.url: PageRank(m.url, docid_number(m.docid), m.rendering, m.template_current)
+                for m in k.members
+            }
+            canonical = pages.get(k.canonical_url) or PageRank(
+                k.canonical_url, docid_number(k.content_docid), "article", True
+            )
+            pages.setdefault(canonical.url, canonical)
+            content = self._content_page(pages, docid_number(k.content_docid), canonical)
+            content = replace(content, body_len=k.body_len)
+            pages[content.url] = content
+            sig = self.signer.from_bytes(k.signature) if k.signature else self.signer.empty
+            art = _Article(
+                article_id=k.article_id,
+                evidence=Evidence.of(k.title, k.published_at),
+                canonical=pages[canonical.url],
+                content=content,
+                content_sig=sig,
+                content_hash=k.body_hash,
+                pages=pages,
+            )
+            self._articles[k.article_id] = art
+            for page in pages.values():
+                self._by_url[page.url] = k.article_id
+                if page.docid is not None:
+                    self._by_docid[page.docid] = k.article_id
+            art.hashes.add(k.body_hash)
+            self._by_hash.setdefault(k.body_hash, []).append(k.article_id)
+            # body_len counts the stored body's characters, a bound on the normalised length.
+            if k.signature and k.body_len >= self.config.min_chars:
+                indexed.append(art)
+                sigs.append(sig)
+        if sigs:  # one vectorised insert: 100,000 articles load in seconds
+            slots = self.index.add_many(np.stack(sigs))
+            del sigs
+            for art, slot in zip(indexed, slots, strict=True):
+                # A view of the index's copy: the signature is held once, not twice.
+                art.content_sig = self.index.signature(slot)
+                self._slot_article.append(art.article_id)
+
+    @staticmethod
+    def _content_page(
+        pages: dict[str, PageRank], content_docid: int | None, fallback: PageRank
+    ) -> PageRank:
+        same = [p for p in pages.values() if p.docid == content_docid and content_docid is not None]
+        return min(same, key=url_key) if same else fallback
+
+    # -- assignment -------------------------------------------------------------------
+
+    def assign(self, article: CleanArticle) -> MergeDecision:
+        """Where one fetched article page belongs; updates the state accordingly."""
+        raw = article.raw
+        norm = normalize(article.body_text)
+        digest = body_hash(norm)
+        sig = self.signer.sign(norm)
+        page = PageRank(
+            url=page_url(raw),
+            docid=docid_number(raw.docid),
+            rendering=raw.rendering,
+            template_current=raw.template in self.config.current_templates,
+            body_len=len(article.body_text),
+        )
+        evidence = Evidence.of(article.title, article.published_at)
+        long_enough = len(norm) >= self.config.min_chars
+        article_id = self._identity(raw) or self._match(digest, sig, evidence, long_enough)
+        if article_id is None:
+            art = self._create(article_id_for(raw.canonical_url), page, evidence, sig, digest)
+            new, replaced, canonical = True, True, True
+        else:
+            art = self._articles[article_id]
+            new = False
+            replaced, canonical = self._join(art, page, evidence, sig, digest)
+        self._register(art, raw, page)
+        self._remember_body(art, digest, sig, long_enough)
+        similarity = 1.0 if digest == art.content_hash else estimate(sig, art.content_sig)
+        return MergeDecision(
+            article=article,
+            article_id=art.article_id,
+            is_new_article=new,
+            similarity=similarity,
+            is_canonical=canonical,
+            body_replaced=replaced,
+            signature=self.signer.to_bytes(sig),
+            body_hash=digest,
+        )
+
+    def _identity(self, raw: RawArticle) -> str | None:
+        for url in (page_url(raw), raw.canonical_url, raw.url):
+            if url in self._by_url:
+                return self._by_url[url]
+        docid = docid_number(raw.docid)  # numerically: "01234" and "1234" are one document
+        return self._by_docid.get(docid) if docid is not None else None
+
+    def _match(
+        self, digest: str, sig: np.ndarray, evidence: Evidence, long_enough: bool
+    ) -> str | None:
+        """The article this body duplicates, if the evidence agrees; best similarity first."""
+        scores = dict.fromkeys(self._by_hash.get(digest, ()), 1.0)
+        if long_enough:
+            slots = self.index.candidates(sig)
+            for slot, sim in zip(slots, self.index.similarities(sig, slots), strict=True):
+                aid = self._slot_article[slot]
+                scores[aid] = max(scores.get(aid, 0.0), float(sim))
+        c = self.config
+        for aid, sim in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
+            art = self._articles[aid]
+            if long_enough:
+                if same_report(evidence, art.evidence, sim, c.accept, c.strong):
+                    return aid
+            elif normalize(evidence.title) == normalize(art.evidence.title) and (
+                evidence.day == art.evidence.day
+            ):
+                # A short body (image-only page) says too little: the exact hash must
+                # come with the same title and the same day.
+                return aid
+        return None
+
+    def _create(
+        self, article_id: str, page: PageRank, evidence: Evidence, sig: np.ndarray, digest: str
+    ) -> _Article:
+        art = _Article(
+            article_id=article_id,
+            evidence=evidence,
+            canonical=page,
+            content=page,
+            content_sig=sig,
+            content_hash=digest,
+            pages={page.url: page},
+        )
+        self._articles[art.article_id] = art
+        return art
+
+    def _join(
+        self, art: _Article, page: PageRank, evidence: Evidence, sig: np.ndarray, digest: str
+    ) -> tuple[bool, bool]:
+        """Add a page to an article; returns (its body became the content, it is canonical)."""
+        art.pages[page.url] = page
+        lengths = [
+            p.body_len for p in art.pages.values() if p.rendering == "article" and p.body_len
+        ]
+        longest = max(lengths, default=0)
+        ratio = self.config.complete_ratio
+        if art.content.url == page.url:
+            # The content page itself again: its body, if edited in place, is the newest.
+            replaced = digest != art.content_hash
+        else:
+            current = art.pages.get(art.content.url, art.content)
+            replaced = is_complete(page, longest, ratio) and (
+                not is_complete(current, longest, ratio) or content_key(page) < content_key(current)
+            )
+        if replaced:
+            art.content, art.content_sig, art.content_hash = page, sig, digest
+            art.evidence = evidence
+        elif art.content.url == page.url:
+            art.content = page
+        canonical = art.pages.get(art.canonical.url, art.canonical)
+        is_canonical = url_key(page) <= url_key(canonical)
+        if is_canonical:
+            art.canonical = page
+        return replaced, is_canonical
+
+    def _register(self, art: _Article, raw: RawArticle, page: PageRank) -> None:
+        for url in {page.url, raw.url, raw.canonical_url}:
+            self._by_url.setdefault(url, art.article_id)
+        if page.docid is not None:
+            self._by_docid.setdefault(page.docid, art.article_id)
+
+    def _remember_body(
+        self, art: _Article, digest: str, sig: np.ndarray, long_enough: bool
+    ) -> None:
+        """Index a body version once per article; older versions keep matching their copies."""
+        if digest in art.hashes:
+            return
+        art.hashes.add(digest)
+        self._by_hash.setdefault(digest, []).append(art.article_id)
+        if long_enough:
+            self.index.add(sig)
+            self._slot_article.append(art.article_id)
