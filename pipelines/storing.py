@@ -18,6 +18,7 @@ from scrapy.crawler import Crawler
 from liuzhou_spider.database import database_for
 from liuzhou_spider.health import assess, error_count
 from liuzhou_spider.items import MergeDecision, PageFetch
+from pipelines.dedup import article_id_for
 from pipelines.reconcile import reconcile
 
 logger = logging.getLogger(__name__)
@@ -109,6 +110,9 @@ class StoringStep:
             "gone": int(stats.get("liuzhou/gone", 0)),
         }
         checks = {**outcome.checks, "reason": outcome.reason, "finish_reason": reason}
+        if outcome.status != "interrupted":
+            await asyncio.to_thread(self.repository.settle_article_ids, self.run_id,
+                                    article_id_for)
         await asyncio.to_thread(
             self.repository.finish_run, self.run_id, outcome.status, counts, checks
         )

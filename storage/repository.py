@@ -13,11 +13,11 @@ import json
 import os
 import socket
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,8 @@ from pipelines.reconcile import Observation
 from storage.batch import Batch, to_json
 from storage.models import (
     Article,
+    ArticleColumn,
+    ArticleVersion,
     CrawlRun,
     PageContent,
     RegistrationObservation,
@@ -85,6 +87,44 @@ class Repository:
                 setattr(run, name, int(counts.get(name, 0)))
             run.counts = to_json(counts)
             run.checks = to_json(checks or {})
+
+    def settle_article_ids(self, run_id: int, id_for: Callable[[str], str]) -> int:
+        """Give the articles first stored by an unfinished crawl the id of their final
+        canonical URL; returns how many were renamed.
+
+        Within a crawl, pages arrive in no fixed order: an article first met through its
+        republication is stored under that page's id, then its original becomes canonical.
+        Settling ids when the crawl ends (or when an interrupted one is completed) makes
+        them depend on the site, not on the crawl order; after that they never change.
+        """
+        unsettled = select(CrawlRun.id).where(or_(
+            CrawlRun.id == run_id, CrawlRun.status.in_(("running", "interrupted")),
+        ))
+        table = Article.__table__
+        renamed = 0
+        with Session(self.engine) as session, session.begin():
+            rows = session.execute(
+                select(Article.id, Article.canonical_url)
+                .where(Article.created_run_id.in_(unsettled)).order_by(Article.id)
+            ).all()
+            for old_id, url in rows:
+                new_id = id_for(url)
+                taken = session.scalar(select(Article.id).where(Article.id == new_id))
+                if new_id == old_id or taken is not None:
+                    continue
+                values = dict(session.execute(
+                    select(table).where(table.c.id == old_id)
+                ).mappings().one())
+                # canonical_url is unique: park the old row's while both rows exist.
+                session.execute(update(table).where(table.c.id == old_id)
+                                .values(canonical_url=f"{url}#renamed-{old_id}"))
+                session.execute(insert(table).values({**values, "id": new_id}))
+                for child in (ArticleColumn, ArticleVersion, Url):
+                    session.execute(update(child).where(child.article_id == old_id)
+                                    .values(article_id=new_id))
+                session.execute(delete(table).where(table.c.id == old_id))
+                renamed += 1
+        return renamed
 
     def mark_interrupted_runs(self) -> int:
         """Mark runs left 'running' by a dead process of this host as 'interrupted'.

@@ -1,0 +1,85 @@
+"""The ``liuzhou`` command as a scheduled job runs it: separate processes, exit codes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.crawling import exported
+from tests.portal_fixture import ServedPortal, serve_portal
+
+pytestmark = pytest.mark.crawl
+LIUZHOU = [sys.executable, "-m", "liuzhou_spider"]
+
+
+def crawl_command(portal: ServedPortal, db_url: str, *extra: str) -> list[str]:
+    return [*LIUZHOU, "crawl", "--db", db_url, "--start-url", portal.base_url,
+            "--host-alias", portal.alias_host, "--log-level", "WARNING", *extra]
+
+
+def comparable(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Export records without the times of the run that fetched them."""
+    return sorted(
+        ({k: v for k, v in r.items() if k not in ("first_seen_at", "last_seen_at")}
+         for r in records),
+        key=lambda r: r["id"],
+    )
+
+
+def test_demo_runs_the_whole_product(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    db_url = f"sqlite:///{tmp_path / 'demo.db'}"
+    done = subprocess.run([*LIUZHOU, "demo", "--size", "40", "--db", db_url],
+                          capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Crawl summary" in done.stdout
+    assert len(exported(db_url)) == 40
+
+
+def test_second_run_on_the_same_database_exits_locked(portal_dir: Path, tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'locked.db'}"
+    with serve_portal(portal_dir) as portal:
+        portal.control("fault", {"path": "*", "kind": "slow", "times": 40, "delay": 0.2})
+        first = subprocess.Popen(crawl_command(portal, db_url), stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(3)
+            assert first.poll() is None, "the first run ended before the second started"
+            started = time.monotonic()
+            second = subprocess.run(crawl_command(portal, db_url), capture_output=True,
+                                    text=True, timeout=60, check=False)
+            assert second.returncode == 5
+            assert "another crawl is running" in second.stderr
+            assert time.monotonic() - started < 20
+        finally:
+            assert first.wait(timeout=240) == 0, first.stderr.read() if first.stderr else ""
+
+
+def test_interrupted_crawl_resumes_with_its_jobdir(portal_dir: Path, tmp_path: Path) -> None:
+    jobdir = tmp_path / "job"
+    interrupted = f"sqlite:///{tmp_path / 'interrupted.db'}"
+    straight = f"sqlite:///{tmp_path / 'straight.db'}"
+    with serve_portal(portal_dir) as portal:
+        portal.control("fault", {"path": "*", "kind": "slow", "times": 60, "delay": 0.1})
+        run = subprocess.Popen(crawl_command(portal, interrupted, "--jobdir", str(jobdir)),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(4)
+        run.send_signal(signal.SIGINT)
+        assert run.wait(timeout=120) == 6, run.stderr.read() if run.stderr else ""
+        assert (jobdir / "requests.seen").exists()
+        partial = len(exported(interrupted))
+        resumed = subprocess.run(crawl_command(portal, interrupted, "--jobdir", str(jobdir)),
+                                 capture_output=True, text=True, timeout=300, check=False)
+        assert resumed.returncode == 0, resumed.stderr[-2000:]
+        whole = subprocess.run(crawl_command(portal, straight), capture_output=True, text=True,
+                               timeout=300, check=False)
+        assert whole.returncode == 0, whole.stderr[-2000:]
+    assert partial < len(exported(straight))
+    assert comparable(exported(interrupted)) == comparable(exported(straight))
