@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+COLUMN_LINKS = "liuzhou/column_links"  # stats prefix: article links on a column's page 1
+
 
 class ExitCode(IntEnum):
     """Documented exit codes of ``liuzhou crawl`` (and ``liuzhou demo``)."""
@@ -21,6 +23,7 @@ class ExitCode(IntEnum):
     BLOCKED = 4  # the site answered with a bot challenge (412/521)
     LOCKED = 5  # another run holds the lock of this database or JOBDIR
     INTERRUPTED = 6  # stopped by Ctrl-C/SIGTERM; resumable with the same --jobdir
+    UNHEALTHY = 7  # the crawl ran but a health check failed (a column's list collapsed, ...)
 
 
 @dataclass
@@ -50,6 +53,21 @@ def error_count(stats: dict[str, Any]) -> int:
     )
 
 
+def collapsed_columns(
+    previous: dict[str, int], current: dict[str, int], *, min_links: int = 5, ratio: float = 0.5
+) -> list[str]:
+    """Columns whose first list page now shows far fewer articles than last run.
+
+    A column's first page lists about as many articles every run; a sudden drop means
+    the site's markup changed under the parser (or the site is half down), which a
+    scheduled job must report rather than store quietly.
+    """
+    return sorted(
+        column for column, before in previous.items()
+        if before >= min_links and current.get(column, 0) < before * ratio
+    )
+
+
 def assess(
     stats: dict[str, Any], finish_reason: str, *, max_error_rate: float = 0.2
 ) -> RunOutcome:
@@ -59,6 +77,7 @@ def assess(
     errors = error_count(stats)
     blocked = count(stats, "liuzhou/blocked")
     leaks = count(stats, "liuzhou/chrome_leaks")
+    collapsed = list(stats.get("liuzhou/collapsed_columns") or [])
     attempted = pages + errors
     rate = errors / attempted if attempted else 0.0
     checks = {
@@ -67,6 +86,7 @@ def assess(
         "error_rate": round(rate, 4),
         "blocked": blocked,
         "chrome_leaks": leaks,
+        "collapsed_columns": collapsed,
     }
     if finish_reason == "shutdown":
         return RunOutcome("interrupted", ExitCode.INTERRUPTED, "stopped before the end", checks)
@@ -81,6 +101,11 @@ def assess(
         return RunOutcome(
             "failed", ExitCode.FAILED,
             f"{errors} of {attempted} pages failed ({rate:.0%} > {max_error_rate:.0%})", checks,
+        )
+    if collapsed:
+        return RunOutcome(
+            "unhealthy", ExitCode.UNHEALTHY,
+            f"column lists collapsed since the last run: {', '.join(collapsed)}", checks,
         )
     if errors or leaks:
         reason = f"{errors} page(s) failed" if errors else f"{leaks} body(ies) kept chrome"

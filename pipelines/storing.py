@@ -16,7 +16,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from liuzhou_spider.database import database_for
-from liuzhou_spider.health import assess, error_count
+from liuzhou_spider.health import COLUMN_LINKS, assess, collapsed_columns, error_count
 from liuzhou_spider.items import MergeDecision, PageFetch
 from pipelines.dedup import article_id_for
 from pipelines.reconcile import reconcile
@@ -96,7 +96,17 @@ class StoringStep:
         """Finish the run's row once the crawl's outcome is known."""
         if self.run_id is None:
             return
-        stats = self.crawler.stats.get_stats()  # type: ignore[union-attr]
+        crawl_stats = self.crawler.stats
+        assert crawl_stats is not None
+        column_links = {
+            key.removeprefix(COLUMN_LINKS): int(value)
+            for key, value in crawl_stats.get_stats().items() if key.startswith(COLUMN_LINKS)
+        }
+        previous = await asyncio.to_thread(self.repository.previous_run_checks, self.run_id)
+        collapsed = collapsed_columns(previous.get("column_links") or {}, column_links)
+        if collapsed and reason == "finished":
+            crawl_stats.set_value("liuzhou/collapsed_columns", collapsed)
+        stats = crawl_stats.get_stats()
         outcome = assess(
             stats, reason,
             max_error_rate=self.crawler.settings.getfloat("LIUZHOU_MAX_ERROR_RATE", 0.2),
@@ -109,7 +119,8 @@ class StoringStep:
             "not_modified": int(stats.get("liuzhou/not_modified", 0)),
             "gone": int(stats.get("liuzhou/gone", 0)),
         }
-        checks = {**outcome.checks, "reason": outcome.reason, "finish_reason": reason}
+        checks = {**outcome.checks, "reason": outcome.reason, "finish_reason": reason,
+                  "column_links": column_links}
         if outcome.status != "interrupted":
             await asyncio.to_thread(self.repository.settle_article_ids, self.run_id,
                                     article_id_for)

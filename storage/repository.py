@@ -126,6 +126,17 @@ class Repository:
                 renamed += 1
         return renamed
 
+    def previous_run_checks(self, run_id: int) -> dict[str, Any]:
+        """The health checks of the last finished run before ``run_id`` ({} if none)."""
+        with Session(self.engine) as session:
+            checks = session.scalar(
+                select(CrawlRun.checks)
+                .where(CrawlRun.id < run_id, CrawlRun.finished_at.is_not(None),
+                       CrawlRun.status.in_(("success", "partial", "unhealthy")))
+                .order_by(CrawlRun.id.desc()).limit(1)
+            )
+        return json.loads(checks) if checks else {}
+
     def mark_interrupted_runs(self) -> int:
         """Mark runs left 'running' by a dead process of this host as 'interrupted'.
 

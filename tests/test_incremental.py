@@ -92,3 +92,14 @@ def test_second_revision_fetches_only_what_changed(revisions: Path, tmp_path: Pa
     assert runs[1][1] == len(changes["new"])
     assert runs[1][2] >= len(changes["edited"])
     assert stats.get("liuzhou/not_modified", 0) > 0
+
+
+@pytest_twisted.inlineCallbacks
+def test_a_column_that_stops_listing_articles_fails_the_run(revisions: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    db_url = f"sqlite:///{tmp_path / 'collapse.db'}"
+    with serve_portal(revisions) as portal:
+        yield run_crawl_deferred(crawl_options(portal, db_url))
+        portal.control("fault", {"path": "/gzsx/", "kind": "404", "times": None})
+        yield run_crawl_deferred(crawl_options(portal, db_url))
+    runs = query(db_url, "SELECT status FROM v_crawl_runs ORDER BY run_id")
+    assert [status for (status,) in runs] == ["success", "unhealthy"]

@@ -11,6 +11,7 @@ Every string here is GBK-encodable: legacy pages are written in GBK.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -524,12 +525,13 @@ def meeting_story(
     reports of two meetings share whole sentences yet report different events.
     """
     writer, title = meeting_headline(rng, year, number, speech=speech)
-    own = [writer.sentence() for _ in range(len(shared) + rng.randint(0, 2))]
+    # about as many own sentences as shared ones: up to ~55% of a report is boilerplate
+    own = [writer.sentence() for _ in range(rng.randint(max(1, len(shared) - 3), len(shared)))]
     sentences = [writer.lead(month, day)]
-    for index, sentence in enumerate(own):
-        sentences.append(sentence)
-        if index < len(shared):
-            sentences.append(shared[index])
+    for pair in itertools.zip_longest(own, shared):
+        sentences += [s for s in pair if s]
+    while sum(map(len, sentences)) < 300:  # the portal has no reports under 300 chars
+        sentences.append(writer.sentence())
     paragraphs = ["".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
     return Story(
         title=title,

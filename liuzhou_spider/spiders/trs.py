@@ -13,6 +13,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -21,6 +22,7 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import Response, TextResponse
 
 from liuzhou_spider.database import database_for
+from liuzhou_spider.health import COLUMN_LINKS
 from liuzhou_spider.incremental import SeenBefore
 from liuzhou_spider.items import PageFetch, RawArticle
 from liuzhou_spider.pages.article import parse_article
@@ -87,7 +89,11 @@ class TrsSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        if not self.settings.getbool("LIUZHOU_FULL"):
+        # With a JOBDIR, ``self.state`` survives a pause: a resumed run goes on in the
+        # mode it started in (a full crawl stays full though pages are stored meanwhile).
+        state = getattr(self, "state", None)
+        resumed_full = state is not None and state.get("full_run") is True
+        if not self.settings.getbool("LIUZHOU_FULL") and not resumed_full:
             repository = database_for(self.crawler).repository
             self.seen = SeenBefore(
                 memory=await asyncio.to_thread(repository.url_memory),  # type: ignore[arg-type]
@@ -95,6 +101,8 @@ class TrsSpider(scrapy.Spider):
             )
             if self.seen.enabled:
                 logger.info("Incremental run: %d URLs remembered", len(self.seen.memory))
+        if state is not None:
+            state.setdefault("full_run", not self.seen.enabled)
         for url in self.profile.start_urls:
             yield self.request(canonicalize(url, self.profile))
 
@@ -206,6 +214,11 @@ class TrsSpider(scrapy.Spider):
         A first or ``--full`` run follows every pager page; an incremental run reads a
         column from page 1 and goes on only while pages list articles not stored yet.
         """
+        if listing.article_urls and not self.is_article(url) and pager_index(url) == 0:
+            path = urlsplit(url).path
+            self.crawler.stats.set_value(  # type: ignore[union-attr]
+                f"{COLUMN_LINKS}{path}", len(listing.article_urls)
+            )
         for link in listing.article_urls:
             yield self.request(link, article=True)
         pager = listing.pager_urls

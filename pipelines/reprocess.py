@@ -1,0 +1,330 @@
+"""``liuzhou reprocess``: rebuild articles from the stored pages, without the network.
+
+Why this shape:
+
+* **The same code as the crawl.** A stored page is decoded by Scrapy's own response
+  classes (the crawl read ``response.text``), then parsed, cleaned and merged by the
+  functions the pipeline steps call, and written by ``storage.batch.Batch``: a fix to
+  cleaning or merging reaches old pages exactly as it reaches new ones.
+* **One transaction.** The selected articles are deleted and rebuilt in one session, so
+  a reprocess that fails leaves the database as it was, and readers never see it half done.
+* **Crawl order, stored ids.** Merging decides page by page, and the *first* page of an
+  article names its id.  Pages are replayed in the order the crawl fetched them (the
+  ``fetches`` log), and an article rebuilt from the pages of a stored article keeps that
+  article's id: ids are promised stable across runs, and which page of a group came
+  first in a concurrent crawl is a race, not a fact about the article.
+* **A subset is a re-crawl of its pages.** With ``column``/``since``/``until``, the other
+  articles are loaded into deduplication as a crawl loads what earlier runs stored, so a
+  rebuilt page may still join an article outside the selection.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from scrapy.http import TextResponse
+from scrapy.responsetypes import responsetypes
+from sqlalchemy import Select, delete, exists, func, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from liuzhou_spider.items import CleanArticle, KnownArticle, MergeDecision
+from liuzhou_spider.pages.article import parse_article
+from liuzhou_spider.profile import SiteProfile
+from liuzhou_spider.spiders.lztz import LztzSpider
+from liuzhou_spider.urls import canonicalize
+from pipelines.cleaning import clean_article
+from pipelines.dedup import Deduplicator, article_id_for
+from storage.batch import Batch
+from storage.db import make_engine
+from storage.migrate import ensure_schema
+from storage.models import (
+    Article,
+    ArticleColumn,
+    ArticleVersion,
+    CrawlRun,
+    Fetch,
+    PageContent,
+    Url,
+)
+from storage.repository import Repository
+from storage.timefmt import since_bound
+
+logger = logging.getLogger(__name__)
+
+BATCH = 200  # pages per Batch flush: the storing step's LIUZHOU_BATCH_SIZE
+Progress = Callable[[int, int], None]  # (pages done, pages in total)
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """One article page to replay: where its bytes are and what the crawl recorded."""
+
+    url: str
+    content_hash: str
+    status: int
+    fetched_at: str
+    article_id: str | None  # the stored article it belonged to
+
+
+@dataclass
+class ReprocessResult:
+    """What a reprocess did, for the command's summary."""
+
+    run_id: int
+    pages: int = 0
+    articles_new: int = 0
+    duplicates_merged: int = 0
+    articles_updated: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+
+
+def crawl_profile(engine: Engine) -> SiteProfile:
+    """The profile of the latest crawl: its start URLs and aliases name the site's hosts.
+
+    Canonical URLs (and so ids and merging) depend on which hosts are the site; a database
+    crawled from the offline portal has loopback hosts, the real one ``www.lztz.gov.cn``.
+    """
+    with Session(engine) as session:
+        runs = session.scalars(select(CrawlRun.options).order_by(CrawlRun.id.desc()))
+        for raw in runs:
+            options = json.loads(raw or "{}")
+            starts, aliases = options.get("start_urls") or [], options.get("host_aliases") or []
+            if starts or aliases:
+                return LztzSpider.base_profile.with_start_urls(list(starts), list(aliases))
+            if "reprocess" not in options:
+                break
+    return LztzSpider.base_profile
+
+
+def process_page(
+    body: bytes, headers: dict[str, str], url: str, profile: SiteProfile, *,
+    status: int = 200, fetched_at: str | None = None,
+) -> CleanArticle | None:
+    """Stored bytes of an article page → its clean article, as the crawl would read it.
+
+    Returns None for what the spider does not read (a non-text response).  Raises what
+    parsing or cleaning raises; the caller counts it.
+    """
+    cls = responsetypes.from_args(headers=headers, url=url, body=body)
+    response = cls(url=url, body=body, headers=headers, status=status)
+    if not isinstance(response, TextResponse):
+        return None
+    raw = parse_article(
+        response.text, url, profile, canonical_url=canonicalize(url, profile),
+        status=status, fetched_at=fetched_at, headers=headers,
+    )
+    return clean_article(raw, profile)
+
+
+def _until_bound(value: str) -> str:
+    """The exclusive upper bound of ``--until``: a bare date includes its whole day."""
+    if len(value.strip()) == 10:
+        return since_bound((date.fromisoformat(value.strip()) + timedelta(days=1)).isoformat())
+    return since_bound(value)
+
+
+def selected_articles(column: str | None, since: str | None, until: str | None) -> Select[Any]:
+    """Ids of the articles a reprocess rebuilds (every article without filters)."""
+    query = select(Article.id)
+    if column is not None:
+        query = query.where(exists().where(ArticleColumn.article_id == Article.id,
+                                           ArticleColumn.name == column))
+    if since is not None:
+        query = query.where(Article.published_at >= since_bound(since))
+    if until is not None:
+        query = query.where(Article.published_at < _until_bound(until))
+    return query
+
+
+def stored_pages(session: Session, chosen: Select[Any] | None) -> list[StoredPage]:
+    """Article pages with stored bytes, in the order the crawl first fetched them.
+
+    ``chosen`` None: every readable article page (those that made no article before
+    included); else the pages of the chosen articles.
+    """
+    first_fetch = (
+        select(Fetch.url, func.min(Fetch.id).label("first")).group_by(Fetch.url).subquery()
+    )
+    query = (
+        select(Url.url, Url.content_hash, Url.status, Url.fetched_at, Url.article_id)
+        .outerjoin(first_fetch, first_fetch.c.url == Url.url)
+        .where(Url.kind == "article", Url.content_hash.is_not(None), Url.status < 400)
+        .order_by(first_fetch.c.first, Url.url)
+    )
+    if chosen is not None:
+        query = query.where(Url.article_id.in_(chosen.scalar_subquery()))
+    return [StoredPage(*row) for row in session.execute(query)]
+
+
+def _contents(session: Session, pages: list[StoredPage]) -> dict[str, tuple[bytes, str]]:
+    hashes = {p.content_hash for p in pages}
+    rows = session.execute(select(PageContent.content_hash, PageContent.body, PageContent.headers)
+                           .where(PageContent.content_hash.in_(hashes)))
+    return {h: (zlib.decompress(body), headers) for h, body, headers in rows}
+
+
+def _id_chunks(ids: set[str] | None) -> Iterator[set[str] | None]:
+    """``ids`` in slices that stay under SQLite's bound-parameter limit (None: all)."""
+    if ids is None:
+        yield None
+        return
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 1000):
+        yield set(ordered[start:start + 1000])
+
+
+def _clear(session: Session, ids: set[str] | None) -> None:
+    """Delete the articles to rebuild (None: all); their URLs stay, without membership."""
+    for part in _id_chunks(ids):
+        url_filter = Url.article_id.is_not(None) if part is None else Url.article_id.in_(part)
+        session.execute(update(Url).where(url_filter).values(
+            article_id=None, is_canonical=False, similarity=None))
+        for model in (ArticleVersion, ArticleColumn, Article):
+            key = model.id if model is Article else model.article_id  # type: ignore[attr-defined]
+            session.execute(delete(model) if part is None else delete(model).where(key.in_(part)))
+
+
+def _refresh_seen_times(session: Session, ids: set[str] | None) -> None:
+    """Article first/last seen = its URLs' first/last seen, over every run, as the crawls
+    that stored them computed it (a replay sees each page at its latest fetch only)."""
+    urls = Url.__table__
+    for part in _id_chunks(ids):
+        statement = update(Article).values(
+            first_seen_at=select(func.min(urls.c.first_seen_at))
+            .where(urls.c.article_id == Article.id).scalar_subquery(),
+            last_seen_at=select(func.max(urls.c.last_seen_at))
+            .where(urls.c.article_id == Article.id).scalar_subquery(),
+        ).where(exists().where(urls.c.article_id == Article.id))
+        session.execute(statement if part is None else statement.where(Article.id.in_(part)))
+
+
+class _Ids:
+    """Deduplication's article ids → the ids stored before, where the group is the same."""
+
+    def __init__(self, taken: set[str]) -> None:
+        self.taken = taken  # ids of articles outside the selection, and those given out
+        self.mapped: dict[str, str] = {}
+
+    def decide(self, decision: MergeDecision, page: StoredPage) -> MergeDecision:
+        if decision.is_new_article:
+            url = decision.article.raw.url
+            candidates = (page.article_id, decision.article_id, article_id_for(url + "#"))
+            chosen = next(c for c in candidates if c and c not in self.taken)
+            self.taken.add(chosen)
+            self.mapped[decision.article_id] = chosen
+        final = self.mapped.get(decision.article_id, decision.article_id)
+        return decision if final == decision.article_id else replace(decision, article_id=final)
+
+
+def _chunks(pages: list[StoredPage]) -> Iterator[list[StoredPage]]:
+    for start in range(0, len(pages), BATCH):
+        yield pages[start:start + BATCH]
+
+
+def reprocess(
+    db_url: str, *, column: str | None = None, since: str | None = None,
+    until: str | None = None, progress: Progress | None = None,
+) -> ReprocessResult:
+    """Re-run parsing, cleaning, merging and storing over the stored pages (see module).
+
+    ``column``/``since``/``until`` (dates, Asia/Shanghai, ``until`` inclusive) select the
+    articles to rebuild; without them every stored article page is replayed.
+    """
+    engine = make_engine(db_url)
+    try:
+        ensure_schema(engine)
+        repository = Repository(engine)
+        profile = crawl_profile(engine)
+        options = {"reprocess": True, "column": column, "since": since, "until": until}
+        result = ReprocessResult(run_id=repository.start_run(options))
+        started = time.perf_counter()
+        filtered = column is not None or since is not None or until is not None
+        try:
+            _rebuild(engine, repository, profile, result, progress,
+                     selected_articles(column, since, until) if filtered else None)
+        except BaseException:
+            repository.finish_run(result.run_id, "failed", _counts(result))
+            raise
+        result.seconds = time.perf_counter() - started
+        status = "success" if not result.errors else "partial"
+        repository.finish_run(result.run_id, status, _counts(result))
+        return result
+    finally:
+        engine.dispose()
+
+
+def _counts(result: ReprocessResult) -> dict[str, int]:
+    return {"pages_reprocessed": result.pages, "articles_new": result.articles_new,
+            "duplicates_merged": result.duplicates_merged,
+            "articles_updated": result.articles_updated, "errors": result.errors}
+
+
+def _rebuild(
+    engine: Engine, repository: Repository, profile: SiteProfile, result: ReprocessResult,
+    progress: Progress | None, chosen: Select[Any] | None,
+) -> None:
+    dedup = Deduplicator()
+    with Session(engine) as session, session.begin():
+        pages = stored_pages(session, chosen)
+        ids = None if chosen is None else set(session.scalars(chosen))
+        mapping = _Ids(set())
+        if ids is not None:  # the other articles are known, as to a crawl next week
+            dedup.load(_outside(repository, ids, mapping.taken))
+        _clear(session, ids)
+        touched: set[str] = set()
+        for chunk in _chunks(pages):
+            contents = _contents(session, chunk)
+            decisions = []
+            for page in chunk:
+                decision = _replay(page, contents, profile, dedup, result)
+                if decision is not None:
+                    decisions.append(mapping.decide(decision, page))
+            Batch(session, result.run_id, [], decisions).write()
+            touched.update(d.article_id for d in decisions)
+            session.expunge_all()  # flushed rows are not needed again: keep memory flat
+            if progress is not None:
+                progress(result.pages, len(pages))
+        _refresh_seen_times(session, None if ids is None else touched)
+
+
+def _outside(repository: Repository, ids: set[str], taken: set[str]) -> Iterator[KnownArticle]:
+    """Stored articles outside the selection; their ids are taken."""
+    for known in repository.load_known_articles():
+        if known.article_id not in ids:
+            taken.add(known.article_id)
+            yield known
+
+
+def _replay(
+    page: StoredPage, contents: dict[str, tuple[bytes, str]], profile: SiteProfile,
+    dedup: Deduplicator, result: ReprocessResult,
+) -> MergeDecision | None:
+    result.pages += 1
+    stored = contents.get(page.content_hash)
+    try:
+        if stored is None:
+            raise LookupError(f"no stored bytes for {page.content_hash}")
+        clean = process_page(stored[0], json.loads(stored[1]), page.url, profile,
+                             status=page.status, fetched_at=page.fetched_at)
+    except Exception:
+        logger.exception("Could not reprocess %s", page.url)
+        result.errors += 1
+        return None
+    if clean is None:
+        return None
+    decision = dedup.assign(clean)
+    if decision.is_new_article:
+        result.articles_new += 1
+    else:
+        result.duplicates_merged += 1
+        result.articles_updated += decision.body_replaced
+    return decision

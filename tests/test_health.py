@@ -1,0 +1,23 @@
+"""Run verdicts: what a scheduled job's exit code says."""
+
+from liuzhou_spider.health import ExitCode, assess, collapsed_columns
+
+
+def test_success_partial_failed_blocked_interrupted():
+    ok = {"liuzhou/pages": 100}
+    assert assess(ok, "finished").exit_code == ExitCode.SUCCESS
+    assert assess({**ok, "liuzhou/parse_errors": 2}, "finished").exit_code == ExitCode.PARTIAL
+    assert assess({**ok, "retry/max_reached": 50}, "finished").exit_code == ExitCode.FAILED
+    assert assess({}, "finished").exit_code == ExitCode.FAILED
+    assert assess({**ok, "liuzhou/blocked": 1}, "blocked").exit_code == ExitCode.BLOCKED
+    assert assess(ok, "shutdown").exit_code == ExitCode.INTERRUPTED
+    assert assess({**ok, "liuzhou/chrome_leaks": 1}, "finished").exit_code == ExitCode.PARTIAL
+
+
+def test_a_collapsed_column_list_fails_the_health_check():
+    before = {"/tzdt/": 20, "/gzsx/": 18, "/tiny/": 2}
+    assert collapsed_columns(before, {"/tzdt/": 19, "/gzsx/": 17}) == []
+    assert collapsed_columns(before, {"/tzdt/": 3, "/gzsx/": 18}) == ["/tzdt/"]
+    outcome = assess({"liuzhou/pages": 10, "liuzhou/collapsed_columns": ["/tzdt/"]}, "finished")
+    assert outcome.exit_code == ExitCode.UNHEALTHY
+    assert "/tzdt/" in outcome.reason
