@@ -103,6 +103,7 @@ class MergeDecision:
     body_replaced: bool  # this page's body became the canonical body (newer version)
     signature: bytes = b""  # MinHash signature of the normalised body, for storage
     body_hash: str = ""  # exact-duplicate hash of the normalised body
+    known_page: bool = False  # this page was already one of the article's pages (a re-fetch)
 
 
 @dataclass

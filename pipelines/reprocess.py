@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from liuzhou_spider.items import CleanArticle, KnownArticle, MergeDecision
 from liuzhou_spider.pages.article import parse_article
 from liuzhou_spider.profile import SiteProfile
+from liuzhou_spider.runner import CrawlOptions, run_lock
 from liuzhou_spider.spiders.lztz import LztzSpider
 from liuzhou_spider.urls import canonicalize
 from pipelines.cleaning import clean_article
@@ -237,8 +238,15 @@ def reprocess(
     """Re-run parsing, cleaning, merging and storing over the stored pages (see module).
 
     ``column``/``since``/``until`` (dates, Asia/Shanghai, ``until`` inclusive) select the
-    articles to rebuild; without them every stored article page is replayed.
+    articles to rebuild; without them every stored article page is replayed.  Raises
+    ``liuzhou_spider.runner.Locked`` while a crawl holds the database.
     """
+    with run_lock(CrawlOptions(db_url=db_url)):  # a crawl must not write meanwhile
+        return _reprocess(db_url, column, since, until, progress)
+
+
+def _reprocess(db_url: str, column: str | None, since: str | None, until: str | None,
+               progress: Progress | None) -> ReprocessResult:
     engine = make_engine(db_url)
     try:
         ensure_schema(engine)

@@ -79,5 +79,8 @@ class DedupStep:
         decision = self.dedup.assign(item)
         stats = self.crawler.stats
         assert stats is not None
-        stats.inc_value("liuzhou/articles_new" if decision.is_new_article else "liuzhou/merged")
+        if decision.is_new_article:
+            stats.inc_value("liuzhou/articles_new")
+        elif not decision.known_page:
+            stats.inc_value("liuzhou/merged")
         return decision

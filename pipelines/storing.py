@@ -68,10 +68,11 @@ class StoringStep:
     def _count(self, decision: MergeDecision) -> None:
         if decision.is_new_article:
             self.counts["articles_new"] += 1
-        else:
-            self.counts["duplicates_merged"] += 1
-            if decision.body_replaced:
-                self.counts["articles_updated"] += 1
+            return
+        if not decision.known_page:
+            self.counts["duplicates_merged"] += 1  # another URL joined an article
+        if decision.body_replaced:
+            self.counts["articles_updated"] += 1
 
     async def flush(self) -> None:
         """Write what is buffered as one transaction, in a worker thread."""

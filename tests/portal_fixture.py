@@ -27,6 +27,10 @@ class ServedPortal:
     process: subprocess.Popen[str]
 
     @property
+    def port(self) -> int:
+        return int(self.base_url.rstrip("/").rsplit(":", 1)[1])
+
+    @property
     def alias_host(self) -> str:
         return self.alias_base_url.split("//", 1)[1].rstrip("/")
 
@@ -49,10 +53,10 @@ class ServedPortal:
 
 
 @contextmanager
-def serve_portal(root: Path) -> Iterator[ServedPortal]:
-    """Start ``python -m liuzhou_spider.portal serve`` on a free port; stop it afterwards."""
+def serve_portal(root: Path, port: int = 0) -> Iterator[ServedPortal]:
+    """Start ``python -m liuzhou_spider.portal serve`` (on a free port unless given one)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "liuzhou_spider.portal", "serve", str(root), "--port", "0"],
+        [sys.executable, "-m", "liuzhou_spider.portal", "serve", str(root), "--port", str(port)],
         stdout=subprocess.PIPE, text=True,
     )
     try:

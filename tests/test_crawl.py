@@ -55,7 +55,7 @@ def test_full_crawl(crawled: dict[str, Any], portal_dir: Path, tmp_path: Path): 
         requests = portal.requests()
         crawled.update(
             truth=truth, requests=requests, stats=crawler.stats.get_stats(), db_url=db_url,
-            faulted=set(faulted.values()), portal_dir=portal_dir,
+            faulted=set(faulted.values()), portal_dir=portal_dir, port=portal.port,
         )
     outcome = assess(crawled["stats"], crawled["stats"]["finish_reason"])
     assert outcome.status == "success", outcome
@@ -124,7 +124,7 @@ def test_filing_numbers_are_reconciled(crawled: dict[str, Any]) -> None:
 @pytest_twisted.inlineCallbacks
 def test_recrawl_adds_no_article(crawled: dict[str, Any]):  # type: ignore[no-untyped-def]
     before = exported(crawled["db_url"])
-    with serve_portal(crawled["portal_dir"]) as portal:
+    with serve_portal(crawled["portal_dir"], crawled["port"]) as portal:
         yield run_crawl_deferred(crawl_options(portal, crawled["db_url"], full=True))
     after = exported(crawled["db_url"])
     assert len(after) == len(before)
@@ -141,3 +141,22 @@ def test_bot_challenge_blocks_the_run(portal_dir: Path, tmp_path: Path):  # type
     outcome = assess(stats, stats["finish_reason"])
     assert outcome.status == "blocked"
     assert exported(db_url) == []
+
+
+def test_run_rows_count_what_happened(crawled: dict[str, Any]) -> None:
+    engine = make_engine(crawled["db_url"])
+    try:
+        with engine.connect() as connection:
+            runs = connection.exec_driver_sql(
+                "SELECT status, articles_new, duplicates_merged, pages_fetched "
+                "FROM v_crawl_runs ORDER BY run_id"
+            ).all()
+    finally:
+        engine.dispose()
+    truth = crawled["truth"]["articles"]
+    pages = sum(len(a["urls"]) for a in truth)
+    first, again = runs[0], runs[-1]
+    assert first.articles_new == len(truth)
+    assert first.duplicates_merged == pages - len(truth)
+    assert again.articles_new == 0 and again.duplicates_merged == 0
+    assert again.pages_fetched > 0

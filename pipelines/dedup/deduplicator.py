@@ -191,6 +191,7 @@ class Deduplicator:
         )
         evidence = Evidence.of(article.title, article.published_at)
         long_enough = len(norm) >= self.config.min_chars
+        known_page = page.url in self._by_url
         article_id = self._identity(raw) or self._match(digest, sig, evidence, long_enough)
         if article_id is None:
             art = self._create(article_id_for(raw.canonical_url), page, evidence, sig, digest)
@@ -211,6 +212,7 @@ class Deduplicator:
             body_replaced=replaced,
             signature=self.signer.to_bytes(sig),
             body_hash=digest,
+            known_page=known_page,
         )
 
     def _identity(self, raw: RawArticle) -> str | None:
