@@ -83,3 +83,27 @@ def test_interrupted_crawl_resumes_with_its_jobdir(portal_dir: Path, tmp_path: P
         assert whole.returncode == 0, whole.stderr[-2000:]
     assert partial < len(exported(straight))
     assert comparable(exported(interrupted)) == comparable(exported(straight))
+
+
+def test_extract_prints_the_clean_article_of_a_saved_page() -> None:
+    import json
+
+    page = Path(__file__).parent / "pages" / "seed_both_renderings.html"
+    url = "https://www.lztz.gov.cn/tzdt/szjj/bs/202602/t20260225_3712345.html"
+    done = subprocess.run([*LIUZHOU, "extract", str(page), "--url", url],
+                          capture_output=True, text=True, timeout=60, check=True)
+    article = json.loads(done.stdout)
+    assert article["column"] == ["统战动态", "时政聚焦", "本市"]
+    assert article["published_at"] == "2026-02-25T17:44:00+08:00"
+    assert article["body_text"].count("南国春来早") == 1
+    assert [i["caption"] for i in article["images"]] == ["张壮出席并讲话。", "大会现场。"]
+
+
+def test_unreachable_database_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [*LIUZHOU, "crawl", "--db", "postgresql://nobody@127.0.0.1:1/none",
+         "--start-url", "http://127.0.0.1:1/"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 1
+    assert "error:" in done.stderr and "Traceback" not in done.stderr
