@@ -41,9 +41,13 @@ class SeenBefore:
         return bool(self.memory)
 
     def conditional_headers(self, url: str) -> dict[str, str]:
-        """``If-None-Match``/``If-Modified-Since`` for a page fetched before, else nothing."""
+        """``If-None-Match``/``If-Modified-Since`` for an article stored before, else nothing.
+
+        A page fetched but never stored as an article (a run killed between the two
+        writes) is asked for in full, so the next run completes it.
+        """
         seen = self.memory.get(url)
-        if seen is None or seen.gone_at or seen.status != 200:
+        if seen is None or seen.gone_at or seen.status != 200 or seen.article_id is None:
             return {}
         headers = {}
         if seen.etag:
@@ -53,9 +57,12 @@ class SeenBefore:
         return headers
 
     def unchanged(self, url: str, content_hash: str) -> bool:
-        """True when the page answered the same bytes as last time."""
+        """True when a stored article's page answered the same bytes as last time."""
         seen = self.memory.get(url)
-        return seen is not None and seen.content_hash == content_hash and not seen.gone_at
+        return (
+            seen is not None and seen.article_id is not None
+            and seen.content_hash == content_hash and not seen.gone_at
+        )
 
     def is_known_article(self, url: str) -> bool:
         """A page stored as an article by an earlier run."""

@@ -126,6 +126,16 @@ class Repository:
                 renamed += 1
         return renamed
 
+    def has_completed_run(self) -> bool:
+        """True once a crawl ran to its end: only then has the whole site been seen."""
+        with Session(self.engine) as session:
+            return session.scalar(
+                select(CrawlRun.id).where(
+                    CrawlRun.finished_at.is_not(None),
+                    CrawlRun.status.in_(("success", "partial", "unhealthy")),
+                ).limit(1)
+            ) is not None
+
     def previous_run_checks(self, run_id: int) -> dict[str, Any]:
         """The health checks of the last finished run before ``run_id`` ({} if none)."""
         with Session(self.engine) as session:

@@ -107,3 +107,47 @@ def test_unreachable_database_is_one_line_and_exit_1(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "error:" in done.stderr and "Traceback" not in done.stderr
+
+
+def stored_articles(path: Path) -> int:
+    """Articles committed so far by a crawl running in another process (0 before any)."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+            return connection.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_a_killed_crawl_leaves_a_sound_database_that_the_next_run_completes(
+    portal_dir: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    killed = tmp_path / "killed.db"
+    straight = f"sqlite:///{tmp_path / 'straight.db'}"
+    with serve_portal(portal_dir) as portal:
+        portal.control("fault", {"path": "*", "kind": "slow", "times": 60, "delay": 0.1})
+        run = subprocess.Popen(crawl_command(portal, f"sqlite:///{killed}"),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and stored_articles(killed) < 20:
+            time.sleep(0.5)
+        run.kill()
+        run.wait(timeout=30)
+        with sqlite3.connect(killed) as connection:
+            assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            assert connection.execute("SELECT status FROM crawl_runs").fetchall() == [
+                ("running",)
+            ]
+        done = subprocess.run(crawl_command(portal, f"sqlite:///{killed}"),
+                              capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr[-2000:]
+        whole = subprocess.run(crawl_command(portal, straight), capture_output=True,
+                               text=True, timeout=300, check=False)
+        assert whole.returncode == 0, whole.stderr[-2000:]
+    with sqlite3.connect(killed) as connection:
+        statuses = [s for (s,) in connection.execute("SELECT status FROM crawl_runs ORDER BY id")]
+    assert statuses == ["interrupted", "success"]
+    assert comparable(exported(f"sqlite:///{killed}")) == comparable(exported(straight))

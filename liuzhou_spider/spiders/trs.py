@@ -93,8 +93,10 @@ class TrsSpider(scrapy.Spider):
         # mode it started in (a full crawl stays full though pages are stored meanwhile).
         state = getattr(self, "state", None)
         resumed_full = state is not None and state.get("full_run") is True
-        if not self.settings.getbool("LIUZHOU_FULL") and not resumed_full:
-            repository = database_for(self.crawler).repository
+        repository = database_for(self.crawler).repository
+        # Until one crawl has run to its end the site was never seen whole: crawl it all.
+        completed = await asyncio.to_thread(repository.has_completed_run)
+        if completed and not self.settings.getbool("LIUZHOU_FULL") and not resumed_full:
             self.seen = SeenBefore(
                 memory=await asyncio.to_thread(repository.url_memory),  # type: ignore[arg-type]
                 pager_depth=self.settings.getint("LIUZHOU_PAGER_DEPTH", 1),
