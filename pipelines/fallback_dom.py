@@ -14,6 +14,8 @@ import re
 
 from lxml import etree, html
 
+from liuzhou_spider.pages.text import drop_keep_tail
+
 # Never text of the article, whatever the page.
 _DROP_TAGS = (
     "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
@@ -107,17 +109,4 @@ def prune(root: html.HtmlElement) -> None:
     for el in doomed:
         parent = el.getparent()
         if parent is not None:
-            _remove_keep_tail(el)
-
-
-def _remove_keep_tail(el: etree._Element) -> None:
-    """Drop ``el`` but keep the text that follows it, which belongs to its parent."""
-    parent = el.getparent()
-    tail = el.tail
-    if tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
+            drop_keep_tail(el)
