@@ -24,6 +24,7 @@ from filelock import FileLock, Timeout
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
+from sqlalchemy import text
 
 from liuzhou_spider.health import RunOutcome, assess
 from liuzhou_spider.spiders.lztz import LztzSpider
@@ -141,6 +142,32 @@ def lock_path(key: str) -> Path:
 
 
 @contextmanager
+def server_lock(db_url: str) -> Iterator[None]:
+    """On PostgreSQL, a session advisory lock: a team's runs on other machines wait too.
+
+    The lock lives as long as the connection, so a killed run never leaves it behind.
+    """
+    if not db_url.startswith(("postgresql", "postgres:")):
+        yield
+        return
+    key = int(hashlib.sha256(b"liuzhou-crawl").hexdigest()[:15], 16)
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key})
+            if not got.scalar():
+                raise Locked(f"another crawl is running on {engine.url.render_as_string()}")
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                connection.commit()
+    finally:
+        engine.dispose()
+
+
+@contextmanager
 def run_lock(options: CrawlOptions) -> Iterator[None]:
     """Hold the database's (and JOBDIR's) lock for the run, or raise ``Locked`` at once."""
     keys = [lock_key(options.db_url)]
@@ -155,7 +182,8 @@ def run_lock(options: CrawlOptions) -> Iterator[None]:
             except Timeout as exc:
                 raise Locked(f"another crawl is running on {key}") from exc
             acquired.append(lock)
-        yield
+        with server_lock(options.db_url):
+            yield
     finally:
         for lock in reversed(acquired):
             lock.release()

@@ -259,3 +259,9 @@ def populated(request: pytest.FixtureRequest,
     finally:
         eng.dispose()
         urls.close()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """The PostgreSQL server alone (skipped, or failed in CI, when unreachable)."""
+    yield from _pg_schema_url()

@@ -151,3 +151,15 @@ def test_a_killed_crawl_leaves_a_sound_database_that_the_next_run_completes(
         statuses = [s for (s,) in connection.execute("SELECT status FROM crawl_runs ORDER BY id")]
     assert statuses == ["interrupted", "success"]
     assert comparable(exported(f"sqlite:///{killed}")) == comparable(exported(straight))
+
+
+@pytest.mark.postgres
+def test_postgres_runs_exclude_each_other_across_machines(pg_url: str) -> None:
+    """The file lock covers one machine; on PostgreSQL the server holds the lock."""
+    from liuzhou_spider.runner import Locked, server_lock
+
+    with server_lock(pg_url):
+        with pytest.raises(Locked), server_lock(pg_url):
+            pass
+    with server_lock(pg_url):
+        pass

@@ -160,3 +160,15 @@ def test_run_rows_count_what_happened(crawled: dict[str, Any]) -> None:
     assert first.duplicates_merged == pages - len(truth)
     assert again.articles_new == 0 and again.duplicates_merged == 0
     assert again.pages_fetched > 0
+
+
+@pytest_twisted.inlineCallbacks
+def test_crawl_into_each_database(db_url: str, portal_dir: Path):  # type: ignore[no-untyped-def]
+    """The same crawl on SQLite and on the PostgreSQL server gives the ground truth."""
+    with serve_portal(portal_dir) as portal:
+        truth = ground_truth(portal)
+        crawler = yield run_crawl_deferred(crawl_options(portal, db_url))
+    stats = crawler.stats.get_stats()
+    assert assess(stats, stats["finish_reason"]).status == "success"
+    problems = compare(exported(db_url), truth["articles"])
+    assert {k: v for k, v in problems.items() if v} == {}
