@@ -27,6 +27,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from itertools import islice
 from typing import Any
 
 from scrapy.http import TextResponse
@@ -56,6 +57,7 @@ from storage.models import (
     Url,
 )
 from storage.repository import Repository
+from storage.streaming import stream
 from storage.timefmt import since_bound
 
 logger = logging.getLogger(__name__)
@@ -64,7 +66,7 @@ BATCH = 200  # pages per Batch flush: the storing step's LIUZHOU_BATCH_SIZE
 Progress = Callable[[int, int], None]  # (pages done, pages in total)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoredPage:
     """One article page to replay: where its bytes are and what the crawl recorded."""
 
@@ -146,7 +148,7 @@ def selected_articles(column: str | None, since: str | None, until: str | None) 
     return query
 
 
-def stored_pages(session: Session, chosen: Select[Any] | None) -> list[StoredPage]:
+def stored_pages(chosen: Select[Any] | None) -> Select[Any]:
     """Article pages with stored bytes, in the order the crawl first fetched them.
 
     ``chosen`` None: every readable article page (those that made no article before
@@ -161,9 +163,7 @@ def stored_pages(session: Session, chosen: Select[Any] | None) -> list[StoredPag
         .where(Url.kind == "article", Url.content_hash.is_not(None), Url.status < 400)
         .order_by(first_fetch.c.first, Url.url)
     )
-    if chosen is not None:
-        query = query.where(Url.article_id.in_(chosen.scalar_subquery()))
-    return [StoredPage(*row) for row in session.execute(query)]
+    return query if chosen is None else query.where(Url.article_id.in_(chosen.scalar_subquery()))
 
 
 def _contents(session: Session, pages: list[StoredPage]) -> dict[str, tuple[bytes, str]]:
@@ -226,9 +226,9 @@ class _Ids:
         return decision if final == decision.article_id else replace(decision, article_id=final)
 
 
-def _chunks(pages: list[StoredPage]) -> Iterator[list[StoredPage]]:
-    for start in range(0, len(pages), BATCH):
-        yield pages[start:start + BATCH]
+def _chunks(rows: Iterator[Any]) -> Iterator[list[StoredPage]]:
+    while chunk := [StoredPage(*row) for row in islice(rows, BATCH)]:
+        yield chunk
 
 
 def reprocess(
@@ -263,8 +263,9 @@ def _reprocess(db_url: str, column: str | None, since: str | None, until: str | 
             repository.finish_run(result.run_id, "failed", _counts(result))
             raise
         result.seconds = time.perf_counter() - started
-        status = "success" if not result.errors else "partial"
-        repository.finish_run(result.run_id, status, _counts(result))
+        # Its own status word: crawl health and incremental logic compare crawl runs
+        # (success/partial/unhealthy); a reprocess fetched nothing and must not count.
+        repository.finish_run(result.run_id, "reprocessed", _counts(result))
         return result
     finally:
         engine.dispose()
@@ -281,15 +282,18 @@ def _rebuild(
     progress: Progress | None, chosen: Select[Any] | None,
 ) -> None:
     dedup = Deduplicator()
-    with Session(engine) as session, session.begin():
-        pages = stored_pages(session, chosen)
+    pages = stored_pages(chosen)
+    # The pages are streamed on a second connection: it reads the database as it was
+    # (the rebuild's writes are uncommitted until the end), so nothing is held in memory.
+    with Session(engine) as session, session.begin(), engine.connect() as reader:
+        total = reader.scalar(select(func.count()).select_from(pages.subquery())) or 0
         ids = None if chosen is None else set(session.scalars(chosen))
         mapping = _Ids(set())
         if ids is not None:  # the other articles are known, as to a crawl next week
             dedup.load(_outside(repository, ids, mapping.taken))
         _clear(session, ids)
         touched: set[str] = set()
-        for chunk in _chunks(pages):
+        for chunk in _chunks(iter(stream(reader, pages))):
             contents = _contents(session, chunk)
             decisions = []
             for page in chunk:
@@ -300,7 +304,7 @@ def _rebuild(
             touched.update(d.article_id for d in decisions)
             session.expunge_all()  # flushed rows are not needed again: keep memory flat
             if progress is not None:
-                progress(result.pages, len(pages))
+                progress(result.pages, total)
         _refresh_seen_times(session, None if ids is None else touched)
 
 

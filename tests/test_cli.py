@@ -158,8 +158,7 @@ def test_postgres_runs_exclude_each_other_across_machines(pg_url: str) -> None:
     """The file lock covers one machine; on PostgreSQL the server holds the lock."""
     from liuzhou_spider.runner import Locked, server_lock
 
-    with server_lock(pg_url):
-        with pytest.raises(Locked), server_lock(pg_url):
-            pass
+    with server_lock(pg_url), pytest.raises(Locked), server_lock(pg_url):
+        pass
     with server_lock(pg_url):
         pass
