@@ -242,3 +242,39 @@ def extract(page: str, url: str | None) -> None:
     clean["url"] = page_url
     clean["template"] = raw.template
     click.echo(json.dumps(clean, ensure_ascii=False, indent=2))
+
+
+@main.command()
+@db_option
+@click.option("--column", default=None, metavar="NAME", help="Only articles of this column.")
+@click.option("--since", default=None, metavar="DATE", help="Published on or after this date.")
+@click.option("--until", default=None, metavar="DATE", help="Published on or before this date.")
+def reprocess(db_url: str | None, column: str | None, since: str | None,
+              until: str | None) -> None:
+    """Re-run parsing, cleaning and merging over the stored pages (no network)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from pipelines.reprocess import reprocess as rebuild
+
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeRemainingColumn(), console=err,
+                  transient=True) as bar:
+        task = bar.add_task("reprocessing", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            result = rebuild(resolve_db(db_url), column=column, since=since, until=until,
+                             progress=progress)
+        except Locked as exc:
+            fail(f"{exc}; try again when it has finished", ExitCode.LOCKED)
+        except Exception as exc:
+            fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    err.print(
+        f"{result.pages} page(s) reprocessed in {result.seconds:.1f} s: "
+        f"{result.articles_new} article(s), {result.duplicates_merged} merged, "
+        f"{result.errors} error(s)"
+    )
+    if result.errors:
+        sys.exit(int(ExitCode.PARTIAL))
