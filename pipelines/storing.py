@@ -117,8 +117,8 @@ class StoringStep:
             "pages_fetched": int(stats.get("liuzhou/pages", 0))
             + int(stats.get("liuzhou/not_modified", 0)),
             "errors": error_count(stats),
-            "not_modified": int(stats.get("liuzhou/not_modified", 0)),
-            "gone": int(stats.get("liuzhou/gone", 0)),
+            "pages_not_modified": int(stats.get("liuzhou/not_modified", 0)),
+            "pages_gone": int(stats.get("liuzhou/gone", 0)),
         }
         checks = {**outcome.checks, "reason": outcome.reason, "finish_reason": reason,
                   "column_links": column_links}

@@ -65,6 +65,8 @@ class CrawlRun(Base):
     articles_updated: Mapped[int] = mapped_column(Integer, default=0)
     duplicates_merged: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
+    pages_not_modified: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pages_gone: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     counts: Mapped[str] = mapped_column(Text, default="{}")  # every count, JSON
     checks: Mapped[str] = mapped_column(Text, default="{}")  # health checks, JSON
 

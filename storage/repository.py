@@ -40,7 +40,7 @@ from storage.streaming import stream, with_children
 from storage.timefmt import now_utc
 
 RUN_COUNT_COLUMNS = ("pages_fetched", "articles_new", "articles_updated", "duplicates_merged",
-                     "errors")
+                     "errors", "pages_not_modified", "pages_gone")
 
 
 @dataclass(frozen=True)

@@ -86,11 +86,13 @@ def test_second_revision_fetches_only_what_changed(revisions: Path, tmp_path: Pa
     expected = {a["canonical_url"]: a for a in truth(revisions, 2)["articles"]}
     for path in changes["edited"]:
         assert edited[path]["body_text"].split() == expected[path]["body_text"].split()
-    runs = query(db_url, "SELECT status, articles_new, articles_updated FROM v_crawl_runs "
-                         "ORDER BY run_id")
+    runs = query(db_url, "SELECT status, articles_new, articles_updated, pages_not_modified, "
+                         "pages_gone FROM v_crawl_runs ORDER BY run_id")
     assert [r[0] for r in runs] == ["success", "success"]
     assert runs[1][1] == len(changes["new"])
     assert runs[1][2] >= len(changes["edited"])
+    assert runs[1][3] >= 0.9 * len(unchanged)
+    assert runs[1][4] >= len(changes["deleted"])
     assert stats.get("liuzhou/not_modified", 0) > 0
 
 

@@ -21,8 +21,10 @@ COLUMNS = {
                        "last_seen_at"],
     "v_registrations": ["kind", "value", "page_count", "first_seen_at", "last_seen_at",
                         "is_canonical"],
+    # interfaces.md's columns first, then the extensions of schema 0003
     "v_crawl_runs": ["run_id", "started_at", "finished_at", "status", "pages_fetched",
-                     "articles_new", "articles_updated", "duplicates_merged", "errors"],
+                     "articles_new", "articles_updated", "duplicates_merged", "errors",
+                     "pages_not_modified", "pages_gone"],
 }
 T1, T2 = "2026-03-01T02:00:00+00:00", "2026-03-08T02:00:00+00:00"
 NOW = "2026-03-09T00:00:00+00:00"
@@ -73,8 +75,8 @@ def test_views_have_the_promised_columns_and_rows(repo):
         ("psb", "桂公网安备45020502000153号", 3, T1, T1, 0),
     ]
     assert found["v_crawl_runs"][1] == [
-        (1, NOW, NOW, "success", 6, 3, 0, 1, 0),
-        (2, NOW, NOW, "partial", 3, 0, 1, 2, 1),
+        (1, NOW, NOW, "success", 6, 3, 0, 1, 0, 0, 0),
+        (2, NOW, NOW, "partial", 3, 0, 1, 2, 1, 0, 0),
     ]
 
 
