@@ -54,3 +54,12 @@ def test_no_pager_and_empty_page():
     assert pager_urls("<p>no pager</p>", COLUMN) == ([], None)
     listing = parse_listing("", COLUMN, LZTZ)
     assert listing.article_urls == [] and listing.page_count is None
+
+
+def test_pager_variants_of_other_trs_releases():
+    with_id = '<script>createPageHTML("page_div", 3, 1, "index", "html", 45);</script>'
+    urls, count = pager_urls(with_id, COLUMN)
+    assert count == 3 and urls[-1] == COLUMN + "index_2.html"
+    spaced = "<script>createPageHTML (2,0,'index','shtml')</script>"
+    assert pager_urls(spaced, COLUMN)[0] == [COLUMN + "index.shtml", COLUMN + "index_1.shtml"]
+    assert pager_urls("<script>createPageHTML(countPage, 0)</script>", COLUMN) == ([], None)

@@ -16,9 +16,9 @@ from parsel import Selector
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.urls import canonicalize, is_site_url
 
-_PAGER = re.compile(
-    r"createPageHTML\(\s*([\w.]+)\s*,\s*([\w.]+)\s*,\s*[\"']([^\"']*)[\"']\s*,\s*[\"']([^\"']*)[\"']"
-)
+_PAGER = re.compile(r"createPageHTML\s*\(([^)]*)\)")
+_STRING_ARG = re.compile(r"^[\"'](.*)[\"']$")
+_PAGE_SUFFIXES = ("html", "htm", "shtml", "jsp", "php", "aspx")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
 _COLUMN_PATH = re.compile(r"(?:/|/index(?:_\d+)?\.s?html?)$")
 _MAX_PAGES = 2000  # a pager call claiming more is a typo or a trap
@@ -45,16 +45,34 @@ def _script_number(token: str, script: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _pager_call(args: str, script: str) -> tuple[int, str, str] | None:
+    """``(pageCount, prefix, suffix)`` of a createPageHTML call, whatever its variant.
+
+    The spec's form is ``createPageHTML(pageCount, currentPage, "index", "html")``;
+    other TRS releases put an element id first or a record count last, so the count is
+    the first non-string argument and the page name the last two strings.
+    """
+    parts = [part.strip() for part in args.split(",") if part.strip()]
+    strings = [m.group(1) for p in parts if (m := _STRING_ARG.match(p))]
+    numbers = [p for p in parts if not _STRING_ARG.match(p)]
+    if not numbers:
+        return None
+    count = _script_number(numbers[0], script)
+    if not count or count < 1:
+        return None
+    prefix, suffix = "index", "html"
+    if len(strings) >= 2 and strings[-1].lower() in _PAGE_SUFFIXES:
+        prefix, suffix = strings[-2] or "index", strings[-1]
+    return min(count, _MAX_PAGES), prefix, suffix
+
+
 def pager_urls(html: str, url: str) -> tuple[list[str], int | None]:
     """Every page of a column's pager (``index.html``, ``index_1.html``, …) and its count."""
     match = _PAGER.search(html)
-    if not match:
+    call = _pager_call(match.group(1), html) if match else None
+    if call is None:
         return [], None
-    count = _script_number(match.group(1), html)
-    if not count or count < 1:
-        return [], None
-    count = min(count, _MAX_PAGES)
-    prefix, suffix = match.group(3) or "index", match.group(4) or "html"
+    count, prefix, suffix = call
     names = [f"{prefix}.{suffix}"] + [f"{prefix}_{i}.{suffix}" for i in range(1, count)]
     return [urljoin(url, name) for name in names], count
 
