@@ -5,14 +5,19 @@ pipelines and the politeness rules.  Loopback crawls (the offline portal) relax 
 delays in ``liuzhou_spider.runner.loopback_overrides``, never here.
 """
 
+import os
+
 BOT_NAME = "liuzhou_spider"
 SPIDER_MODULES = ["liuzhou_spider.spiders"]
 NEWSPIDER_MODULE = "liuzhou_spider.spiders"
 
 # Identify ourselves, with a way to reach us, and obey robots.txt.
+# LIUZHOU_CONTACT names whoever runs the crawler (a URL or mailto:), so the site's
+# administrators can reach them instead of blocking.
 USER_AGENT = (
-    "liuzhou-spider/0.1 (+https://github.com/liuzhou-portal-crawler/liuzhou-spider; "
-    "policy-news archive for analysts)"
+    "liuzhou-spider/0.1 (+"
+    + os.environ.get("LIUZHOU_CONTACT", "https://github.com/liuzhou-portal-crawler/liuzhou-spider")
+    + "; policy-news archive for analysts)"
 )
 ROBOTSTXT_OBEY = True
 
