@@ -463,7 +463,10 @@ def parse_article(
         info_text = spaced_text(info) if info is not None else ""
     crumb = _breadcrumb(root, detected)
     ids = article_ids(url)
-    menu_path, menu_gap = nav_column_path(root, canonical_url or url)
+    # The menu is read only when the page shows no breadcrumb (older templates).
+    menu_path, menu_gap = (
+        ([], 0) if crumb is not None else nav_column_path(root, canonical_url or url)
+    )
 
     published = find_date(meta.get("PubDate"))
     written = find_date(info_text)
