@@ -1,0 +1,1 @@
+"""Peak memory of the crawl and of reprocessing, at two portal sizes."""

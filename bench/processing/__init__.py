@@ -1,0 +1,1 @@
+"""Processing speed: parse + clean + signature + store per page, against trafilatura."""
