@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
@@ -32,7 +34,7 @@ def host_of(url: str) -> str:
     return f"{host}:{port}"
 
 
-def is_site_url(url: str, profile: SiteProfile) -> bool:
+def is_site_url(url: str, profile: SiteProfile | _UrlRules) -> bool:
     """True when the URL is on one of the site's hosts or aliases (never offsite)."""
     if urlsplit(url).scheme not in ("http", "https"):
         return False
@@ -63,14 +65,48 @@ def article_ids(url: str) -> tuple[str, str] | None:
 
 
 def canonicalize(url: str, profile: SiteProfile) -> str:
-    """The one URL that stands for the page behind ``url``.
+    """The one URL that stands for the page behind ``url`` (memoised: every page repeats
+    the same menu and column links)."""
+    return _canonicalize(url.strip(), _profile_key(profile))
+
+
+def _profile_key(profile: SiteProfile) -> tuple:
+    """The parts of a profile canonicalisation reads, hashable for the cache."""
+    return (profile.scheme, profile.hosts, profile.aliases, profile.mobile_prefixes,
+            profile.print_query, profile.tracking_params)
+
+
+@lru_cache(maxsize=65536)
+def _canonicalize(url: str, key: tuple) -> str:
+    scheme, hosts, aliases, mobile_prefixes, print_query, tracking = key
+    return _canonical_form(url, _UrlRules(scheme, hosts, aliases, mobile_prefixes,
+                                          print_query, tracking))
+
+
+class _UrlRules(NamedTuple):
+    scheme: str
+    hosts: tuple[str, ...]
+    aliases: tuple[str, ...]
+    mobile_prefixes: tuple[str, ...]
+    print_query: tuple[str, ...]
+    tracking_params: tuple[str, ...]
+
+    @property
+    def primary_host(self) -> str:
+        return self.hosts[0]
+
+    def all_hosts(self) -> frozenset[str]:
+        return frozenset(h.lower() for h in (*self.hosts, *self.aliases))
+
+
+def _canonical_form(url: str, profile: _UrlRules) -> str:
+    """The canonical form, computed.
 
     Site hosts: alias → primary host, the profile's scheme, default port dropped, the
     path normalised (``./``, ``../``, ``index.html`` → ``/``), print and mobile
     renderings mapped to the article they render, tracking parameters and the fragment
     dropped, the remaining query sorted (w3lib).  Offsite URLs are only cleaned.
     """
-    url = url.strip()
     if not is_site_url(url, profile):
         return canonicalize_url(url, keep_fragments=False)
     parts = urlsplit(url)

@@ -191,7 +191,6 @@ class TrsSpider(scrapy.Spider):
             return  # an attachment or image reached by a redirect: recorded, not read
         stats.inc_value("liuzhou/pages")
         html = response.text
-        fetch.registrations = find_registrations(html)
         raw: RawArticle | None = None
         if kind == "article":
             try:
@@ -201,9 +200,12 @@ class TrsSpider(scrapy.Spider):
                     headers={k: v for k, v in fetch.headers.items()},
                 )
                 fetch.template = raw.template
+                fetch.registrations = raw.registrations
             except Exception:
                 stats.inc_value("liuzhou/parse_errors")
                 logger.exception("Could not parse article page %s", response.url)
+        if raw is None:  # column pages carry footers too (parsed articles already did)
+            fetch.registrations = find_registrations(html)
         yield fetch
         if raw is not None:
             stats.inc_value("liuzhou/articles_parsed")
