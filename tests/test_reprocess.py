@@ -18,8 +18,7 @@ import pytest
 import pipelines.reprocess as reprocess_module
 from liuzhou_spider.runner import CrawlOptions, Locked, run_lock
 from pipelines.reprocess import reprocess
-from storage.db import make_engine
-from storage.export import iter_records
+from tests.crawling import exported
 from tests.portal_fixture import serve_portal
 
 pytestmark = pytest.mark.crawl
@@ -47,14 +46,6 @@ def db(crawled_db: Path, tmp_path: Path) -> str:
     copy = tmp_path / "copy.db"
     shutil.copy(crawled_db, copy)
     return f"sqlite:///{copy}"
-
-
-def exported(db_url: str) -> list[dict[str, Any]]:
-    engine = make_engine(db_url)
-    try:
-        return list(iter_records(engine))
-    finally:
-        engine.dispose()
 
 
 def query(db_url: str, sql: str) -> list[tuple[Any, ...]]:
