@@ -263,3 +263,17 @@ def test_column_path_from_the_site_menu():
     deeper = "https://www.lztz.gov.cn/tzdt/szjj/bs/201606/t20160604_1054491.html"
     assert nav_column_path(root, deeper) == (["统战动态", "时政聚焦"], 1)
     assert nav_column_path(root, "https://www.lztz.gov.cn/other/") == ([], 0)
+
+
+def test_a_page_holding_two_renderings_takes_the_template_of_the_first() -> None:
+    """The current rendering's body (#zoom, a less specific selector) comes first; the
+    legacy copy after it (.content_text) must not make the page a legacy page."""
+    html = (
+        '<html><body><div class="article"><h1>标题</h1>'
+        '<div class="xl-info">发布日期：2026-02-25 17:44</div>'
+        '<div id="zoom"><p>南国春来早，人勤地生宝。春节后上班第一天召开大会。</p></div></div>'
+        '<div class="old"><div class="title">标题</div>'
+        '<div class="content_text"><p>南国春来早，人勤地生宝。春节后上班第一天召开大会。</p>'
+        '</div></div></body></html>'
+    )
+    assert parse_article(html, SEED_URL, LZTZ).template == "current"

@@ -361,18 +361,42 @@ def _body_region(
     Templates share generic selectors (``.TRS_Editor``), so among the templates present
     the one whose *more specific* body selector matched wins, then profile order.
     """
-    best: tuple[int, int, Template, etree._Element] | None = None
+    found_by: list[tuple[int, int, Template, etree._Element]] = []
     for order, template in enumerate(profile.templates):
         if not _css(template.detect)(root):
             continue
         found = _first_ranked(root, template.body)
-        if found is not None and (best is None or (found[0], order) < best[:2]):
-            best = (found[0], order, template, found[1])
-            if found[0] == 0:
-                break  # the most specific selector of the earliest template: unbeatable
-    if best is not None:
-        return best[2], best[3]
-    return None, _density_region(root)
+        if found is not None:
+            found_by.append((found[0], order, template, found[1]))
+    if not found_by:
+        return None, _density_region(root)
+    best = min(found_by, key=lambda f: f[:2])
+    # A page holding the article twice in two renderings (the seed): the first rendering
+    # is the page's own; the copy after it, in another template's markup, is not.
+    separate = [f for f in found_by if _disjoint(f[3], best[3])]
+    if separate:
+        order = _document_order(root, [f[3] for f in (best, *separate)])
+        best = min((best, *separate), key=lambda f: order[f[3]])
+    return best[2], best[3]
+
+
+def _disjoint(a: etree._Element, b: etree._Element) -> bool:
+    """Neither element contains the other."""
+    return a is not b and not any(x is b for x in a.iterancestors()) and not any(
+        x is a for x in b.iterancestors()
+    )
+
+
+def _document_order(root: etree._Element, elements: list[etree._Element]) -> dict:
+    """Position of each element in the document (one walk, stopped once all are seen)."""
+    wanted = {id(el): el for el in elements}
+    order: dict = {}
+    for index, el in enumerate(root.iter()):
+        if id(el) in wanted:
+            order[wanted[id(el)]] = index
+            if len(order) == len(wanted):
+                break
+    return order
 
 
 def _element_showing(root: etree._Element, title: str) -> etree._Element | None:
