@@ -30,7 +30,10 @@ def main(argv: list[str] | None = None) -> int:
                         / "liuzhou-bench")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write the numbers here")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 2,000 documents")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.docs = min(args.docs, 2_000)
 
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the target says

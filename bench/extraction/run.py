@@ -67,7 +67,10 @@ def main() -> int:
     parser.add_argument("--bench-dir", default=DEFAULT_BENCH)
     parser.add_argument("--limit", type=int, default=0, help="first N pages per set (smoke)")
     parser.add_argument("--n-bootstrap", type=int, default=1)
+    parser.add_argument("--quick", action="store_true", help="smoke run: 20 pages per set")
     args = parser.parse_args()
+    if args.quick:
+        args.limit = args.limit or 20
     harness = _load_harness(args.bench_dir)
     results = {name: _run(harness, spec, args) for name, spec in EXTRACTORS.items()}
 
