@@ -89,6 +89,7 @@ class CleanArticle:
     attachments: list[Attachment] = field(default_factory=list)
     extractor: Literal["template", "fallback"] = "template"
     chrome_leaks: list[str] = field(default_factory=list)  # markers left in body_text
+    fetch: PageFetch | None = None  # the fetch it was read from, stored with its decision
 
 
 @dataclass
@@ -154,3 +155,15 @@ class KnownArticle:
     body_len: int
     content_docid: str | None  # docid of the page whose body is the canonical body
     members: list[Member] = field(default_factory=list)
+
+
+@dataclass
+class ArticlePage:
+    """A fetched article page, decoded but not yet read.
+
+    The spider hands pages over unread so that reading them (pure-Python CPU work) runs
+    in a worker process, off the event loop that keeps the downloads going.
+    """
+
+    fetch: PageFetch
+    html: str

@@ -61,6 +61,7 @@ EXTENSIONS = {
 
 LIUZHOU_DB = None  # None: LIUZHOU_DB environment variable, else sqlite:///liuzhou.db
 LIUZHOU_BATCH_SIZE = 100  # pages per database transaction
+LIUZHOU_READING_PROCESSES = 1  # worker processes that parse and clean pages (0 = a thread)
 LIUZHOU_PROFILE = "lztz"
 LIUZHOU_MAX_ERROR_RATE = 0.2  # above this share of failed pages a run has failed
 LIUZHOU_BLOCKS_TO_STOP = 3  # bot challenges before the crawl stops itself

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from posixpath import basename
 from urllib.parse import urlsplit
@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from lxml import etree, html
 
 from liuzhou_spider.items import CleanArticle, Image, RawArticle
-from liuzhou_spider.pages.article import split_breadcrumb, strip_site_name
+from liuzhou_spider.pages.article import parse_article, split_breadcrumb, strip_site_name
 from liuzhou_spider.pages.dates import Precision, find_date, parse_date
 from liuzhou_spider.pages.text import (
     FoundImage,
@@ -397,3 +397,24 @@ def clean_article(raw: RawArticle, profile: SiteProfile) -> CleanArticle:
         extractor="fallback" if from_fallback else "template",
         chrome_leaks=[m for m in profile.chrome_markers if m in body_text],
     )
+
+
+def read_article(
+    html: str,
+    url: str,
+    profile: SiteProfile,
+    *,
+    canonical_url: str,
+    status: int = 200,
+    fetched_at: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> CleanArticle:
+    """One fetched article page, parsed and cleaned: what the crawl and reprocessing read.
+
+    A module-level function of plain data, so it can run in a worker process.
+    """
+    raw = parse_article(
+        html, url, profile, canonical_url=canonical_url, status=status,
+        fetched_at=fetched_at, headers=headers,
+    )
+    return clean_article(raw, profile)

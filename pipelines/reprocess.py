@@ -37,12 +37,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from liuzhou_spider.items import CleanArticle, KnownArticle, MergeDecision
-from liuzhou_spider.pages.article import parse_article
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.runner import CrawlOptions, run_lock
 from liuzhou_spider.spiders.lztz import LztzSpider
 from liuzhou_spider.urls import canonicalize
-from pipelines.cleaning import clean_article
+from pipelines.cleaning import read_article
 from pipelines.dedup import Deduplicator, article_id_for
 from storage.batch import Batch
 from storage.db import make_engine
@@ -121,11 +120,10 @@ def process_page(
     response = cls(url=url, body=body, headers=headers, status=status)
     if not isinstance(response, TextResponse):
         return None
-    raw = parse_article(
+    return read_article(
         response.text, url, profile, canonical_url=canonicalize(url, profile),
         status=status, fetched_at=fetched_at, headers=headers,
     )
-    return clean_article(raw, profile)
 
 
 def _until_bound(value: str) -> str:

@@ -8,51 +8,126 @@ other record through untouched.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from liuzhou_spider.database import database_for
-from liuzhou_spider.items import CleanArticle, RawArticle
-from pipelines.cleaning import clean_article
+from liuzhou_spider.items import ArticlePage, CleanArticle, PageFetch, RawArticle
+from pipelines.cleaning import clean_article, read_article
 from pipelines.dedup import Deduplicator
 
 logger = logging.getLogger(__name__)
 
 
+def reading_worker_init(parent_pid: int) -> None:
+    """Set up a reading worker: deaf to Ctrl-C, and gone when the crawl process is.
+
+    Ctrl-C pauses a crawl, which then waits for the pages its workers hold; a crawl
+    killed outright (SIGKILL) cannot stop its workers, so they watch for that themselves.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 class CleaningStep:
-    """RawArticle → CleanArticle; counts fallback use and chrome leaks."""
+    """ArticlePage (or RawArticle) → CleanArticle; counts fallback use and chrome leaks.
+
+    Reading a page (parsing and cleaning) is pure-Python CPU work: in the crawl's own
+    process it would compete with the event loop for one core (the GIL), so it runs in a
+    worker process (``LIUZHOU_READING_PROCESSES``; 0 = a thread).  Workers ignore Ctrl-C:
+    a paused crawl finishes the pages it holds instead of losing them.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.workers = crawler.settings.getint("LIUZHOU_READING_PROCESSES", 1)
+        self.pool: Executor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
+    async def open_spider(self) -> None:
+        if self.workers > 0:
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=reading_worker_init, initargs=(os.getpid(),),
+            )
+
+    async def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+
     async def process_item(self, item: Any) -> Any:
-        if not isinstance(item, RawArticle):
-            return item
+        if isinstance(item, ArticlePage):
+            return await self.read(item)
+        if isinstance(item, RawArticle):
+            return self.counted(await self.clean(item))
+        return item
+
+    async def read(self, page: ArticlePage) -> CleanArticle | PageFetch:
+        """Parse and clean a fetched page; on failure pass its fetch on alone (still stored)."""
+        fetch = page.fetch
+        stats = self.crawler.stats
+        assert stats is not None
+        profile = self.crawler.spider.profile  # type: ignore[union-attr]
+        work = functools.partial(
+            read_article, page.html, fetch.url, profile, canonical_url=fetch.canonical_url,
+            status=fetch.status, fetched_at=fetch.fetched_at, headers=fetch.headers,
+        )
+        try:
+            clean = await asyncio.get_running_loop().run_in_executor(self.pool, work)
+        except Exception:
+            stats.inc_value("liuzhou/parse_errors")
+            logger.exception("Could not read article page %s", fetch.url)
+            return fetch
+        stats.inc_value("liuzhou/articles_parsed")
+        fetch.template = clean.raw.template
+        fetch.registrations = clean.raw.registrations
+        clean.fetch = fetch
+        return self.counted(clean)
+
+    async def clean(self, item: RawArticle) -> CleanArticle:
+        """Clean an already parsed page (parsing done elsewhere, as in tests)."""
         stats = self.crawler.stats
         assert stats is not None
         profile = self.crawler.spider.profile  # type: ignore[union-attr]
         try:
-            # lxml releases the GIL for parsing; the event loop keeps downloading meanwhile.
-            clean = await asyncio.to_thread(clean_article, item, profile)
+            return await asyncio.to_thread(clean_article, item, profile)
         except Exception as exc:
             stats.inc_value("liuzhou/clean_errors")
             logger.exception("Could not clean %s", item.url)
             raise DropItem(f"cleaning failed: {item.url}") from exc
+
+    def counted(self, clean: CleanArticle) -> CleanArticle:
+        """Count what the summary and the health checks need of a cleaned article."""
+        stats = self.crawler.stats
+        assert stats is not None
         if clean.extractor == "fallback":
             stats.inc_value("liuzhou/fallback_extractor")
         if clean.chrome_leaks:
             stats.inc_value("liuzhou/chrome_leaks")
-            logger.warning("Chrome left in body of %s: %s", item.url, ", ".join(clean.chrome_leaks))
+            logger.warning("Chrome left in body of %s: %s", clean.raw.url,
+                           ", ".join(clean.chrome_leaks))
         if not clean.body_text:
             stats.inc_value("liuzhou/empty_bodies")
-            logger.warning("No body text found at %s", item.url)
+            logger.warning("No body text found at %s", clean.raw.url)
         return clean
 
 

@@ -57,6 +57,8 @@ class StoringStep:
         if isinstance(item, PageFetch):
             self.fetches.append(item)
         elif isinstance(item, MergeDecision):
+            if item.article.fetch is not None:  # its fetch travelled with the article
+                self.fetches.append(item.article.fetch)
             self.decisions.append(item)
             self._count(item)
         else:

@@ -24,8 +24,7 @@ from scrapy.http import Response, TextResponse
 from liuzhou_spider.database import database_for
 from liuzhou_spider.health import COLUMN_LINKS
 from liuzhou_spider.incremental import SeenBefore
-from liuzhou_spider.items import PageFetch, RawArticle
-from liuzhou_spider.pages.article import parse_article
+from liuzhou_spider.items import ArticlePage, PageFetch
 from liuzhou_spider.pages.listing import Listing, parse_listing
 from liuzhou_spider.pages.registrations import find_registrations
 from liuzhou_spider.profile import SiteProfile
@@ -191,25 +190,13 @@ class TrsSpider(scrapy.Spider):
             return  # an attachment or image reached by a redirect: recorded, not read
         stats.inc_value("liuzhou/pages")
         html = response.text
-        raw: RawArticle | None = None
         if kind == "article":
-            try:
-                raw = parse_article(
-                    html, response.url, self.profile, canonical_url=canonical,
-                    status=response.status, fetched_at=fetched_at,
-                    headers={k: v for k, v in fetch.headers.items()},
-                )
-                fetch.template = raw.template
-                fetch.registrations = raw.registrations
-            except Exception:
-                stats.inc_value("liuzhou/parse_errors")
-                logger.exception("Could not parse article page %s", response.url)
-        if raw is None:  # column pages carry footers too (parsed articles already did)
-            fetch.registrations = find_registrations(html)
-        yield fetch
-        if raw is not None:
-            stats.inc_value("liuzhou/articles_parsed")
-            yield raw
+            # Read in a worker process by the reading step (pipelines.steps), which then
+            # passes the fetch on with the article read from it.
+            yield ArticlePage(fetch=fetch, html=html)
+        else:
+            fetch.registrations = find_registrations(html)  # list pages carry footers too
+            yield fetch
         yield from self.follow(parse_listing(html, response.url, self.profile), canonical)
 
     def follow(self, listing: Listing, url: str) -> Iterator[scrapy.Request]:
