@@ -46,7 +46,6 @@ def error_count(stats: dict[str, Any]) -> int:
     """Pages that failed for good: download errors after retries, parse errors, 5xx."""
     return (
         count(stats, "liuzhou/parse_errors")
-        + count(stats, "liuzhou/clean_errors")
         + count(stats, "retry/max_reached")
         + count(stats, "spider_exceptions/count")
         + count(stats, "liuzhou/http_errors")

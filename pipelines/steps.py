@@ -19,11 +19,10 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 
 from liuzhou_spider.database import database_for
-from liuzhou_spider.items import ArticlePage, CleanArticle, PageFetch, RawArticle
-from pipelines.cleaning import clean_article, read_article
+from liuzhou_spider.items import ArticlePage, CleanArticle, PageFetch
+from pipelines.cleaning import read_article
 from pipelines.dedup import Deduplicator
 
 logger = logging.getLogger(__name__)
@@ -46,7 +45,7 @@ def reading_worker_init(parent_pid: int) -> None:
 
 
 class CleaningStep:
-    """ArticlePage (or RawArticle) → CleanArticle; counts fallback use and chrome leaks.
+    """ArticlePage → CleanArticle; counts fallback use and chrome leaks.
 
     Reading a page (parsing and cleaning) is pure-Python CPU work: in the crawl's own
     process it would compete with the event loop for one core (the GIL), so it runs in a
@@ -75,11 +74,7 @@ class CleaningStep:
             self.pool.shutdown(wait=True)
 
     async def process_item(self, item: Any) -> Any:
-        if isinstance(item, ArticlePage):
-            return await self.read(item)
-        if isinstance(item, RawArticle):
-            return self.counted(await self.clean(item))
-        return item
+        return await self.read(item) if isinstance(item, ArticlePage) else item
 
     async def read(self, page: ArticlePage) -> CleanArticle | PageFetch:
         """Parse and clean a fetched page; on failure pass its fetch on alone (still stored)."""
@@ -102,18 +97,6 @@ class CleaningStep:
         fetch.registrations = clean.raw.registrations
         clean.fetch = fetch
         return self.counted(clean)
-
-    async def clean(self, item: RawArticle) -> CleanArticle:
-        """Clean an already parsed page (parsing done elsewhere, as in tests)."""
-        stats = self.crawler.stats
-        assert stats is not None
-        profile = self.crawler.spider.profile  # type: ignore[union-attr]
-        try:
-            return await asyncio.to_thread(clean_article, item, profile)
-        except Exception as exc:
-            stats.inc_value("liuzhou/clean_errors")
-            logger.exception("Could not clean %s", item.url)
-            raise DropItem(f"cleaning failed: {item.url}") from exc
 
     def counted(self, clean: CleanArticle) -> CleanArticle:
         """Count what the summary and the health checks need of a cleaned article."""

@@ -51,3 +51,11 @@ def exported(db_url: str) -> list[dict[str, Any]]:
         engine.dispose()
 
 
+def query(db_url: str, sql: str) -> list[Any]:
+    """Rows of one SQL statement on a crawled database (any backend)."""
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            return list(connection.exec_driver_sql(sql).all())
+    finally:
+        engine.dispose()

@@ -15,8 +15,7 @@ import pytest
 import pytest_twisted
 
 from liuzhou_spider.health import assess
-from storage.db import make_engine
-from tests.crawling import crawl_options, exported, ground_truth, run_crawl_deferred
+from tests.crawling import crawl_options, exported, ground_truth, query, run_crawl_deferred
 from tests.groundtruth_compare import compare, site_path
 from tests.portal_fixture import serve_portal
 
@@ -107,14 +106,7 @@ def test_export_equals_ground_truth(crawled: dict[str, Any]) -> None:
 
 
 def test_filing_numbers_are_reconciled(crawled: dict[str, Any]) -> None:
-    engine = make_engine(crawled["db_url"])
-    try:
-        with engine.connect() as connection:
-            rows = connection.exec_driver_sql(
-                "SELECT kind, value, is_canonical FROM v_registrations"
-            ).all()
-    finally:
-        engine.dispose()
+    rows = query(crawled["db_url"], "SELECT kind, value, is_canonical FROM v_registrations")
     canonical = {kind: value for kind, value, flag in rows if flag}
     expected = crawled["truth"]["registrations"]
     assert canonical == {kind: expected[kind]["canonical"] for kind in ("icp", "psb")}
@@ -144,15 +136,8 @@ def test_bot_challenge_blocks_the_run(portal_dir: Path, tmp_path: Path):  # type
 
 
 def test_run_rows_count_what_happened(crawled: dict[str, Any]) -> None:
-    engine = make_engine(crawled["db_url"])
-    try:
-        with engine.connect() as connection:
-            runs = connection.exec_driver_sql(
-                "SELECT status, articles_new, duplicates_merged, pages_fetched "
-                "FROM v_crawl_runs ORDER BY run_id"
-            ).all()
-    finally:
-        engine.dispose()
+    runs = query(crawled["db_url"], "SELECT status, articles_new, duplicates_merged, "
+                                    "pages_fetched FROM v_crawl_runs ORDER BY run_id")
     truth = crawled["truth"]["articles"]
     pages = sum(len(a["urls"]) for a in truth)
     first, again = runs[0], runs[-1]

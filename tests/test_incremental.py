@@ -13,11 +13,9 @@ from typing import Any
 
 import pytest
 import pytest_twisted
-from sqlalchemy import text
 
 from liuzhou_spider.portal.generate import build_revisions
-from storage.db import make_engine
-from tests.crawling import crawl_options, exported, run_crawl_deferred
+from tests.crawling import crawl_options, exported, query, run_crawl_deferred
 from tests.groundtruth_compare import site_path
 from tests.portal_fixture import serve_portal
 
@@ -33,15 +31,6 @@ def revisions(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def truth(root: Path, revision: int) -> dict[str, Any]:
     return json.loads((root / f"rev{revision}" / "ground_truth.json").read_text("utf-8"))
-
-
-def query(db_url: str, sql: str) -> list[Any]:
-    engine = make_engine(db_url)
-    try:
-        with engine.connect() as connection:
-            return list(connection.execute(text(sql)).all())
-    finally:
-        engine.dispose()
 
 
 @pytest_twisted.inlineCallbacks
