@@ -76,7 +76,9 @@ def _profile_key(profile: SiteProfile) -> tuple:
             profile.print_query, profile.tracking_params)
 
 
-@lru_cache(maxsize=65536)
+# Menus and column links repeat on every page; article URLs come once or twice, so a
+# larger cache would only grow with the site (memory is measured per article).
+@lru_cache(maxsize=8192)
 def _canonicalize(url: str, key: tuple) -> str:
     scheme, hosts, aliases, mobile_prefixes, print_query, tracking = key
     return _canonical_form(url, _UrlRules(scheme, hosts, aliases, mobile_prefixes,

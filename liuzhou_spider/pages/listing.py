@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from parsel import Selector
+from lxml import etree
 
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.urls import canonicalize, is_site_url
@@ -22,6 +22,14 @@ _PAGE_SUFFIXES = ("html", "htm", "shtml", "jsp", "php", "aspx")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
 _COLUMN_PATH = re.compile(r"(?:/|/index(?:_\d+)?\.s?html?)$")
 _MAX_PAGES = 2000  # a pager call claiming more is a typo or a trap
+_HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_HREFS = etree.XPath("//a/@href | //area/@href")  # one union: document order
+_BASE_HREF = etree.XPath("//base/@href")
+_PARSER = etree.HTMLParser(recover=True, encoding="utf-8")
+# Links memoised before the memo starts over: the repeated ones (menus, columns) are a
+# few hundred; article links are met once or twice and must not pile up in a long crawl.
+_SORTED_LIMIT = 8192
+_sorted_links: dict[tuple[str, str, tuple], tuple[str, str] | None] = {}
 
 
 @dataclass
@@ -96,34 +104,83 @@ def is_disallowed(url: str, profile: SiteProfile) -> bool:
     return any(path.startswith(prefix) for prefix in profile.disallow_prefixes)
 
 
+def _link_context(base: str, href: str) -> str:
+    """The part of the base URL that ``urljoin(base, href)`` depends on.
+
+    A path-relative link resolves the same from every page of one directory and a
+    root-relative one from every page of the host, so the menu and column links that
+    every page repeats are resolved and sorted once, not once per page.
+    """
+    if _HAS_SCHEME.match(href):
+        return ""
+    parts = urlsplit(base)
+    if href.startswith("/") and not href.startswith("//"):
+        return f"{parts.scheme}://{parts.netloc}"
+    if href.startswith(("?", "//")):
+        return base
+    return f"{parts.scheme}://{parts.netloc}{parts.path[: parts.path.rfind('/') + 1]}"
+
+
+def _profile_key(profile: SiteProfile) -> tuple:
+    """What sorting a link reads of a profile, hashable for the memo."""
+    return (profile.scheme, profile.hosts, profile.aliases, profile.mobile_prefixes,
+            profile.print_query, profile.tracking_params, profile.attachment_exts,
+            profile.image_exts, profile.article_re.pattern, profile.disallow_prefixes)
+
+
+def _sort_link(base: str, href: str, profile: SiteProfile) -> tuple[str, str] | None:
+    """``(kind, canonical URL)`` of one link; None for what is never followed or listed."""
+    absolute = urljoin(base, href)
+    if urlsplit(absolute).scheme not in ("http", "https"):
+        return None
+    canonical = canonicalize(absolute, profile)
+    if not is_site_url(absolute, profile):
+        return "offsite", canonical
+    if is_disallowed(canonical, profile):
+        return None
+    return _kind(canonical, profile), canonical
+
+
+def _sorted_link(
+    base: str, href: str, profile: SiteProfile, key: tuple
+) -> tuple[str, str] | None:
+    """``_sort_link`` memoised on what its result depends on."""
+    memo_key = (_link_context(base, href), href, key)
+    if memo_key in _sorted_links:
+        return _sorted_links[memo_key]
+    if len(_sorted_links) >= _SORTED_LIMIT:
+        _sorted_links.clear()
+    found = _sorted_links[memo_key] = _sort_link(base, href, profile)
+    return found
+
+
+def _document(html: str) -> etree._Element | None:
+    """The page as an lxml tree (as parsel builds it), or None when nothing parses."""
+    try:
+        return etree.fromstring((html or "<html></html>").encode("utf-8"), parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+
+
 def parse_listing(html: str, url: str, profile: SiteProfile) -> Listing:
     """Sort every link of a page (relative ones resolved, canonicalised, deduplicated)."""
-    sel = Selector(text=html or "<html></html>")
-    base = urljoin(url, sel.css("base::attr(href)").get() or "")
+    root = _document(html)
+    bases = _BASE_HREF(root) if root is not None else []
+    base = urljoin(url, bases[0] if bases else "")
     listing = Listing()
     seen: set[str] = set()
-    hrefs = sel.css("a::attr(href), area::attr(href)").getall()
-    for href in hrefs:
+    key = _profile_key(profile)
+    for href in _HREFS(root) if root is not None else []:
         href = href.strip()
         if not href or href.lower().startswith(_SKIP_SCHEMES):
             continue
-        absolute = urljoin(base, href)
-        if urlsplit(absolute).scheme not in ("http", "https"):
+        found = _sorted_link(base, href, profile, key)
+        if found is None or found[1] in seen:
             continue
-        if not is_site_url(absolute, profile):
-            canonical = canonicalize(absolute, profile)
-            if canonical not in seen:
-                seen.add(canonical)
-                listing.offsite_urls.append(canonical)
-            continue
-        canonical = canonicalize(absolute, profile)
-        if canonical in seen or is_disallowed(canonical, profile):
-            continue
+        kind, canonical = found
         seen.add(canonical)
-        kind = _kind(canonical, profile)
-        if kind == "image":
-            continue
-        getattr(listing, f"{kind}_urls").append(canonical)
+        if kind != "image":
+            getattr(listing, f"{kind}_urls").append(canonical)
     pages, listing.page_count = pager_urls(html, url)
     for page in pages:
         canonical = canonicalize(page, profile)
