@@ -45,6 +45,7 @@ def bare(urls_file: Path) -> dict[str, Any]:
     urls = urls_file.read_text("utf-8").split()
     process = CrawlerProcess({
         **loopback_overrides(),
+        "CONCURRENT_ITEMS": 4,  # as the project's settings: Scrapy tuning is not measured
         "LOG_LEVEL": "WARNING",
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,
