@@ -94,7 +94,9 @@ def assess(
             "blocked", ExitCode.BLOCKED,
             f"the site answered {blocked} bot challenge(s) (HTTP 412/521)", checks,
         )
-    if pages + not_modified == 0:
+    # A resumed run may find nothing left: its first part fetched everything before the
+    # pause.  Only a run that had pages to fetch and fetched none has failed.
+    if pages + not_modified == 0 and not stats.get("liuzhou/resumed"):
         return RunOutcome("failed", ExitCode.FAILED, "no page could be fetched", checks)
     if rate > max_error_rate:
         return RunOutcome(

@@ -46,7 +46,7 @@ def test_demo_runs_the_whole_product(tmp_path: Path) -> None:
 def test_second_run_on_the_same_database_exits_locked(portal_dir: Path, tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'locked.db'}"
     with serve_portal(portal_dir) as portal:
-        portal.control("fault", {"path": "*", "kind": "slow", "times": 40, "delay": 0.2})
+        portal.control("fault", {"path": "*", "kind": "slow", "times": 300, "delay": 0.3})
         first = subprocess.Popen(crawl_command(portal, db_url), stdout=subprocess.DEVNULL,
                                  stderr=subprocess.PIPE, text=True)
         try:
@@ -67,7 +67,8 @@ def test_interrupted_crawl_resumes_with_its_jobdir(portal_dir: Path, tmp_path: P
     interrupted = f"sqlite:///{tmp_path / 'interrupted.db'}"
     straight = f"sqlite:///{tmp_path / 'straight.db'}"
     with serve_portal(portal_dir) as portal:
-        portal.control("fault", {"path": "*", "kind": "slow", "times": 60, "delay": 0.1})
+        # Slow enough (16 at a time, 0.3 s each) that 4 s cannot fetch the whole portal.
+        portal.control("fault", {"path": "*", "kind": "slow", "times": 300, "delay": 0.3})
         run = subprocess.Popen(crawl_command(portal, interrupted, "--jobdir", str(jobdir)),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         time.sleep(4)
@@ -128,7 +129,7 @@ def test_a_killed_crawl_leaves_a_sound_database_that_the_next_run_completes(
     killed = tmp_path / "killed.db"
     straight = f"sqlite:///{tmp_path / 'straight.db'}"
     with serve_portal(portal_dir) as portal:
-        portal.control("fault", {"path": "*", "kind": "slow", "times": 60, "delay": 0.1})
+        portal.control("fault", {"path": "*", "kind": "slow", "times": 300, "delay": 0.3})
         run = subprocess.Popen(crawl_command(portal, f"sqlite:///{killed}"),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60

@@ -9,6 +9,8 @@ def test_success_partial_failed_blocked_interrupted():
     assert assess({**ok, "liuzhou/parse_errors": 2}, "finished").exit_code == ExitCode.PARTIAL
     assert assess({**ok, "retry/max_reached": 50}, "finished").exit_code == ExitCode.FAILED
     assert assess({}, "finished").exit_code == ExitCode.FAILED
+    # resumed after a pause that came once every page was fetched: nothing was left to do
+    assert assess({"liuzhou/resumed": True}, "finished").exit_code == ExitCode.SUCCESS
     assert assess({**ok, "liuzhou/blocked": 1}, "blocked").exit_code == ExitCode.BLOCKED
     assert assess(ok, "shutdown").exit_code == ExitCode.INTERRUPTED
     assert assess({**ok, "liuzhou/chrome_leaks": 1}, "finished").exit_code == ExitCode.PARTIAL

@@ -92,6 +92,8 @@ class TrsSpider(scrapy.Spider):
         # mode it started in (a full crawl stays full though pages are stored meanwhile).
         state = getattr(self, "state", None)
         resumed_full = state is not None and state.get("full_run") is True
+        if state is not None and "full_run" in state:
+            self.crawler.stats.set_value("liuzhou/resumed", True)  # type: ignore[union-attr]
         repository = database_for(self.crawler).repository
         # Until one crawl has run to its end the site was never seen whole: crawl it all.
         completed = await asyncio.to_thread(repository.has_completed_run)
@@ -200,7 +202,11 @@ class TrsSpider(scrapy.Spider):
         yield from self.follow(parse_listing(html, response.url, self.profile), canonical)
 
     def follow(self, listing: Listing, url: str) -> Iterator[scrapy.Request]:
-        """Requests for the site pages a page links to (articles first).
+        """Requests for the site pages a page links to (articles first), each asked once.
+
+        Every page repeats the menu: asking Scrapy again for what this run already
+        requested only has its duplicate filter drop it, after the spider middlewares,
+        referrer policy and fingerprinting have run on it (most of a crawl's own CPU).
 
         A first or ``--full`` run follows every pager page; an incremental run reads a
         column from page 1 and goes on only while pages list articles not stored yet.
@@ -210,12 +216,15 @@ class TrsSpider(scrapy.Spider):
             self.crawler.stats.set_value(  # type: ignore[union-attr]
                 f"{COLUMN_LINKS}{path}", len(listing.article_urls)
             )
+        requested = self.seen.requested
         for link in listing.article_urls:
-            yield self.request(link, article=True)
+            if link not in requested:
+                yield self.request(link, article=True)
         pager = listing.pager_urls
         if self.seen.enabled and pager:
             index = pager_index(url)
             following = self.seen.follow_pager(index, listing.article_urls)
             pager = [u for u in pager if following and pager_index(u) == index + 1]
         for link in (*pager, *listing.column_urls, *listing.other_urls):
-            yield self.request(link)
+            if link not in requested:
+                yield self.request(link)
