@@ -9,7 +9,10 @@ and tested without the others.  Scrapy accepts dataclass instances as items.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from pipelines.dedup.sketch import BodySketch
 
 RegistrationKind = Literal["icp", "psb"]
 Rendering = Literal["article", "print", "mobile"]
@@ -90,6 +93,7 @@ class CleanArticle:
     extractor: Literal["template", "fallback"] = "template"
     chrome_leaks: list[str] = field(default_factory=list)  # markers left in body_text
     fetch: PageFetch | None = None  # the fetch it was read from, stored with its decision
+    sketch: BodySketch | None = field(default=None, compare=False, repr=False)  # read off-loop
 
 
 @dataclass

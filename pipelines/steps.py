@@ -16,24 +16,52 @@ import signal
 import threading
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import replace
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
 
 from liuzhou_spider.database import database_for
 from liuzhou_spider.items import ArticlePage, CleanArticle, PageFetch
+from liuzhou_spider.profile import SiteProfile
 from pipelines.cleaning import read_article
-from pipelines.dedup import Deduplicator
+from pipelines.dedup import DedupConfig, Deduplicator
+from pipelines.dedup.signature import Signer
+from pipelines.dedup.sketch import sketch_body
 
 logger = logging.getLogger(__name__)
 
 
-def reading_worker_init(parent_pid: int) -> None:
-    """Set up a reading worker: deaf to Ctrl-C, and gone when the crawl process is.
+@functools.cache
+def _signer(config: DedupConfig) -> Signer:
+    return Signer(ngram=config.ngram, num_perm=config.num_perm, seed=config.seed)
+
+
+def read_and_sketch(html: str, url: str, profile: SiteProfile | None, config: DedupConfig,
+                    **fetch: Any) -> CleanArticle:
+    """Read a page and sketch its body for deduplication: all of a page's CPU work that
+    needs nothing but the page, done in one call in the reading worker.
+
+    ``profile`` None means the worker's own (``reading_worker_init``): a profile holds
+    templates and patterns, too much to pickle again with every page.
+    """
+    profile = profile or _worker_profile
+    assert profile is not None, "no profile given and none set by reading_worker_init"
+    clean = read_article(html, url, profile, **fetch)
+    return replace(clean, sketch=sketch_body(clean.body_text, _signer(config)))
+
+
+_worker_profile: SiteProfile | None = None
+
+
+def reading_worker_init(parent_pid: int, profile: SiteProfile) -> None:
+    """Set up a reading worker: its site profile, deaf to Ctrl-C, gone with the crawl.
 
     Ctrl-C pauses a crawl, which then waits for the pages its workers hold; a crawl
     killed outright (SIGKILL) cannot stop its workers, so they watch for that themselves.
     """
+    global _worker_profile
+    _worker_profile = profile
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
@@ -57,6 +85,7 @@ class CleaningStep:
         self.crawler = crawler
         self.workers = crawler.settings.getint("LIUZHOU_READING_PROCESSES", 1)
         self.pool: Executor | None = None
+        self.dedup_config = DedupConfig()  # DedupStep's: the sketches must match its index
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -66,7 +95,8 @@ class CleaningStep:
         if self.workers > 0:
             self.pool = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=reading_worker_init, initargs=(os.getpid(),),
+                initializer=reading_worker_init,
+                initargs=(os.getpid(), self.crawler.spider.profile),  # type: ignore[union-attr]
             )
 
     async def close_spider(self) -> None:
@@ -81,10 +111,12 @@ class CleaningStep:
         fetch = page.fetch
         stats = self.crawler.stats
         assert stats is not None
-        profile = self.crawler.spider.profile  # type: ignore[union-attr]
+        # A worker process has the profile already; a thread reads the spider's.
+        profile = None if self.pool else self.crawler.spider.profile  # type: ignore[union-attr]
         work = functools.partial(
-            read_article, page.html, fetch.url, profile, canonical_url=fetch.canonical_url,
-            status=fetch.status, fetched_at=fetch.fetched_at, headers=fetch.headers,
+            read_and_sketch, page.html, fetch.url, profile, self.dedup_config,
+            canonical_url=fetch.canonical_url, status=fetch.status,
+            fetched_at=fetch.fetched_at, headers=fetch.headers,
         )
         try:
             clean = await asyncio.get_running_loop().run_in_executor(self.pool, work)
@@ -119,7 +151,7 @@ class DedupStep:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.dedup = Deduplicator()
+        self.dedup = Deduplicator(DedupConfig())
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -134,7 +166,7 @@ class DedupStep:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, CleanArticle):
             return item
-        decision = self.dedup.assign(item)
+        decision = self.dedup.assign(item, item.sketch)
         stats = self.crawler.stats
         assert stats is not None
         if decision.is_new_article:

@@ -29,8 +29,9 @@ from pipelines.dedup.merge import (
     same_report,
     url_key,
 )
-from pipelines.dedup.normalize import body_hash, normalize
+from pipelines.dedup.normalize import normalize
 from pipelines.dedup.signature import Signer, estimate
+from pipelines.dedup.sketch import BodySketch, signer_key, sketch_body
 
 
 def page_url(raw: RawArticle) -> str:
@@ -176,12 +177,23 @@ class Deduplicator:
 
     # -- assignment -------------------------------------------------------------------
 
-    def assign(self, article: CleanArticle) -> MergeDecision:
-        """Where one fetched article page belongs; updates the state accordingly."""
+    def sketch(self, text: str) -> BodySketch:
+        """What ``assign`` compares of a body (``sketch_body`` with this signer)."""
+        return sketch_body(text, self.signer)
+
+    def assign(self, article: CleanArticle, sketch: BodySketch | None = None) -> MergeDecision:
+        """Where one fetched article page belongs; updates the state accordingly.
+
+        ``sketch`` is the body's sketch when it was computed elsewhere (the reading
+        worker); it must come from a signer configured as this one.
+        """
         raw = article.raw
-        norm = normalize(article.body_text)
-        digest = body_hash(norm)
-        sig = self.signer.sign(norm)
+        if sketch is None:
+            sketch = self.sketch(article.body_text)
+        elif sketch.made_by != signer_key(self.signer):
+            raise ValueError(f"sketch made by signer {sketch.made_by}, "
+                             f"this index signs with {signer_key(self.signer)}")
+        digest, sig = sketch.digest, sketch.signature
         page = PageRank(
             url=page_url(raw),
             docid=docid_number(raw.docid),
@@ -190,7 +202,7 @@ class Deduplicator:
             body_len=len(article.body_text),
         )
         evidence = Evidence.of(article.title, article.published_at)
-        long_enough = len(norm) >= self.config.min_chars
+        long_enough = sketch.length >= self.config.min_chars
         known_page = page.url in self._by_url
         article_id = self._identity(raw) or self._match(digest, sig, evidence, long_enough)
         if article_id is None:
