@@ -65,7 +65,7 @@ class ArticleSummary:
     urls: tuple[str, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Article:
     article_id: str
     evidence: Evidence  # of the canonical content's page
@@ -74,7 +74,7 @@ class _Article:
     content_sig: np.ndarray
     content_hash: str
     pages: dict[str, PageRank] = field(default_factory=dict)
-    hashes: set[str] = field(default_factory=set)  # body versions already indexed
+    hashes: tuple[str, ...] = ()  # body versions already indexed (one or two: no set)
 
 
 class Deduplicator:
@@ -154,7 +154,7 @@ class Deduplicator:
                 self._by_url[page.url] = k.article_id
                 if page.docid is not None:
                     self._by_docid[page.docid] = k.article_id
-            art.hashes.add(k.body_hash)
+            art.hashes = (k.body_hash,)
             self._by_hash.setdefault(k.body_hash, []).append(k.article_id)
             # body_len counts the stored body's characters, a bound on the normalised length.
             if k.signature and k.body_len >= self.config.min_chars:
@@ -213,7 +213,11 @@ class Deduplicator:
             new = False
             replaced, canonical = self._join(art, page, evidence, sig, digest)
         self._register(art, raw, page)
-        self._remember_body(art, digest, sig, long_enough)
+        slot = self._remember_body(art, digest, sig, long_enough)
+        if art.content_sig is sig:
+            # Keep the index's copy (or an own copy): the page's array may be a view of
+            # the whole message it came in from the reading worker.
+            art.content_sig = self.index.signature(slot) if slot is not None else sig.copy()
         similarity = 1.0 if digest == art.content_hash else estimate(sig, art.content_sig)
         return MergeDecision(
             article=article,
@@ -310,12 +314,16 @@ class Deduplicator:
 
     def _remember_body(
         self, art: _Article, digest: str, sig: np.ndarray, long_enough: bool
-    ) -> None:
-        """Index a body version once per article; older versions keep matching their copies."""
+    ) -> int | None:
+        """Index a body version once per article; older versions keep matching their copies.
+
+        Returns the index slot the signature was stored in, if it was stored now.
+        """
         if digest in art.hashes:
-            return
-        art.hashes.add(digest)
+            return None
+        art.hashes += (digest,)
         self._by_hash.setdefault(digest, []).append(art.article_id)
-        if long_enough:
-            self.index.add(sig)
-            self._slot_article.append(art.article_id)
+        if not long_enough:
+            return None
+        self._slot_article.append(art.article_id)
+        return self.index.add(sig)

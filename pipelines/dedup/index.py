@@ -39,6 +39,9 @@ class BandIndex:
         self._pending_keys = np.empty(_PENDING, dtype=np.uint32)
         self._pending_slots = np.empty(_PENDING, dtype=np.int32)
         self._pending = 0
+        # The buffer's keys again, for lookups: 25 dict probes beat a vectorised scan of
+        # thousands of entries when one document is added and queried at a time.
+        self._pending_map: dict[int, list[int]] = {}
 
     def __len__(self) -> int:
         return self._size
@@ -95,15 +98,19 @@ class BandIndex:
         if self._pending + self.bands > _PENDING:
             self._merge()
         end = self._pending + self.bands
-        self._pending_keys[self._pending : end] = self.band_keys(sig)
+        keys = self.band_keys(sig)
+        self._pending_keys[self._pending : end] = keys
         self._pending_slots[self._pending : end] = slot
         self._pending = end
+        for key in keys.tolist():
+            self._pending_map.setdefault(key, []).append(slot)
         return slot
 
     def _merge(self) -> None:
         n = self._pending
         self._merge_sorted(self._pending_keys[:n], self._pending_slots[:n])
         self._pending = 0
+        self._pending_map.clear()
 
     def _merge_sorted(self, keys: np.ndarray, slots: np.ndarray) -> None:
         """Merge (key, slot) pairs into the sorted arrays in one linear pass."""
@@ -123,9 +130,9 @@ class BandIndex:
         lo = np.searchsorted(self._keys, keys, side="left")
         hi = np.searchsorted(self._keys, keys, side="right")
         found = [self._slots[a:b] for a, b in zip(lo, hi, strict=True) if b > a]
-        if self._pending:
-            hit = np.isin(self._pending_keys[: self._pending], keys)
-            found.append(self._pending_slots[: self._pending][hit])
+        pending = [s for key in keys.tolist() for s in self._pending_map.get(key, ())]
+        if pending:
+            found.append(np.asarray(pending, dtype=np.int32))
         if not found:
             return np.empty(0, dtype=np.int32)
         return np.unique(np.concatenate(found))

@@ -8,6 +8,7 @@ index.  docs/architecture.md "Canonical article rules" and docs/dedup.md describ
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -20,7 +21,7 @@ _ORDINAL = re.compile(r"第([一二三四五六七八九十百千零〇两]+)")
 _NO_DOCID = 1 << 62  # pages without a docid sort after every real one
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageRank:
     """What the canonical rules need to know about one page of an article."""
 
@@ -70,18 +71,22 @@ def is_complete(page: PageRank, longest: int, ratio: float) -> bool:
     )
 
 
-def title_numbers(title: str) -> frozenset[str]:
-    """The numbers a title carries (第12周, 2026年, 第十二次): they name the event."""
+def title_numbers(title: str) -> tuple[str, ...]:
+    """The numbers a title carries (第12周, 2026年, 第十二次): they name the event.
+
+    Sorted and unique, as a tuple: one is kept per article, and a tuple of two strings
+    costs a quarter of a frozenset's memory.
+    """
     text = unicodedata.normalize("NFKC", title)
-    return frozenset(_DIGITS.findall(text)) | frozenset(_ORDINAL.findall(text))
+    return tuple(sorted({*_DIGITS.findall(text), *_ORDINAL.findall(text)}))
 
 
-def numbers_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
+def numbers_conflict(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Two titles name different events when each carries a number the other lacks.
 
     One-sided additions (``…(2026年)`` appended on a republication) are not a conflict.
     """
-    return bool(a - b) and bool(b - a)
+    return not set(a).issubset(b) and not set(b).issubset(a)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -97,17 +102,19 @@ def titles_related(a: str, b: str) -> bool:
     return 2 * len(ba & bb) / (len(ba) + len(bb)) >= 0.5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """What besides the body tells two reports apart: title and publication day."""
 
     title: str
-    numbers: frozenset[str]
+    numbers: tuple[str, ...]
     day: str | None  # YYYY-MM-DD of publication
 
     @classmethod
     def of(cls, title: str, published_at: str | None) -> Evidence:
-        return cls(title, title_numbers(title), published_at[:10] if published_at else None)
+        # Many articles share a day: one string per day, not one per article.
+        day = sys.intern(published_at[:10]) if published_at else None
+        return cls(title, title_numbers(title), day)
 
 
 def same_report(
