@@ -8,7 +8,9 @@ pager pages are computed here from the script call.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -26,10 +28,6 @@ _HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _HREFS = etree.XPath("//a/@href | //area/@href")  # one union: document order
 _BASE_HREF = etree.XPath("//base/@href")
 _PARSER = etree.HTMLParser(recover=True, encoding="utf-8")
-# Links memoised before the memo starts over: the repeated ones (menus, columns) are a
-# few hundred; article links are met once or twice and must not pile up in a long crawl.
-_SORTED_LIMIT = 8192
-_sorted_links: dict[tuple[str, str, tuple], tuple[str, str] | None] = {}
 
 
 @dataclass
@@ -104,21 +102,48 @@ def is_disallowed(url: str, profile: SiteProfile) -> bool:
     return any(path.startswith(prefix) for prefix in profile.disallow_prefixes)
 
 
-def _link_context(base: str, href: str) -> str:
-    """The part of the base URL that ``urljoin(base, href)`` depends on.
+class _Memo(dict):
+    """A dict that starts over when full: repeated keys stay cheap, one-off keys cannot
+    pile up in a long crawl (the repeated ones, menus and columns, are a few hundred)."""
+
+    def __init__(self, limit: int = 8192) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def get_or(self, key: Any, compute: Callable[[], Any]) -> Any:
+        if key in self:
+            return self[key]
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[key] = compute()
+        return value
+
+
+_joined = _Memo()  # (base context, href) -> absolute URL
+_sorted = _Memo()  # (absolute URL, profile key) -> (kind, canonical URL) or None
+
+
+def _contexts(base: str) -> tuple[str, str, str]:
+    """``(origin, directory, base)``: what ``urljoin(base, href)`` depends on, by href."""
+    parts = urlsplit(base)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return origin, origin + parts.path[: parts.path.rfind("/") + 1], base
+
+
+def _link_context(contexts: tuple[str, str, str], href: str) -> str:
+    """The part of the base URL that resolving ``href`` depends on.
 
     A path-relative link resolves the same from every page of one directory and a
     root-relative one from every page of the host, so the menu and column links that
-    every page repeats are resolved and sorted once, not once per page.
+    every page repeats are resolved once, not once per page.
     """
     if _HAS_SCHEME.match(href):
         return ""
-    parts = urlsplit(base)
     if href.startswith("/") and not href.startswith("//"):
-        return f"{parts.scheme}://{parts.netloc}"
+        return contexts[0]
     if href.startswith(("?", "//")):
-        return base
-    return f"{parts.scheme}://{parts.netloc}{parts.path[: parts.path.rfind('/') + 1]}"
+        return contexts[2]
+    return contexts[1]
 
 
 def _profile_key(profile: SiteProfile) -> tuple:
@@ -128,9 +153,8 @@ def _profile_key(profile: SiteProfile) -> tuple:
             profile.image_exts, profile.article_re.pattern, profile.disallow_prefixes)
 
 
-def _sort_link(base: str, href: str, profile: SiteProfile) -> tuple[str, str] | None:
+def _sort_link(absolute: str, profile: SiteProfile) -> tuple[str, str] | None:
     """``(kind, canonical URL)`` of one link; None for what is never followed or listed."""
-    absolute = urljoin(base, href)
     if urlsplit(absolute).scheme not in ("http", "https"):
         return None
     canonical = canonicalize(absolute, profile)
@@ -142,16 +166,14 @@ def _sort_link(base: str, href: str, profile: SiteProfile) -> tuple[str, str] | 
 
 
 def _sorted_link(
-    base: str, href: str, profile: SiteProfile, key: tuple
+    contexts: tuple[str, str, str], href: str, profile: SiteProfile, key: tuple
 ) -> tuple[str, str] | None:
-    """``_sort_link`` memoised on what its result depends on."""
-    memo_key = (_link_context(base, href), href, key)
-    if memo_key in _sorted_links:
-        return _sorted_links[memo_key]
-    if len(_sorted_links) >= _SORTED_LIMIT:
-        _sorted_links.clear()
-    found = _sorted_links[memo_key] = _sort_link(base, href, profile)
-    return found
+    """``_sort_link`` of ``href`` resolved against the page's base, both steps memoised:
+    relative column links differ from one month directory to the next, the URL they
+    resolve to does not."""
+    context = _link_context(contexts, href)
+    absolute = _joined.get_or((context, href), lambda: urljoin(context or contexts[2], href))
+    return _sorted.get_or((absolute, key), lambda: _sort_link(absolute, profile))
 
 
 def _document(html: str) -> etree._Element | None:
@@ -169,12 +191,12 @@ def parse_listing(html: str, url: str, profile: SiteProfile) -> Listing:
     base = urljoin(url, bases[0] if bases else "")
     listing = Listing()
     seen: set[str] = set()
-    key = _profile_key(profile)
+    key, contexts = _profile_key(profile), _contexts(base)
     for href in _HREFS(root) if root is not None else []:
         href = href.strip()
         if not href or href.lower().startswith(_SKIP_SCHEMES):
             continue
-        found = _sorted_link(base, href, profile, key)
+        found = _sorted_link(contexts, href, profile, key)
         if found is None or found[1] in seen:
             continue
         kind, canonical = found
