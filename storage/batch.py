@@ -1,8 +1,9 @@
 """One batch of the storing step: fetches and merge decisions written as one transaction.
 
 The rows a batch touches are read up front with one ``IN`` query per table, changed in
-memory, and flushed in three phases in foreign-key order (articles, then URLs, then what
-hangs off URLs): a handful of statements per batch instead of a dozen per page.
+memory as plain dicts (``storage.rows``), and written in foreign-key order (articles,
+then URLs, then what hangs off URLs) with one executemany per table and kind of change:
+a handful of statements per batch instead of a dozen per page, and no ORM bookkeeping.
 Every write is an idempotent upsert: first-seen times take the minimum, last-seen times
 the maximum, and a fetch older than what a URL remembers never overwrites it, so a batch
 replayed late or twice changes nothing.
@@ -15,7 +16,8 @@ import json
 import zlib
 from typing import Any
 
-from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy import Column, Table, and_, delete, insert, or_, select
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from liuzhou_spider.items import MergeDecision, PageFetch
@@ -29,7 +31,16 @@ from storage.models import (
     RegistrationObservation,
     Url,
 )
+from storage.rows import Row, Rows
 from storage.timefmt import shanghai_iso, utc_iso
+
+ARTICLES: Table = Article.__table__  # type: ignore[assignment]
+ARTICLE_COLUMNS: Table = ArticleColumn.__table__  # type: ignore[assignment]
+ARTICLE_VERSIONS: Table = ArticleVersion.__table__  # type: ignore[assignment]
+FETCHES: Table = Fetch.__table__  # type: ignore[assignment]
+PAGE_CONTENTS: Table = PageContent.__table__  # type: ignore[assignment]
+OBSERVATIONS: Table = RegistrationObservation.__table__  # type: ignore[assignment]
+URLS: Table = Url.__table__  # type: ignore[assignment]
 
 # The content fields a newer version replaces; the older values go to article_versions.
 CONTENT_FIELDS = ("title", "published_at", "source", "column_path", "body_text", "body_html",
@@ -75,185 +86,243 @@ def _content_hash(fetch: PageFetch) -> str | None:
     return fetch.content_hash or (hashlib.sha256(fetch.body).hexdigest() if fetch.body else None)
 
 
+def _blank(table: Table) -> Row:
+    """A new row with every column NULL: the rows of one executemany share their keys."""
+    return dict.fromkeys(table.columns.keys())
+
+
+def _loses_flag(before: Row, after: Row) -> bool:
+    """True if a URL row held its article's canonical flag and no longer holds that one."""
+    return before["is_canonical"] and (after["article_id"], after["is_canonical"]) != (
+        before["article_id"], True)
+
+
+def _observation_key(row: Row) -> tuple[str, str, str]:
+    return row["kind"], row["value"], row["url"]
+
+
 class Batch:
-    """The rows of one batch, loaded once, upserted in memory, flushed in FK order."""
+    """The rows of one batch, loaded once, upserted in memory, written in FK order."""
 
     def __init__(self, session: Session, run_id: int, fetches: list[PageFetch],
                  decisions: list[MergeDecision]) -> None:
-        self.session = session
+        session.flush()  # the batch reads and writes below the ORM: nothing may be pending
+        self.connection = session.connection()
         self.run_id = run_id
         self.fetches = fetches
+        self.hashes = [_content_hash(f) for f in fetches]
         self.decisions = decisions
-        urls = {f.url for f in fetches} | {d.article.raw.url for d in decisions}
-        self.urls = {row.url: row for row in self._in(Url, Url.url, urls)}
-        self.articles = {row.id: row for row in self._in(
-            Article, Article.id, {d.article_id for d in decisions})}
-        hashes = {h for f in fetches if f.body and (h := _content_hash(f))}
-        self.stored_hashes = set(session.scalars(
-            select(PageContent.content_hash).where(PageContent.content_hash.in_(hashes))))
-        self.observations = {(o.kind, o.value, o.url): o for o in self._in(
-            RegistrationObservation, RegistrationObservation.url, {f.url for f in fetches})}
-        self.logged = {tuple(row) for row in session.execute(
-            select(Fetch.url, Fetch.fetched_at).where(
-                Fetch.run_id == run_id,
-                tuple_(Fetch.url, Fetch.fetched_at).in_(
-                    [(f.url, utc_iso(f.fetched_at)) for f in fetches]),
-            )
-        )} if fetches else set()
-        self.versions: list[ArticleVersion] = []  # added once the articles are flushed
+        article_ids = {d.article_id for d in decisions}
+        self.articles = Rows(ARTICLES, lambda row: row["id"], self._in(ARTICLES.c.id, article_ids))
+        self.urls = Rows(URLS, lambda row: row["url"], self._urls(article_ids))
+        self.flagged: dict[str, set[str]] = {}  # article id -> URLs holding its flag
+        for row in self.urls.rows.values():
+            if row["is_canonical"]:
+                self.flagged.setdefault(row["article_id"], set()).add(row["url"])
+        self.stored_hashes = set(self.connection.scalars(
+            select(PAGE_CONTENTS.c.content_hash).where(PAGE_CONTENTS.c.content_hash.in_(
+                {h for f, h in zip(fetches, self.hashes, strict=True) if f.body and h}))))
+        self.observations = Rows(OBSERVATIONS, _observation_key,
+                                 self._in(OBSERVATIONS.c.url, {f.url for f in fetches}))
+        self.logged = self._logged()
+        self.versions: list[Row] = []  # article_versions rows, in the order replaced
         self.columns: dict[str, list[str]] = {}  # article id -> new column path
         self.replaced: set[str] = set()  # articles whose old column rows go
-        self.created: set[str] = set()  # articles this batch creates
+        self.contents: list[Row] = []  # page_contents rows not stored yet
+        self.log: list[Row] = []  # fetches rows
 
-    def _in(self, model: type, column: Any, keys: set[str]) -> list[Any]:
-        return list(self.session.scalars(select(model).where(column.in_(keys)))) if keys else []
+    def _in(self, column: Column[str], keys: set[str]) -> list[RowMapping]:
+        """Every row of ``column``'s table whose ``column`` is one of ``keys``."""
+        if not keys:
+            return []
+        return list(self.connection.execute(
+            select(column.table).where(column.in_(keys))).mappings())
+
+    def _urls(self, article_ids: set[str]) -> list[RowMapping]:
+        """The batch's URL rows, and the rows holding the canonical flag of its articles:
+        a page that becomes canonical takes the flag from them, wherever they are."""
+        urls = {f.url for f in self.fetches} | {d.article.raw.url for d in self.decisions}
+        if not urls:
+            return []
+        return list(self.connection.execute(select(URLS).where(or_(
+            URLS.c.url.in_(urls),
+            and_(URLS.c.article_id.in_(article_ids), URLS.c.is_canonical.is_(True)),
+        ))).mappings())
+
+    def _logged(self) -> set[tuple[str, str]]:
+        """(URL, time) of the run's fetches of the batch's URLs already in the log.
+
+        By URL, not by (URL, time) pair: SQLite then seeks the unique index on
+        (run_id, url, fetched_at) instead of scanning the whole run's part of it.
+        """
+        urls = {f.url for f in self.fetches}
+        if not urls:
+            return set()
+        return {(url, fetched_at) for url, fetched_at in self.connection.execute(
+            select(FETCHES.c.url, FETCHES.c.fetched_at).where(
+                FETCHES.c.run_id == self.run_id, FETCHES.c.url.in_(urls)))}
 
     def write(self) -> None:
-        """Articles first, then what hangs off them, then URL rows, then what hangs off URLs.
-
-        The ORM orders the INSERTs of one flush by class, not by foreign key (the models
-        have no relationships), so each level is flushed before the next is added.
-        """
+        """Change every row in memory, then write: articles first, then what hangs off
+        them, then URL rows, then what hangs off URLs (the order foreign keys need)."""
         for decision in self.decisions:
             self._article(decision)
-        self.session.flush()
-        self.session.add_all(self.versions)
-        if self.replaced:
-            self.session.execute(
-                delete(ArticleColumn).where(ArticleColumn.article_id.in_(self.replaced)))
-        self.session.add_all(
-            ArticleColumn(article_id=article_id, level=level, name=name)
-            for article_id, column in self.columns.items() for level, name in enumerate(column)
-        )
-        self.session.flush()
-        for fetch in self.fetches:
-            self._url_memory(fetch)
+        for fetch, content_hash in zip(self.fetches, self.hashes, strict=True):
+            self._url_memory(fetch, content_hash)
         for decision in self.decisions:
             self._url_membership(decision)
-        self.session.flush()
-        for fetch in self.fetches:
-            self._raw_page_log_and_observations(fetch)
-        self.session.flush()
+        for fetch, content_hash in zip(self.fetches, self.hashes, strict=True):
+            self._raw_page_log_and_observations(fetch, content_hash)
+        self.articles.write(self.connection)
+        self._write_article_children()
+        self._write_urls()
+        for table, rows in ((PAGE_CONTENTS, self.contents), (FETCHES, self.log)):
+            if rows:
+                self.connection.execute(insert(table), rows)
+        self.observations.write(self.connection)
+
+    def _write_article_children(self) -> None:
+        """Old bodies, and the column rows of new and replaced articles (old ones go)."""
+        execute = self.connection.execute
+        if self.versions:
+            execute(insert(ARTICLE_VERSIONS), self.versions)
+        if self.replaced:
+            execute(delete(ARTICLE_COLUMNS).where(ARTICLE_COLUMNS.c.article_id.in_(self.replaced)))
+        columns = [{"article_id": article_id, "level": level, "name": name}
+                   for article_id, column in self.columns.items()
+                   for level, name in enumerate(column)]
+        if columns:
+            execute(insert(ARTICLE_COLUMNS), columns)
+
+    def _write_urls(self) -> None:
+        """Flags lost are written first: the unique index allows one canonical URL per
+        article at every statement, not only at commit, so no row may take a flag (or
+        carry one to another article) while the row it replaces still holds it."""
+        losing = [self.urls.rows[url] for url, before in self.urls.loaded.items()
+                  if _loses_flag(before, self.urls.rows[url])]
+        self.urls.update_now(self.connection, losing, {"is_canonical": False})
+        self.urls.write(self.connection)
 
     # -- articles --------------------------------------------------------------------
 
     def _article(self, decision: MergeDecision) -> None:
+        """Create or update the article; its content is built only when it is stored (a
+        page merged into a known article, the usual case in a re-crawl, needs none)."""
         raw = decision.article.raw
         seen = utc_iso(raw.fetched_at)
-        content = _content(decision)
         article = self.articles.get(decision.article_id)
         if article is None:  # new, or merged into an article whose batch never committed
-            article = Article(id=decision.article_id, canonical_url=raw.canonical_url,
-                              first_seen_at=seen, last_seen_at=seen,
-                              created_run_id=self.run_id, **content)
-            self.session.add(article)
-            self.articles[article.id] = article
-            self.created.add(article.id)
-            self.columns[article.id] = decision.article.column
-        elif decision.body_replaced and any(
-            getattr(article, name) != content[name] for name in CONTENT_FIELDS
-        ):
-            self.versions.append(ArticleVersion(
-                article_id=article.id, run_id=self.run_id, replaced_at=seen,
-                **{name: getattr(article, name) for name in CONTENT_FIELDS},
-            ))
-            for name, value in content.items():
-                setattr(article, name, value)
-            article.updated_run_id = self.run_id
-            self.columns[article.id] = decision.article.column
-            self.replaced.add(article.id)
+            article = self.articles.add({
+                **_blank(ARTICLES), "id": decision.article_id,
+                "canonical_url": raw.canonical_url, "first_seen_at": seen,
+                "last_seen_at": seen, "created_run_id": self.run_id, **_content(decision),
+            })
+            self.columns[article["id"]] = decision.article.column
+        elif decision.body_replaced:
+            self._replace_content(article, decision, seen)
         if decision.is_canonical:
-            article.canonical_url = raw.canonical_url
-        article.first_seen_at = _earliest(article.first_seen_at, seen)
-        article.last_seen_at = _latest(article.last_seen_at, seen)
+            article["canonical_url"] = raw.canonical_url
+        article["first_seen_at"] = _earliest(article["first_seen_at"], seen)
+        article["last_seen_at"] = _latest(article["last_seen_at"], seen)
+
+    def _replace_content(self, article: Row, decision: MergeDecision, seen: str) -> None:
+        """A newer version's content; the content it replaces goes to article_versions."""
+        content = _content(decision)
+        if all(article[name] == content[name] for name in CONTENT_FIELDS):
+            return
+        self.versions.append({
+            "article_id": article["id"], "run_id": self.run_id, "replaced_at": seen,
+            **{name: article[name] for name in CONTENT_FIELDS},
+        })
+        article.update(content, updated_run_id=self.run_id)
+        self.columns[article["id"]] = decision.article.column
+        self.replaced.add(article["id"])
 
     # -- URLs ------------------------------------------------------------------------
 
-    def _url_row(self, url: str, canonical_url: str, kind: str, seen: str) -> Url:
+    def _url_row(self, url: str, canonical_url: str, kind: str, seen: str) -> Row:
         row = self.urls.get(url)
         if row is None:
-            row = Url(url=url, canonical_url=canonical_url, kind=kind, is_canonical=False,
-                      first_seen_at=seen, last_seen_at=seen)
-            self.session.add(row)
-            self.urls[url] = row
-        row.first_seen_at = _earliest(row.first_seen_at, seen)
-        row.last_seen_at = _latest(row.last_seen_at, seen)
+            return self.urls.add({
+                **_blank(URLS), "url": url, "canonical_url": canonical_url, "kind": kind,
+                "is_canonical": False, "first_seen_at": seen, "last_seen_at": seen,
+            })
+        row["first_seen_at"] = _earliest(row["first_seen_at"], seen)
+        row["last_seen_at"] = _latest(row["last_seen_at"], seen)
         return row
 
-    def _url_memory(self, fetch: PageFetch) -> None:
+    def _url_memory(self, fetch: PageFetch, content_hash: str | None) -> None:
         """What this fetch answered, unless the URL remembers a later fetch."""
         seen = utc_iso(fetch.fetched_at)
         row = self._url_row(fetch.url, fetch.canonical_url, fetch.kind, seen)
-        if row.fetched_at is not None and seen < row.fetched_at:
+        if row["fetched_at"] is not None and seen < row["fetched_at"]:
             return
-        row.fetched_at = seen
-        row.template = fetch.template
-        row.last_run_id = self.run_id
-        if not fetch.not_modified or row.status is None:
-            row.status = fetch.status
-        row.etag = fetch.etag or (row.etag if fetch.not_modified else None)
-        row.last_modified = fetch.last_modified or (
-            row.last_modified if fetch.not_modified else None)
-        row.content_hash = _content_hash(fetch) or row.content_hash
-        row.gone_at = (row.gone_at or seen) if fetch.gone else None
+        row["fetched_at"] = seen
+        row["template"] = fetch.template
+        row["last_run_id"] = self.run_id
+        if not fetch.not_modified or row["status"] is None:
+            row["status"] = fetch.status
+        row["etag"] = fetch.etag or (row["etag"] if fetch.not_modified else None)
+        row["last_modified"] = fetch.last_modified or (
+            row["last_modified"] if fetch.not_modified else None)
+        row["content_hash"] = content_hash or row["content_hash"]
+        row["gone_at"] = (row["gone_at"] or seen) if fetch.gone else None
 
     def _url_membership(self, decision: MergeDecision) -> None:
         """The page's article, similarity and rendering; the canonical flag follows."""
         raw = decision.article.raw
-        article = self.articles[decision.article_id]
+        article = self.articles.rows[decision.article_id]
         row = self._url_row(raw.url, raw.canonical_url, "article", utc_iso(raw.fetched_at))
-        row.article_id = article.id
-        row.similarity = decision.similarity
-        row.docid = raw.docid
-        row.template = raw.template
-        row.rendering = raw.rendering
-        if decision.is_canonical and not row.is_canonical:
-            self._make_canonical(row, article.id)
-        elif row.is_canonical and row.canonical_url != article.canonical_url:
-            row.is_canonical = False
+        self._join(row, article["id"])
+        row["similarity"] = decision.similarity
+        row["docid"] = raw.docid
+        row["template"] = raw.template
+        row["rendering"] = raw.rendering
+        if decision.is_canonical and not row["is_canonical"]:
+            self._make_canonical(row, article["id"])
+        elif row["is_canonical"] and row["canonical_url"] != article["canonical_url"]:
+            row["is_canonical"] = False
+            self.flagged[article["id"]].discard(row["url"])
 
-    def _make_canonical(self, row: Url, article_id: str) -> None:
-        """Flag ``row`` as its article's canonical URL, clearing the old flag first (the
-        unique index allows one per article at every moment, not only at commit)."""
-        demoted = [other for other in self.urls.values()
-                   if other.article_id == article_id and other.is_canonical and other is not row]
-        for other in demoted:
-            other.is_canonical = False
-        if article_id not in self.created:  # rows of earlier batches may hold the flag
-            self.session.execute(update(Url).where(
-                Url.article_id == article_id, Url.is_canonical.is_(True), Url.url != row.url,
-            ).values(is_canonical=False))
-        if demoted or article_id not in self.created:
-            self.session.flush()
-        row.is_canonical = True
+    def _join(self, row: Row, article_id: str) -> None:
+        """Make ``row`` a page of ``article_id``; a flag it holds moves with it."""
+        if row["is_canonical"] and row["article_id"] != article_id:
+            self.flagged[row["article_id"]].discard(row["url"])
+            self.flagged.setdefault(article_id, set()).add(row["url"])
+        row["article_id"] = article_id
+
+    def _make_canonical(self, row: Row, article_id: str) -> None:
+        """Flag ``row`` as its article's canonical URL; whichever row held the flag loses it."""
+        for url in self.flagged.get(article_id, ()):
+            self.urls.rows[url]["is_canonical"] = False
+        self.flagged[article_id] = {row["url"]}
+        row["is_canonical"] = True
 
     # -- what hangs off a URL --------------------------------------------------------
 
-    def _raw_page_log_and_observations(self, fetch: PageFetch) -> None:
+    def _raw_page_log_and_observations(self, fetch: PageFetch, content_hash: str | None) -> None:
         seen = utc_iso(fetch.fetched_at)
-        content_hash = _content_hash(fetch)
         if fetch.body and content_hash and content_hash not in self.stored_hashes:
-            self.session.add(PageContent(
-                content_hash=content_hash, body=zlib.compress(fetch.body, 6),
-                size=len(fetch.body), headers=to_json(fetch.headers), first_url=fetch.url,
-                first_fetched_at=seen,
-            ))
+            self.contents.append({
+                "content_hash": content_hash, "body": zlib.compress(fetch.body, 6),
+                "size": len(fetch.body), "headers": to_json(fetch.headers),
+                "first_url": fetch.url, "first_fetched_at": seen,
+            })
             self.stored_hashes.add(content_hash)
         if (fetch.url, seen) not in self.logged:
-            self.session.add(Fetch(run_id=self.run_id, url=fetch.url, fetched_at=seen,
-                                   status=fetch.status, content_hash=content_hash,
-                                   not_modified=fetch.not_modified))
+            self.log.append({"run_id": self.run_id, "url": fetch.url, "fetched_at": seen,
+                             "status": fetch.status, "content_hash": content_hash,
+                             "not_modified": fetch.not_modified})
             self.logged.add((fetch.url, seen))
         for registration in fetch.registrations:
-            key = (registration.kind, registration.value, fetch.url)
-            observation = self.observations.get(key)
+            observation = self.observations.get((registration.kind, registration.value, fetch.url))
             if observation is None:
-                self.observations[key] = RegistrationObservation(
-                    kind=registration.kind, value=registration.value, url=fetch.url,
-                    template=fetch.template, first_seen_at=seen, last_seen_at=seen)
-                self.session.add(self.observations[key])
+                self.observations.add({
+                    "kind": registration.kind, "value": registration.value, "url": fetch.url,
+                    "template": fetch.template, "first_seen_at": seen, "last_seen_at": seen,
+                })
                 continue
-            observation.first_seen_at = _earliest(observation.first_seen_at, seen)
-            if seen >= observation.last_seen_at:
-                observation.last_seen_at = seen
-                observation.template = fetch.template
+            observation["first_seen_at"] = _earliest(observation["first_seen_at"], seen)
+            if seen >= observation["last_seen_at"]:
+                observation["last_seen_at"] = seen
+                observation["template"] = fetch.template
