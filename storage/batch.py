@@ -113,7 +113,8 @@ class Batch:
         self.hashes = [_content_hash(f) for f in fetches]
         self.decisions = decisions
         article_ids = {d.article_id for d in decisions}
-        self.articles = Rows(ARTICLES, lambda row: row["id"], self._in(ARTICLES.c.id, article_ids))
+        self.articles = Rows(ARTICLES, lambda row: row["id"], self._in(ARTICLES.c.id, article_ids),
+                             unique=("canonical_url",))
         self.urls = Rows(URLS, lambda row: row["url"], self._urls(article_ids))
         self.flagged: dict[str, set[str]] = {}  # article id -> URLs holding its flag
         for row in self.urls.rows.values():

@@ -11,6 +11,7 @@ rows in UPDATE executemanies grouped by the columns they change (SQLAlchemy's
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
+from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
@@ -25,9 +26,11 @@ class Rows:
     """Rows of one table found by a lookup key; what changed is written by ``write``."""
 
     def __init__(self, table: Table, key: Callable[[Row], Hashable],
-                 loaded: Iterable[Mapping[str, Any]]) -> None:
+                 loaded: Iterable[Mapping[str, Any]], *, unique: Iterable[str] = ()) -> None:
+        """``unique``: the unique columns an update may move from one row to another."""
         self.table = table
         self.key = key
+        self.unique = frozenset(unique)
         (self.primary_key,) = (column.name for column in table.primary_key.columns)
         self.rows: dict[Hashable, Row] = {}
         self.loaded: dict[Hashable, Row] = {}  # as the database holds them now
@@ -52,17 +55,27 @@ class Rows:
         constraint needs); ``write`` then writes only what else changed."""
         if not rows:
             return
-        connection.execute(self._update(tuple(values)),
+        connection.execute(_update(self.table, self.primary_key, tuple(values)),
                            [{KEY: row[self.primary_key], **values} for row in rows])
         for row in rows:
             self.loaded[self.key(row)].update(values)
 
     def write(self, connection: Connection) -> None:
-        """Changed rows, then new ones, as the ORM ordered one flush: updates by primary
-        key (so a unique column sees the same sequence of states), inserts as added."""
+        """Changed rows, then new ones, as the ORM ordered one flush: updates, then
+        inserts in the order added.
+
+        Updates share one statement per set of changed columns, except those that change
+        a unique column: they go last, in primary-key order as the ORM wrote them, so a
+        unique index sees the same sequence of values (a value one row gives up and
+        another takes fails or succeeds exactly as before).
+        """
         changes = sorted(self._changes(), key=lambda change: change[KEY])
-        for columns, group in groupby(changes, key=lambda change: tuple(change)[1:]):
-            connection.execute(self._update(columns), list(group))
+        moving = [change for change in changes if not self.unique.isdisjoint(change)]
+        staying = sorted((change for change in changes if self.unique.isdisjoint(change)),
+                         key=_columns)  # stable: by primary key within each statement
+        for group in (staying, moving):
+            for columns, rows in groupby(group, key=_columns):
+                connection.execute(_update(self.table, self.primary_key, columns), list(rows))
         if self.new:
             connection.execute(insert(self.table), self.new)
 
@@ -74,8 +87,15 @@ class Rows:
             if changed:
                 yield {KEY: row[self.primary_key], **changed}
 
-    def _update(self, columns: tuple[str, ...]) -> Update:
-        """UPDATE ... SET <columns> WHERE <primary key> = :_key, for executemany."""
-        table = self.table
-        return update(table).where(table.c[self.primary_key] == bindparam(KEY)).values(
-            {name: bindparam(name) for name in columns})
+
+def _columns(change: Row) -> tuple[str, ...]:
+    """The columns an update changes (its first key names the row)."""
+    return tuple(change)[1:]
+
+
+@lru_cache(maxsize=256)  # a few dozen shapes occur: the columns a fetch or a merge changes
+def _update(table: Table, primary_key: str, columns: tuple[str, ...]) -> Update:
+    """UPDATE <table> SET <columns> WHERE <primary key> = :_key, for executemany; built
+    once per shape, as building a statement costs about as much as running a small one."""
+    return update(table).where(table.c[primary_key] == bindparam(KEY)).values(
+        {name: bindparam(name) for name in columns})
