@@ -34,13 +34,13 @@ from storage.models import (
 from storage.rows import Row, Rows
 from storage.timefmt import shanghai_iso, utc_iso
 
-ARTICLES: Table = Article.__table__  # type: ignore[assignment]
-ARTICLE_COLUMNS: Table = ArticleColumn.__table__  # type: ignore[assignment]
-ARTICLE_VERSIONS: Table = ArticleVersion.__table__  # type: ignore[assignment]
-FETCHES: Table = Fetch.__table__  # type: ignore[assignment]
-PAGE_CONTENTS: Table = PageContent.__table__  # type: ignore[assignment]
-OBSERVATIONS: Table = RegistrationObservation.__table__  # type: ignore[assignment]
-URLS: Table = Url.__table__  # type: ignore[assignment]
+ARTICLES = Article.__table__
+ARTICLE_COLUMNS = ArticleColumn.__table__
+ARTICLE_VERSIONS = ArticleVersion.__table__
+FETCHES = Fetch.__table__
+PAGE_CONTENTS = PageContent.__table__
+OBSERVATIONS = RegistrationObservation.__table__
+URLS = Url.__table__
 
 # The content fields a newer version replaces; the older values go to article_versions.
 CONTENT_FIELDS = ("title", "published_at", "source", "column_path", "body_text", "body_html",
