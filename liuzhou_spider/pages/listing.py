@@ -8,7 +8,6 @@ pager pages are computed here from the script call.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -110,17 +109,17 @@ class _Memo(dict):
         super().__init__()
         self.limit = limit
 
-    def get_or(self, key: Any, compute: Callable[[], Any]) -> Any:
-        if key in self:
-            return self[key]
+    def put(self, key: Any, value: Any) -> Any:
         if len(self) >= self.limit:
             self.clear()
-        value = self[key] = compute()
+        self[key] = value
         return value
 
 
 _joined = _Memo()  # (base context, href) -> absolute URL
-_sorted = _Memo()  # (absolute URL, profile key) -> (kind, canonical URL) or None
+# profile key -> {absolute URL: (kind, canonical URL) or None}; one lookup of the profile
+# per page, since hashing the profile's key tuple with every link would cost more.
+_sorted_by_profile: dict[tuple, _Memo] = {}
 
 
 def _contexts(base: str) -> tuple[str, str, str]:
@@ -166,14 +165,18 @@ def _sort_link(absolute: str, profile: SiteProfile) -> tuple[str, str] | None:
 
 
 def _sorted_link(
-    contexts: tuple[str, str, str], href: str, profile: SiteProfile, key: tuple
+    contexts: tuple[str, str, str], href: str, profile: SiteProfile, memo: _Memo
 ) -> tuple[str, str] | None:
     """``_sort_link`` of ``href`` resolved against the page's base, both steps memoised:
     relative column links differ from one month directory to the next, the URL they
     resolve to does not."""
     context = _link_context(contexts, href)
-    absolute = _joined.get_or((context, href), lambda: urljoin(context or contexts[2], href))
-    return _sorted.get_or((absolute, key), lambda: _sort_link(absolute, profile))
+    absolute = _joined.get((context, href))
+    if absolute is None:
+        absolute = _joined.put((context, href), urljoin(context or contexts[2], href))
+    if absolute in memo:
+        return memo[absolute]
+    return memo.put(absolute, _sort_link(absolute, profile))
 
 
 def _document(html: str) -> etree._Element | None:
@@ -191,12 +194,13 @@ def parse_listing(html: str, url: str, profile: SiteProfile) -> Listing:
     base = urljoin(url, bases[0] if bases else "")
     listing = Listing()
     seen: set[str] = set()
-    key, contexts = _profile_key(profile), _contexts(base)
+    memo = _sorted_by_profile.setdefault(_profile_key(profile), _Memo())
+    contexts = _contexts(base)
     for href in _HREFS(root) if root is not None else []:
         href = href.strip()
         if not href or href.lower().startswith(_SKIP_SCHEMES):
             continue
-        found = _sorted_link(contexts, href, profile, key)
+        found = _sorted_link(contexts, href, profile, memo)
         if found is None or found[1] in seen:
             continue
         kind, canonical = found
