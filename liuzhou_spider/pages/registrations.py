@@ -21,7 +21,7 @@ _PSB = re.compile(r"([\u4e00-\u9fff])\s*公网安备\s*(\d{10,16})\s*号?")
 # Where a number may start, in either width; only these windows are NFKC-normalised.
 _CANDIDATE = re.compile(r"[IＩ]\s*[CＣ]\s*[PＰ]|公网安备")
 _WINDOW = 40
-_TEXT = etree.XPath("//body//text()[not(parent::script|parent::style)]")
+_TEXT = etree.XPath("//body//text()[not(parent::script|parent::style)]", smart_strings=False)
 
 
 def _plain(text_or_html: str) -> str:
