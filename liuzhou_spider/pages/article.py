@@ -14,16 +14,15 @@ import hashlib
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
-from lxml.cssselect import CSSSelector
 
 from liuzhou_spider.items import Attachment, Image, RawArticle
 from liuzhou_spider.pages.dates import find_date
 from liuzhou_spider.pages.registrations import registrations_in
+from liuzhou_spider.pages.selectors import PageSelectors
 from liuzhou_spider.pages.text import (
     BLOCK_TAGS,
     absolute,
@@ -81,24 +80,18 @@ _META = etree.XPath("//meta[@name and @content]")
 _PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "span", "font"})
 
 
-@lru_cache(maxsize=256)
-def _css(selector: str) -> CSSSelector:
-    """Compiled once per selector: profiles are fixed, pages are many."""
-    return CSSSelector(selector)
-
-
-def _first(root: etree._Element, selectors: tuple[str, ...]) -> etree._Element | None:
+def _first(page: PageSelectors, selectors: tuple[str, ...]) -> etree._Element | None:
     """The first element matched by the first selector that matches, with text or images."""
-    found = _first_ranked(root, selectors)
+    found = _first_ranked(page, selectors)
     return found[1] if found else None
 
 
 def _first_ranked(
-    root: etree._Element, selectors: tuple[str, ...]
+    page: PageSelectors, selectors: tuple[str, ...]
 ) -> tuple[int, etree._Element] | None:
     """Like ``_first``, with the rank of the selector that matched (0 = most specific)."""
     for rank, selector in enumerate(selectors):
-        for el in _css(selector)(root):
+        for el in page.select(selector):
             if _has_content(el):
                 return rank, el
     return None
@@ -217,9 +210,10 @@ def nav_column_path(root: etree._Element, url: str) -> tuple[list[str], int]:
     return [], 0
 
 
-def _breadcrumb(root: etree._Element, template: Template | None) -> etree._Element | None:
+def _breadcrumb(page: PageSelectors, template: Template | None) -> etree._Element | None:
+    root = page.root
     if template is not None:
-        el = _first(root, template.breadcrumb)
+        el = _first(page, template.breadcrumb)
         if el is not None and _CRUMB_SEPARATORS.search(text_of(el)):
             return el
     for word in _CRUMB_WORDS:
@@ -237,9 +231,10 @@ def _breadcrumb(root: etree._Element, template: Template | None) -> etree._Eleme
     return None
 
 
-def _info_line(root: etree._Element, template: Template | None) -> etree._Element | None:
+def _info_line(page: PageSelectors, template: Template | None) -> etree._Element | None:
+    root = page.root
     if template is not None:
-        el = _first(root, template.info)
+        el = _first(page, template.info)
         if el is not None and (find_date(spaced_text(el)) or _SOURCE.search(spaced_text(el))):
             return _widen_info(el)
     for node in _INFO_TEXTS(root):
@@ -296,11 +291,11 @@ def _heading_near(info: etree._Element, tag_title: str) -> etree._Element | None
 
 
 def _title(
-    root: etree._Element, template: Template | None, info: etree._Element | None,
+    page: PageSelectors, template: Template | None, info: etree._Element | None,
     meta: Mapping[str, str], profile: SiteProfile,
 ) -> tuple[str | None, etree._Element | None]:
     """The title and, when read off the page, the element that holds it."""
-    title_tag = root.find(".//title")
+    title_tag = page.root.find(".//title")
     tag_title = strip_site_name(text_of(title_tag), profile) if title_tag is not None else ""
     near = _heading_near(info, tag_title) if info is not None else None
     if meta.get("ArticleTitle"):
@@ -308,7 +303,7 @@ def _title(
     if near is not None and text_of(near):
         return text_of(near), near
     if template is not None:
-        el = _first(root, template.title)
+        el = _first(page, template.title)
         text = text_of(el) if el is not None else ""
         if text and (not tag_title or text in tag_title or tag_title in text):
             return text, el
@@ -354,7 +349,7 @@ def _density_region(root: etree._Element) -> etree._Element | None:
 
 
 def _body_region(
-    root: etree._Element, profile: SiteProfile
+    page: PageSelectors, profile: SiteProfile
 ) -> tuple[Template | None, etree._Element | None]:
     """The template whose selectors found the body, and the body; else ``(None, densest)``.
 
@@ -363,19 +358,19 @@ def _body_region(
     """
     found_by: list[tuple[int, int, Template, etree._Element]] = []
     for order, template in enumerate(profile.templates):
-        if not _css(template.detect)(root):
+        if not page.select(template.detect):
             continue
-        found = _first_ranked(root, template.body)
+        found = _first_ranked(page, template.body)
         if found is not None:
             found_by.append((found[0], order, template, found[1]))
     if not found_by:
-        return None, _density_region(root)
+        return None, _density_region(page.root)
     best = min(found_by, key=lambda f: f[:2])
     # A page holding the article twice in two renderings (the seed): the first rendering
     # is the page's own; the copy after it, in another template's markup, is not.
     separate = [f for f in found_by if _disjoint(f[3], best[3])]
     if separate:
-        order = _document_order(root, [f[3] for f in (best, *separate)])
+        order = _document_order(page.root, [f[3] for f in (best, *separate)])
         best = min((best, *separate), key=lambda f: order[f[3]])
     return best[2], best[3]
 
@@ -472,20 +467,21 @@ def parse_article(
 ) -> RawArticle:
     """Read everything an article page says about its article, without cleaning it."""
     root = parse_document(html)
+    page = PageSelectors(root)
     meta = gov_meta(root)
-    template, region = _body_region(root, profile)
+    template, region = _body_region(page, profile)
     detected = template or next(
-        (t for t in profile.templates if _css(t.detect)(root)), None
+        (t for t in profile.templates if page.select(t.detect)), None
     )
-    info = _info_line(root, detected)
+    info = _info_line(page, detected)
     info_text = spaced_text(info) if info is not None else ""
-    title, title_el = _title(root, detected, info, meta, profile)
+    title, title_el = _title(page, detected, info, meta, profile)
     if title_el is None and title:
         title_el = _element_showing(root, title)
     if info is None:
         info = _date_after(title_el)
         info_text = spaced_text(info) if info is not None else ""
-    crumb = _breadcrumb(root, detected)
+    crumb = _breadcrumb(page, detected)
     ids = article_ids(url)
     # The menu is read only when the page shows no breadcrumb (older templates).
     menu_path, menu_gap = (
