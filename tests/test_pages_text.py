@@ -1,0 +1,41 @@
+"""The fast text helpers equal their plain definitions on every character."""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+import unicodedata
+
+from liuzhou_spider.pages.text import compact_key, normalize_space
+
+_SPACES = re.compile(r"[\s\u3000\u00a0\u200b\u200c\u200d\ufeff\u2002\u2003\u2009]+")
+_KEY_DROP = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+CHARS = [chr(c) for c in [*range(0x10000), *range(0x10000, sys.maxunicode + 1, 97)]
+         if not 0xD800 <= c <= 0xDFFF]
+MARKS = "，：；！？（）％ \u3000\u00a0\u200b\u200c\u200d\ufeff\u0301\u0308中a"
+
+
+def reference_normalize_space(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def reference_compact_key(text: str) -> str:
+    return _KEY_DROP.sub("", unicodedata.normalize("NFKC", text))
+
+
+def samples() -> list[str]:
+    rng = random.Random(7)
+    texts = [f"a{c}，{c} " for c in CHARS] + [f"（{c}\u0308）\u200b" for c in CHARS[::5]]
+    for _ in range(20000):
+        texts.append("".join(
+            rng.choice(CHARS) if rng.random() < 0.3 else rng.choice(MARKS)
+            for _ in range(rng.randint(0, 12))
+        ))
+    return texts
+
+
+def test_normalize_space_and_compact_key_equal_their_definitions() -> None:
+    for text in samples():
+        assert normalize_space(text) == reference_normalize_space(text), repr(text)
+        assert compact_key(text) == reference_compact_key(text), repr(text)
