@@ -29,6 +29,7 @@ from liuzhou_spider.pages.text import (
     compact_key,
     drop_keep_tail,
     find_images,
+    is_blank,
     lines,
     normalize_space,
     parse_fragment,
@@ -251,19 +252,18 @@ def _rewrite_unit(unit: etree._Element, kept: list[Line]) -> None:
                 last.tail = line.text
 
 
+# Elements that may go when empty; those holding an image or a table never do.
 _EMPTY_CANDIDATES = etree.XPath(
-    "//p|//div|//span|//font|//strong|//b|//em|//i|//u|//li|//h1|//h2|//h3|//h4|//h5|//h6"
-    "|//section|//article|//figure|//blockquote|//center|//a"
+    "(//p|//div|//span|//font|//strong|//b|//em|//i|//u|//li|//h1|//h2|//h3|//h4|//h5|//h6"
+    "|//section|//article|//figure|//blockquote|//center|//a)[not(.//img) and not(.//table)]"
 )
+_STRING = etree.XPath("string()", smart_strings=False)  # all the text (pruned: no comments)
 
 
 def _drop_empty(root: etree._Element) -> None:
     """Remove elements left with no text and no image (empty paragraphs, spacers)."""
     for el in reversed(_EMPTY_CANDIDATES(root)):
-        if el is root or el.find(".//img") is not None or el.find(".//table") is not None:
-            continue
-        if not normalize_space(el.text_content() if isinstance(el, html.HtmlElement)
-                               else "".join(el.itertext())):
+        if el is not root and is_blank(_STRING(el)):
             drop_keep_tail(el)
 
 

@@ -7,13 +7,13 @@ import re
 import sys
 import unicodedata
 
-from liuzhou_spider.pages.text import compact_key, normalize_space
+from liuzhou_spider.pages.text import compact_key, is_blank, normalize_space
 
 _SPACES = re.compile(r"[\s\u3000\u00a0\u200b\u200c\u200d\ufeff\u2002\u2003\u2009]+")
 _KEY_DROP = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 CHARS = [chr(c) for c in [*range(0x10000), *range(0x10000, sys.maxunicode + 1, 97)]
          if not 0xD800 <= c <= 0xDFFF]
-MARKS = "，：；！？（）％ \u3000\u00a0\u200b\u200c\u200d\ufeff\u0301\u0308中a"
+MARKS = "，：；！？（）％  \t\n\u3000\u3000\u00a0\u200b\u200c\u200d\ufeff\u0301\u0308中a"
 
 
 def reference_normalize_space(text: str) -> str:
@@ -39,3 +39,4 @@ def test_normalize_space_and_compact_key_equal_their_definitions() -> None:
     for text in samples():
         assert normalize_space(text) == reference_normalize_space(text), repr(text)
         assert compact_key(text) == reference_compact_key(text), repr(text)
+        assert is_blank(text) == (not reference_normalize_space(text)), repr(text)

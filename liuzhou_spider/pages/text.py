@@ -36,7 +36,8 @@ _CENTRED = re.compile(r"text-align\s*:\s*center", re.I)
 _CAPTION_CLASS = re.compile(r"caption|pic|img|photo|tuzhu|tpsm", re.I)
 
 # Blanks that str.split() does not know (it knows every other one normalize_space folds).
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff]")
+_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\ufeff"
+_ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 # The full-width marks of Chinese prose that NFKC changes, each with its NFKD form.
 _WIDE_MARKS = tuple((c, unicodedata.normalize("NFKD", c)) for c in "，：；！？（）％")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -64,6 +65,14 @@ def normalize_space(text: str | None) -> str:
     if "\u200b" in text or "\u200c" in text or "\u200d" in text or "\ufeff" in text:
         text = _ZERO_WIDTH.sub(" ", text)
     return " ".join(text.split())
+
+
+def is_blank(text: str) -> bool:
+    """``not normalize_space(text)``, deciding a long text at its first visible character."""
+    rest = text.lstrip()
+    if not rest:
+        return True
+    return rest[0] in _ZERO_WIDTH_CHARS and not normalize_space(rest)
 
 
 def compact_key(text: str) -> str:
