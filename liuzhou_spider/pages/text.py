@@ -334,6 +334,10 @@ class _LineBuilder:
         self.images.append(img)
 
     def flush(self) -> None:
+        if not self.parts and not self.images:  # most block boundaries: nothing to emit
+            if self.hrefs:
+                self.hrefs = []
+            return
         text = normalize_space("".join(self.parts))
         if (text or self.images) and self.unit is not None:
             self.lines.append(
@@ -350,11 +354,10 @@ def lines(root: etree._Element) -> list[Line]:
     blocks: list[etree._Element] = [root]
     atomic: list[etree._Element] = []
 
-    def unit() -> etree._Element:
-        return atomic[0] if atomic else blocks[-1]
-
     for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag if isinstance(el.tag, str) else None
+        tag = el.tag
+        if not isinstance(tag, str):
+            tag = None
         if event == "start":
             if tag is None:
                 continue
@@ -368,12 +371,14 @@ def lines(root: etree._Element) -> list[Line]:
             elif tag == "br":
                 b.flush()
             elif tag == "img":
-                b.add_image(el, unit())
+                b.add_image(el, atomic[0] if atomic else blocks[-1])
             elif tag == "a":
                 b.link_depth += 1
                 b.hrefs.append(el.get("href") or "")
-            if tag not in ("script", "style"):
-                b.add_text(el.text, unit(), b.link_depth > 0)
+            if tag != "script" and tag != "style":
+                text = el.text
+                if text:
+                    b.add_text(text, atomic[0] if atomic else blocks[-1], b.link_depth > 0)
         else:
             if tag is not None and tag in BLOCK_TAGS and el is not root:
                 b.flush()
@@ -385,7 +390,9 @@ def lines(root: etree._Element) -> list[Line]:
             if tag == "a":
                 b.link_depth -= 1
             if el is not root:
-                b.add_text(el.tail, unit(), b.link_depth > 0)
+                tail = el.tail
+                if tail:
+                    b.add_text(tail, atomic[0] if atomic else blocks[-1], b.link_depth > 0)
     b.flush()
     return b.lines
 
