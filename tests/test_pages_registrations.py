@@ -46,3 +46,14 @@ def test_numbers_split_by_tags_in_html() -> None:
 def test_nothing_to_find() -> None:
     assert find_registrations("") == []
     assert find_registrations("联系我们:0772-2818756 ICP备案查询") == []
+
+
+def test_parsed_page_reads_the_visible_text_of_every_body() -> None:
+    from liuzhou_spider.pages.registrations import registrations_in
+    from liuzhou_spider.pages.text import parse_document
+
+    plain = parse_document('<html><body><p>桂ICP备<b>19011773</b>号</p></body></html>')
+    assert registrations_in(plain) == [Registration("icp", "桂ICP备19011773号")]
+    styled = parse_document('<html><body><style>p{}/*京ICP备05070218号*/</style>'
+                            '<p>桂ICP备19011773号</p></body></html>')
+    assert registrations_in(styled) == [Registration("icp", "桂ICP备19011773号")]

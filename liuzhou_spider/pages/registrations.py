@@ -22,6 +22,9 @@ _PSB = re.compile(r"([\u4e00-\u9fff])\s*公网安备\s*(\d{10,16})\s*号?")
 _CANDIDATE = re.compile(r"[IＩ]\s*[CＣ]\s*[PＰ]|公网安备")
 _WINDOW = 40
 _TEXT = etree.XPath("//body//text()[not(parent::script|parent::style)]", smart_strings=False)
+_BODIES = etree.XPath("//body")
+_HAS_SCRIPT = etree.XPath("boolean(.//script|.//style)")
+_STRING = etree.XPath("string()", smart_strings=False)
 
 
 def _plain(text_or_html: str) -> str:
@@ -35,7 +38,16 @@ def _plain(text_or_html: str) -> str:
 
 def registrations_in(root: etree._Element) -> list[Registration]:
     """The filing numbers of an already parsed page (its visible text)."""
-    return _from_text("".join(_TEXT(root)))
+    return _from_text(_visible_text(root))
+
+
+def _visible_text(root: etree._Element) -> str:
+    """``"".join(_TEXT(root))``: with one ``<body>`` and no script or style in it, that is
+    the body's string value, which lxml gives as one string instead of one per text node."""
+    bodies = _BODIES(root)
+    if len(bodies) == 1 and not _HAS_SCRIPT(bodies[0]):
+        return _STRING(bodies[0])
+    return "".join(_TEXT(root))
 
 
 def find_registrations(text_or_html: str) -> list[Registration]:
