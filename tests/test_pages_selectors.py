@@ -31,3 +31,4 @@ def test_same_elements_in_the_same_order_as_cssselector(selector: str) -> None:
         root = parse_document(markup)
         expected = CSSSelector(selector)(root)
         assert PageSelectors(root).select(selector) == expected, selector
+        assert PageSelectors(root).matches_any(selector) == bool(expected), selector

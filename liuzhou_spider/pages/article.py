@@ -358,7 +358,7 @@ def _body_region(
     """
     found_by: list[tuple[int, int, Template, etree._Element]] = []
     for order, template in enumerate(profile.templates):
-        if not page.select(template.detect):
+        if not page.matches_any(template.detect):
             continue
         found = _first_ranked(page, template.body)
         if found is not None:
@@ -431,11 +431,11 @@ def _attachments(
             .endswith(exts)
         ]
 
-    links = documents(region) if region is not None else []
-    links += [
-        a for a in documents(root)
-        if not a.xpath("ancestor::nav|ancestor::header|ancestor::footer")
-    ]
+    # _LINKS searches the whole document ("//a"), whatever the scope: with a region every
+    # document link of the page is taken (and the chrome filter below adds nothing new).
+    links = documents(root)
+    if region is None:
+        links = [a for a in links if not a.xpath("ancestor::nav|ancestor::header|ancestor::footer")]
     found: dict[str, Attachment] = {}
     for a in links:
         url = absolute(base, a.get("href"))
@@ -471,7 +471,7 @@ def parse_article(
     meta = gov_meta(root)
     template, region = _body_region(page, profile)
     detected = template or next(
-        (t for t in profile.templates if page.select(t.detect)), None
+        (t for t in profile.templates if page.matches_any(t.detect)), None
     )
     info = _info_line(page, detected)
     info_text = spaced_text(info) if info is not None else ""

@@ -4,9 +4,9 @@ Reading a page asks some thirty selectors (each template's detect, body, title, 
 breadcrumb candidates); compiled to XPath, each one is a scan of the whole tree testing
 ``concat(' ', normalize-space(@class), ' ')`` on every element, and together they cost
 more than parsing the page.  The profiles only use class, id and tag selectors, alone,
-in ``,`` lists or joined by the descendant combinator, so one walk over the elements that
-have a class or an id answers all of them, with exactly the elements, in the document
-order, that ``lxml.cssselect.CSSSelector`` returns.  Any other selector is handed to
+in ``,`` lists or joined by the descendant combinator, so one walk over the elements
+answers all of them, with exactly the elements, in the document order, that
+``lxml.cssselect.CSSSelector`` returns.  Any other selector is handed to
 ``CSSSelector``.  Results are kept for the page: page parsing never edits the tree.
 """
 
@@ -24,7 +24,6 @@ _SIMPLE = re.compile(
 )
 # normalize-space() knows these blanks only: class tokens are split on exactly them.
 _XPATH_SPACE = re.compile(r"[ \t\r\n]+")
-_NAMED = etree.XPath("descendant-or-self::*[@class or @id]")
 
 Simple = tuple[str, str]  # ("cls" | "id" | "tag", name)
 
@@ -62,7 +61,7 @@ class PageSelectors:
         self.root = root
         self._classes: dict[str, list[etree._Element]] = {}
         self._ids: dict[str, list[etree._Element]] = {}
-        for el in _NAMED(root):
+        for el in root.iter(etree.Element):  # faster than an XPath for @class or @id
             value = el.get("class")
             if value:
                 for token in dict.fromkeys(_XPATH_SPACE.split(value)):
@@ -81,6 +80,13 @@ class PageSelectors:
         if found is None:
             found = self._results[selector] = self._evaluate(selector)
         return found
+
+    def matches_any(self, selector: str) -> bool:
+        """Whether ``select(selector)`` is not empty (without sorting a ``,`` list)."""
+        alternatives = _parse(selector)
+        if alternatives is None or selector in self._results:
+            return bool(self.select(selector))
+        return any(self._chain(chain) for chain in alternatives)
 
     def _evaluate(self, selector: str) -> list[etree._Element]:
         alternatives = _parse(selector)
