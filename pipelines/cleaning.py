@@ -16,9 +16,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from posixpath import basename
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
+from lxml.html.defs import link_attrs as LINK_ATTRS
 
 from liuzhou_spider.items import CleanArticle, Image, RawArticle
 from liuzhou_spider.pages.article import parse_article, split_breadcrumb, strip_site_name
@@ -283,6 +284,34 @@ def _region(raw: RawArticle) -> tuple[etree._Element, bool]:
     return holder, True
 
 
+# What lxml's iterlinks reads besides plain link attributes (<base> is applied first).
+_SPECIAL_LINK_TAGS = frozenset({"base", "object", "meta", "param", "style"})
+_CSS_URL = re.compile(r"url\(", re.I)
+
+
+def _make_links_absolute(root: html.HtmlElement, base: str) -> None:
+    """``root.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")``.
+
+    lxml tests every element for fifteen link attributes, CSS and meta refreshes, in
+    Python; a body region nearly always holds plain ``href``/``src`` attributes only, so
+    those are rewritten directly, the same way.  Anything else hands the tree to lxml.
+    """
+    links: list[tuple[etree._Element, str, str]] = []
+    for el in root.iter(etree.Element):
+        if el.tag in _SPECIAL_LINK_TAGS or _CSS_URL.search(el.get("style") or ""):
+            root.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
+            return
+        links.extend((el, name, value) for name, value in el.items() if name in LINK_ATTRS)
+    for el, name, value in links:
+        try:
+            new = urljoin(base, value.strip())
+        except ValueError:  # "discard": the attribute goes
+            del el.attrib[name]
+            continue
+        if new != value:
+            el.set(name, new)
+
+
 def _published(raw: RawArticle) -> tuple[str | None, Precision | None]:
     """PubDate meta, else the info line (both already weighed by parsing), else the URL."""
     parsed = parse_date(raw.published_raw) or parse_date(raw.published_at)
@@ -363,7 +392,7 @@ def clean_article(raw: RawArticle, profile: SiteProfile) -> CleanArticle:
     for el in root.iter("center"):
         el.tag = "div"
     if isinstance(root, html.HtmlElement):
-        root.make_links_absolute(raw.url, resolve_base_href=False, handle_failures="discard")
+        _make_links_absolute(root, raw.url)
     wrap_loose_inline(root)
     region_lines = lines(root)
 

@@ -267,3 +267,18 @@ def test_a_notice_signed_by_the_site_keeps_its_signature_and_date() -> None:
     html = (f"<h1>中共柳州市委统战部</h1><p>首页</p><p>2026-02-25</p><p>{P1}</p><p>{P2}</p>"
             "<p>中共柳州市委统战部</p><p>2026年2月25日</p>")
     assert body(html).split("\n") == [P1, P2, "中共柳州市委统战部", "2026年2月25日"]
+
+
+@pytest.mark.parametrize("fragment", [
+    '<div><a href=" /a/b.html ">x</a><img src="../i.png"><a href="http://[bad">y</a></div>',
+    '<div><a href="https://www.lztz.gov.cn/x">x</a><a href="#top">t</a><a>no</a></div>',
+    '<div><base href="http://other.example/dir/"><a href="rel.html">x</a></div>',
+    '<div><p style="background: URL(bg.png)">x</p><a href="r.html" style="color:red">y</a></div>',
+    '<div><object data="o.swf"><param name="m" value="v.swf" valuetype="ref"></object></div>',
+    '<div><style>p { background: url(s.png) }</style><form action="f.php"></form></div>',
+])
+def test_links_made_absolute_as_lxml_does(fragment: str) -> None:
+    ours, theirs = lxml_html.fragment_fromstring(fragment), lxml_html.fragment_fromstring(fragment)
+    cleaning._make_links_absolute(ours, URL)
+    theirs.make_links_absolute(URL, resolve_base_href=False, handle_failures="discard")
+    assert lxml_html.tostring(ours) == lxml_html.tostring(theirs)

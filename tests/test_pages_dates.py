@@ -40,3 +40,13 @@ def test_invalid_date_is_skipped_for_the_next_valid_one() -> None:
 def test_find_date_keeps_the_text_as_written() -> None:
     found = find_date("发布日期：2026年2月25日 17:44 来源：x")
     assert found is not None and found.raw == "2026年2月25日 17:44"
+
+
+def test_dates_in_full_width_and_other_digits_and_none_without_digits() -> None:
+    from liuzhou_spider.pages.dates import find_date
+
+    found = find_date("发布日期：２０２６－０２－２５　１７：４４")
+    assert found is not None and found.iso == "2026-02-25T17:44:00+08:00"
+    assert find_date("来源：柳州日报 浏览次数：") is None
+    other = find_date("٢٠٢٦-02-25")  # \d: any decimal digit
+    assert other is not None and other.iso == "2026-02-25T00:00:00+08:00"

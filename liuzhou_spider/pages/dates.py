@@ -18,6 +18,8 @@ Precision = Literal["datetime", "date"]
 SHANGHAI = timezone(timedelta(hours=8))
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９：－／．　", "0123456789:-/. ")
+_ANY_DIGIT = re.compile(r"\d")  # full-width digits included
+_WIDE_CHAR = re.compile("[０-９：－／．　]")  # the keys of _FULL_WIDTH
 _DATE = re.compile(
     r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"
     r"(?:\s*T?\s*(\d{1,2})\s*[:时]\s*(\d{1,2})(?:\s*[:分]\s*(\d{1,2}))?)?"
@@ -35,9 +37,9 @@ class FoundDate:
 
 def find_date(text: str | None) -> FoundDate | None:
     """The first valid date (with its time of day, if written) in ``text``."""
-    if not text:
+    if not text or not _ANY_DIGIT.search(text):  # most lines hold no digit at all
         return None
-    folded = text.translate(_FULL_WIDTH)
+    folded = text.translate(_FULL_WIDTH) if _WIDE_CHAR.search(text) else text
     for match in _DATE.finditer(folded):
         year, month, day, hour, minute, second = match.groups()
         try:
