@@ -78,9 +78,10 @@ class Scores:
         initialised: set[etree._Element] = set()
         for block in blocks:
             owner = block.owner
+            chars, link_chars = block.chars, block.link_chars  # properties: computed once
             for el in _ancestors(owner, 10_000):
-                self.chars[el] += block.chars
-                self.link_chars[el] += block.link_chars
+                self.chars[el] += chars
+                self.link_chars[el] += link_chars
             weight = block_weight(block)
             if not weight:
                 continue
