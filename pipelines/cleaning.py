@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from posixpath import basename
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree, html
 from lxml.html.defs import link_attrs as LINK_ATTRS
@@ -31,6 +31,7 @@ from liuzhou_spider.pages.text import (
     drop_keep_tail,
     find_images,
     is_blank,
+    join_url,
     lines,
     normalize_space,
     parse_fragment,
@@ -304,7 +305,7 @@ def _make_links_absolute(root: html.HtmlElement, base: str) -> None:
         links.extend((el, name, value) for name, value in el.items() if name in LINK_ATTRS)
     for el, name, value in links:
         try:
-            new = urljoin(base, value.strip())
+            new = join_url(base, value.strip())
         except ValueError:  # "discard": the attribute goes
             del el.attrib[name]
             continue

@@ -10,9 +10,11 @@ HTML still works away from the page it came from.
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import nh3
+
+from liuzhou_spider.pages.text import join_url
 
 ALLOWED_TAGS = frozenset({
     "p", "br", "div", "strong", "b", "em", "i", "u", "s", "sub", "sup", "span",
@@ -39,7 +41,7 @@ def _absolute_url(base: str) -> Callable[[str, str, str], str | None]:
         if attribute not in _URL_ATTRIBUTES:
             return value
         try:
-            url = urljoin(base, value.strip())
+            url = join_url(base, value.strip())
         except ValueError:
             return None
         return url if urlsplit(url).scheme in URL_SCHEMES else None

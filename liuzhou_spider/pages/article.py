@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -28,6 +28,7 @@ from liuzhou_spider.pages.text import (
     absolute,
     decode_html,
     find_images,
+    join_url,
     lines,
     normalize_space,
     parse_document,
@@ -166,7 +167,7 @@ def _column_dir(url: str) -> str | None:
 def _link_dir(base: str, href: str | None) -> str | None:
     if not href or href.startswith(("javascript:", "#", "mailto:")):
         return None
-    path = urlsplit(urljoin(base, href)).path
+    path = urlsplit(join_url(base, href)).path
     return _INDEX_PAGE.sub("", path) if path.endswith("/") or _INDEX_PAGE.search(path) else None
 
 

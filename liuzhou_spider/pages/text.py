@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from lxml import etree, html
@@ -175,6 +176,13 @@ def spaced_text(el: etree._Element) -> str:
     return normalize_space(" ".join(_TEXTS(el)))
 
 
+@lru_cache(maxsize=4096)
+def join_url(base: str, link: str) -> str:
+    """``urljoin(base, link)``, memoised: parsing, cleaning and sanitising each join the
+    same links of a page again, and the site menu's links are joined per column level."""
+    return urljoin(base, link)
+
+
 def absolute(base: str, link: str | None) -> str | None:
     """``link`` made absolute against the page URL; None for empty or in-page links."""
     if not link:
@@ -183,7 +191,7 @@ def absolute(base: str, link: str | None) -> str | None:
     if not link or link.startswith("#"):
         return None
     try:
-        return urljoin(base, link)
+        return join_url(base, link)
     except ValueError:
         return None
 
