@@ -63,8 +63,10 @@ _INLINE_LIMIT = 200  # an info line or breadcrumb is short; a longer block is th
 _HEADING_MAX = 16  # a lone column heading (second rendering) is a few characters
 _NOT_A_NAME = re.compile(r"[\d:：>＞»。，,]")  # dates, labels, crumbs, sentences
 
+# Text nodes holding any crumb word: one scan of the page for all the words.
 _ANCHOR_TEXTS = etree.XPath(
-    "//body//text()[contains(., $word)][not(ancestor::script|ancestor::style)]"
+    f"//body//text()[{' or '.join(f'contains(., {w!r})' for w in _CRUMB_WORDS)}]"
+    "[not(ancestor::script|ancestor::style)]"
 )
 _INFO_TEXTS = etree.XPath(
     "//body//text()[contains(., '发布') or contains(., '来源') or contains(., '日期')"
@@ -217,8 +219,9 @@ def _breadcrumb(page: PageSelectors, template: Template | None) -> etree._Elemen
         el = _first(page, template.breadcrumb)
         if el is not None and _CRUMB_SEPARATORS.search(text_of(el)):
             return el
+    anchors = _ANCHOR_TEXTS(root)
     for word in _CRUMB_WORDS:
-        for node in _ANCHOR_TEXTS(root, word=word):
+        for node in (n for n in anchors if word in n):
             el = node.getparent()
             for _ in range(4):
                 if el is None:
