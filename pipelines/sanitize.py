@@ -32,6 +32,11 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _URL_ATTRIBUTES = frozenset({"href", "src"})
 _DROPPED_WITH_CONTENT = frozenset({"script", "style", "noscript", "template", "textarea"})
+# nh3 takes mutable sets; built once here (nh3 does not change them), not on every page.
+_NH3_TAGS = set(ALLOWED_TAGS)
+_NH3_CLEAN_CONTENT = set(_DROPPED_WITH_CONTENT)
+_NH3_ATTRIBUTES = {tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()}
+_NH3_SCHEMES = set(URL_SCHEMES)
 
 
 def _absolute_url(base: str) -> Callable[[str, str, str], str | None]:
@@ -55,11 +60,11 @@ def sanitize_html(fragment: str | None, base_url: str = "") -> str:
         return ""
     return nh3.clean(
         fragment,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(_DROPPED_WITH_CONTENT),
-        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        tags=_NH3_TAGS,
+        clean_content_tags=_NH3_CLEAN_CONTENT,
+        attributes=_NH3_ATTRIBUTES,
         attribute_filter=_absolute_url(base_url),
-        url_schemes=set(URL_SCHEMES),
+        url_schemes=_NH3_SCHEMES,
         strip_comments=True,
         link_rel="noopener noreferrer",
     ).strip()

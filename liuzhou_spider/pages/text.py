@@ -76,6 +76,7 @@ def is_blank(text: str) -> bool:
     return rest[0] in _ZERO_WIDTH_CHARS and not normalize_space(rest)
 
 
+@lru_cache(maxsize=8192)  # a page asks for a line's key up to three times
 def compact_key(text: str) -> str:
     """A comparison key: NFKC, no blanks.  Two renderings of one line give the same key.
 
