@@ -19,7 +19,6 @@ BLOCK_TAGS = frozenset({
     "h4", "h5", "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section",
     "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 })
-_SPACE = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Sentence punctuation: full-width Chinese marks are a strong sign of running prose;
 # for Latin text the comma is (as in readability) the most reliable one.
@@ -57,7 +56,20 @@ class Block:
 
 def normalise(text: str) -> str:
     """Collapse every kind of space (ideographic, no-break, zero-width) into one."""
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(_words(text))
+
+
+def visible_chars(text: str) -> int:
+    """Characters of ``text`` that are not blanks (zero-width ones included)."""
+    return sum(map(len, _words(text)))
+
+
+def _words(text: str) -> list[str]:
+    """``text`` split at blanks: str.split knows all but the zero-width ones (and knows
+    the ideographic space and nbsp), which are made plain spaces first."""
+    if "\u200b" in text or "\ufeff" in text:
+        text = text.replace("\u200b", " ").replace("\ufeff", " ")
+    return text.split()
 
 
 def iter_blocks(root: etree._Element) -> list[Block]:
@@ -77,7 +89,7 @@ def iter_blocks(root: etree._Element) -> list[Block]:
         if text:
             buf.append(text)
             if in_link:
-                link[0] += len(_SPACE.sub("", text))
+                link[0] += visible_chars(text)
 
     def walk(el: etree._Element, owner: etree._Element, in_link: bool, tail: bool = True) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""

@@ -1,4 +1,4 @@
-"""The fast text helpers equal their plain definitions on every character."""
+"""The fast text helpers (pages and fallback) equal their plain definitions on every character."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import sys
 import unicodedata
 
 from liuzhou_spider.pages.text import compact_key, is_blank, normalize_space
+from pipelines.fallback_text import normalise, visible_chars
 
 _SPACES = re.compile(r"[\s\u3000\u00a0\u200b\u200c\u200d\ufeff\u2002\u2003\u2009]+")
 _KEY_DROP = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+_FALLBACK_SPACE = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
 CHARS = [chr(c) for c in [*range(0x10000), *range(0x10000, sys.maxunicode + 1, 97)]
          if not 0xD800 <= c <= 0xDFFF]
 MARKS = "，：；！？（）％  \t\n\u3000\u3000\u00a0\u200b\u200c\u200d\ufeff\u0301\u0308中a"
@@ -40,3 +42,5 @@ def test_normalize_space_and_compact_key_equal_their_definitions() -> None:
         assert normalize_space(text) == reference_normalize_space(text), repr(text)
         assert compact_key(text) == reference_compact_key(text), repr(text)
         assert is_blank(text) == (not reference_normalize_space(text)), repr(text)
+        assert normalise(text) == _FALLBACK_SPACE.sub(" ", text).strip(), repr(text)
+        assert visible_chars(text) == len(_FALLBACK_SPACE.sub("", text)), repr(text)
