@@ -15,14 +15,16 @@ import os
 import signal
 import threading
 import time
+import traceback
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
 
 from liuzhou_spider.database import database_for
 from liuzhou_spider.items import ArticlePage, CleanArticle, PageFetch
+from liuzhou_spider.pages.listing import Listing, parse_listing
 from liuzhou_spider.profile import SiteProfile
 from pipelines.cleaning import read_article
 from pipelines.dedup import DedupConfig, Deduplicator
@@ -51,7 +53,38 @@ def read_and_sketch(html: str, url: str, profile: SiteProfile | None, config: De
     return replace(clean, sketch=sketch_body(clean.body_text, _signer(config)))
 
 
+@dataclass
+class PageReading:
+    """What reading one article page gives: its links, and its article or the error."""
+
+    links: Listing
+    article: CleanArticle | None = None
+    error: str | None = None  # the traceback, when reading failed
+
+
+def read_page(html: str, url: str, profile: SiteProfile | None, config: DedupConfig,
+              **fetch: Any) -> PageReading:
+    """Links, article and sketch of an article page, in one call in the reading worker.
+
+    Sorting an article page's links (the whole menu) was a fifth of the crawl's event
+    loop; here it costs the worker little.  A page that cannot be read still gives its
+    links: nothing reachable only through it is lost.
+    """
+    profile = profile or _worker_profile
+    assert profile is not None, "no profile given and none set by reading_worker_init"
+    links = parse_listing(html, url, profile)
+    try:
+        return PageReading(links, read_and_sketch(html, url, profile, config, **fetch))
+    except Exception:
+        return PageReading(links, error=traceback.format_exc())
+
+
 _worker_profile: SiteProfile | None = None
+
+
+def worker_ready() -> bool:
+    """Nothing: submitted once per worker so that it starts and imports what it needs."""
+    return True
 
 
 def reading_worker_init(parent_pid: int, profile: SiteProfile) -> None:
@@ -73,7 +106,8 @@ def reading_worker_init(parent_pid: int, profile: SiteProfile) -> None:
 
 
 class CleaningStep:
-    """ArticlePage → CleanArticle; counts fallback use and chrome leaks.
+    """ArticlePage → CleanArticle, and the page's links back to the spider; counts
+    fallback use and chrome leaks.
 
     Reading a page (parsing and cleaning) is pure-Python CPU work: in the crawl's own
     process it would compete with the event loop for one core (the GIL), so it runs in a
@@ -98,6 +132,11 @@ class CleaningStep:
                 initializer=reading_worker_init,
                 initargs=(os.getpid(), self.crawler.spider.profile),  # type: ignore[union-attr]
             )
+            # Start the workers now (a spawned worker imports the whole reading code, about
+            # a second of CPU), not when the first pages are waiting to be read.
+            loop = asyncio.get_running_loop()
+            await asyncio.gather(*(loop.run_in_executor(self.pool, worker_ready)
+                                   for _ in range(self.workers)))
 
     async def close_spider(self) -> None:
         if self.pool is not None:
@@ -107,22 +146,34 @@ class CleaningStep:
         return await self.read(item) if isinstance(item, ArticlePage) else item
 
     async def read(self, page: ArticlePage) -> CleanArticle | PageFetch:
-        """Parse and clean a fetched page; on failure pass its fetch on alone (still stored)."""
+        """Read a fetched page and follow its links; on failure pass its fetch on alone
+        (still stored, counted as a parse error)."""
         fetch = page.fetch
         stats = self.crawler.stats
         assert stats is not None
+        spider = self.crawler.spider
         # A worker process has the profile already; a thread reads the spider's.
-        profile = None if self.pool else self.crawler.spider.profile  # type: ignore[union-attr]
+        profile = None if self.pool else spider.profile  # type: ignore[union-attr]
         work = functools.partial(
-            read_and_sketch, page.html, fetch.url, profile, self.dedup_config,
+            read_page, page.html, fetch.url, profile, self.dedup_config,
             canonical_url=fetch.canonical_url, status=fetch.status,
             fetched_at=fetch.fetched_at, headers=fetch.headers,
         )
         try:
-            clean = await asyncio.get_running_loop().run_in_executor(self.pool, work)
-        except Exception:
+            reading = await asyncio.get_running_loop().run_in_executor(self.pool, work)
+        except Exception:  # the worker itself failed: read the links here
+            reading = PageReading(
+                parse_listing(page.html, fetch.url, spider.profile),  # type: ignore[union-attr]
+                error=traceback.format_exc(),
+            )
+        engine = self.crawler.engine
+        assert engine is not None
+        for request in spider.follow(reading.links, fetch.canonical_url):  # type: ignore[union-attr]
+            engine.crawl(request)
+        clean = reading.article
+        if clean is None:
             stats.inc_value("liuzhou/parse_errors")
-            logger.exception("Could not read article page %s", fetch.url)
+            logger.error("Could not read article page %s\n%s", fetch.url, reading.error)
             return fetch
         stats.inc_value("liuzhou/articles_parsed")
         fetch.template = clean.raw.template

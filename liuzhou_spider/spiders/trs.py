@@ -194,11 +194,12 @@ class TrsSpider(scrapy.Spider):
         html = response.text
         if kind == "article":
             # Read in a worker process by the reading step (pipelines.steps), which then
-            # passes the fetch on with the article read from it.
+            # passes the fetch on with the article read from it, and hands the page's
+            # links back to ``follow``.
             yield ArticlePage(fetch=fetch, html=html)
-        else:
-            fetch.registrations = find_registrations(html)  # list pages carry footers too
-            yield fetch
+            return
+        fetch.registrations = find_registrations(html)  # list pages carry footers too
+        yield fetch
         yield from self.follow(parse_listing(html, response.url, self.profile), canonical)
 
     def follow(self, listing: Listing, url: str) -> Iterator[scrapy.Request]:

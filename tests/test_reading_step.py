@@ -1,0 +1,39 @@
+"""The reading worker's call: a page that cannot be read still gives its links."""
+
+from __future__ import annotations
+
+import pytest
+
+from liuzhou_spider.profile import LZTZ
+from pipelines import steps
+from pipelines.dedup import DedupConfig
+
+URL = "https://www.lztz.gov.cn/tzdt/szjj/202602/t20260225_3712345.html"
+PAGE = """<html><body><div class="nav"><a href="../../gzsx/">工作实务</a></div>
+<h1>标题</h1><div class="TRS_Editor"><p>正文第一段，有足够的中文内容。</p></div>
+<a href="../202601/t20260101_3700001.html">上一篇</a></body></html>"""
+
+
+def test_a_read_page_gives_links_article_and_sketch() -> None:
+    reading = steps.read_page(PAGE, URL, LZTZ, DedupConfig(), canonical_url=URL)
+    assert reading.error is None and reading.article is not None
+    assert reading.article.sketch is not None and reading.article.sketch.length > 0
+    assert reading.links.article_urls == [
+        "https://www.lztz.gov.cn/tzdt/szjj/202601/t20260101_3700001.html"
+    ]
+    assert "https://www.lztz.gov.cn/tzdt/gzsx/" in reading.links.column_urls
+
+
+def test_a_page_that_cannot_be_read_still_gives_its_links(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("markup from another planet")
+
+    monkeypatch.setattr(steps, "read_article", broken)
+    reading = steps.read_page(PAGE, URL, LZTZ, DedupConfig(), canonical_url=URL)
+    assert reading.article is None
+    assert "markup from another planet" in (reading.error or "")
+    assert reading.links.article_urls == [
+        "https://www.lztz.gov.cn/tzdt/szjj/202601/t20260101_3700001.html"
+    ]
