@@ -133,10 +133,10 @@ class CleaningStep:
                 initargs=(os.getpid(), self.crawler.spider.profile),  # type: ignore[union-attr]
             )
             # Start the workers now (a spawned worker imports the whole reading code, about
-            # a second of CPU), not when the first pages are waiting to be read.
-            loop = asyncio.get_running_loop()
-            await asyncio.gather(*(loop.run_in_executor(self.pool, worker_ready)
-                                   for _ in range(self.workers)))
+            # a second of CPU) while the first list pages download, not when the first
+            # article pages are waiting; without waiting, so Ctrl-C still stops at once.
+            for _ in range(self.workers):
+                self.pool.submit(worker_ready)
 
     async def close_spider(self) -> None:
         if self.pool is not None:
