@@ -28,8 +28,14 @@ def _nfkc_run(match: re.Match[str]) -> str:
 
 
 def normalize(text: str) -> str:
-    """The body as compared: NFKC, case-folded, only letters and digits left."""
-    return _NON_WORD.sub("", _BETWEEN_HAN.sub(_nfkc_run, text).casefold())
+    """The body as compared: NFKC, case-folded, only letters and digits left.
+
+    Most bodies are NFKC already (``is_normalized`` checks that in C): the run-by-run
+    normalisation, hundreds of Python calls a body, is for the others.
+    """
+    if not unicodedata.is_normalized("NFKC", text):
+        text = _BETWEEN_HAN.sub(_nfkc_run, text)
+    return _NON_WORD.sub("", text.casefold())
 
 
 def body_hash(normalized: str) -> str:
