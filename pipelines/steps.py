@@ -28,29 +28,12 @@ from liuzhou_spider.pages.listing import Listing, parse_listing
 from liuzhou_spider.profile import SiteProfile
 from pipelines.cleaning import read_article
 from pipelines.dedup import DedupConfig, Deduplicator
-from pipelines.dedup.signature import Signer
 from pipelines.dedup.sketch import sketch_body
 
 logger = logging.getLogger(__name__)
 
 
-@functools.cache
-def _signer(config: DedupConfig) -> Signer:
-    return Signer(ngram=config.ngram, num_perm=config.num_perm, seed=config.seed)
-
-
-def read_and_sketch(html: str, url: str, profile: SiteProfile | None, config: DedupConfig,
-                    **fetch: Any) -> CleanArticle:
-    """Read a page and sketch its body for deduplication: all of a page's CPU work that
-    needs nothing but the page, done in one call in the reading worker.
-
-    ``profile`` None means the worker's own (``reading_worker_init``): a profile holds
-    templates and patterns, too much to pickle again with every page.
-    """
-    profile = profile or _worker_profile
-    assert profile is not None, "no profile given and none set by reading_worker_init"
-    clean = read_article(html, url, profile, **fetch)
-    return replace(clean, sketch=sketch_body(clean.body_text, _signer(config)))
+_signer = functools.cache(DedupConfig.signer)  # one per configuration, per process
 
 
 @dataclass
@@ -64,17 +47,22 @@ class PageReading:
 
 def read_page(html: str, url: str, profile: SiteProfile | None, config: DedupConfig,
               **fetch: Any) -> PageReading:
-    """Links, article and sketch of an article page, in one call in the reading worker.
+    """Links, article and sketch of an article page: all of a page's CPU work that needs
+    nothing but the page, in one call in the reading worker.
 
     Sorting an article page's links (the whole menu) was a fifth of the crawl's event
     loop; here it costs the worker little.  A page that cannot be read still gives its
-    links: nothing reachable only through it is lost.
+    links: nothing reachable only through it is lost.  ``profile`` None means the
+    worker's own (``reading_worker_init``): a profile holds templates and patterns, too
+    much to pickle again with every page.
     """
     profile = profile or _worker_profile
     assert profile is not None, "no profile given and none set by reading_worker_init"
     links = parse_listing(html, url, profile)
     try:
-        return PageReading(links, read_and_sketch(html, url, profile, config, **fetch))
+        clean = read_article(html, url, profile, **fetch)
+        sketched = replace(clean, sketch=sketch_body(clean.body_text, _signer(config)))
+        return PageReading(links, sketched)
     except Exception:
         return PageReading(links, error=traceback.format_exc())
 

@@ -22,7 +22,7 @@ from pipelines.dedup.config import DedupConfig
 from pipelines.dedup.index import BandIndex
 from pipelines.dedup.merge import Evidence, same_report
 from pipelines.dedup.normalize import normalize
-from pipelines.dedup.signature import Signer, shingles
+from pipelines.dedup.signature import shingles
 
 Pair = tuple[int, int]
 _SAME = ("copy", "sibling")  # generated pairs that are one document
@@ -60,7 +60,7 @@ def run(corpus: Corpus, config: DedupConfig, baseline_docs: int, seed: int = 0) 
     n = len(corpus.docs)
     chars = sum(len(d.text) for d in corpus.docs)
     out.say(f"corpus: {n} documents, {chars / n:.0f} characters on average, text: {corpus.source}")
-    signer = Signer(config.ngram, config.num_perm, config.seed)
+    signer = config.signer()
 
     # 1. text → signature (normalisation included), one core.
     norms: list[str] = [""] * n
@@ -181,7 +181,7 @@ def _baseline(out: Result, corpus: Corpus, norms: list[str], config: DedupConfig
             m.update_batch(grams[i])
 
     fast = size / _timed(fast_path)
-    signer = Signer(config.ngram, config.num_perm, config.seed)
+    signer = config.signer()
     # A short timing is noisy: the median of five passes over the sample.
     ours = size / float(np.median([
         _timed(lambda: [signer.sign(normalize(corpus.docs[i].text)) for i in sample])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipelines.dedup.signature import Signer
+
 
 @dataclass(frozen=True)
 class DedupConfig:
@@ -29,3 +31,7 @@ class DedupConfig:
     current_templates: frozenset[str] = field(
         default_factory=lambda: frozenset({"current", "topic"})
     )
+
+    def signer(self) -> Signer:
+        """The MinHash signer of these settings (shingles, permutations, seed)."""
+        return Signer(ngram=self.ngram, num_perm=self.num_perm, seed=self.seed)

@@ -30,7 +30,7 @@ from pipelines.dedup.merge import (
     url_key,
 )
 from pipelines.dedup.normalize import normalize
-from pipelines.dedup.signature import Signer, estimate
+from pipelines.dedup.signature import estimate
 from pipelines.dedup.sketch import BodySketch, signer_key, sketch_body
 
 
@@ -83,7 +83,7 @@ class Deduplicator:
     def __init__(self, config: DedupConfig | None = None) -> None:
         self.config = config or DedupConfig()
         c = self.config
-        self.signer = Signer(ngram=c.ngram, num_perm=c.num_perm, seed=c.seed)
+        self.signer = c.signer()
         self.index = BandIndex(c.num_perm, c.bands, c.rows)
         self._articles: dict[str, _Article] = {}
         self._by_url: dict[str, str] = {}
