@@ -33,6 +33,8 @@ from pipelines.dedup.sketch import sketch_body
 logger = logging.getLogger(__name__)
 
 
+# One configuration for the sketches made in the reading worker and the index they meet.
+DEDUP_CONFIG = DedupConfig()
 _signer = functools.cache(DedupConfig.signer)  # one per configuration, per process
 
 
@@ -107,7 +109,6 @@ class CleaningStep:
         self.crawler = crawler
         self.workers = crawler.settings.getint("LIUZHOU_READING_PROCESSES", 1)
         self.pool: Executor | None = None
-        self.dedup_config = DedupConfig()  # DedupStep's: the sketches must match its index
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -143,7 +144,7 @@ class CleaningStep:
         # A worker process has the profile already; a thread reads the spider's.
         profile = None if self.pool else spider.profile  # type: ignore[union-attr]
         work = functools.partial(
-            read_page, page.html, fetch.url, profile, self.dedup_config,
+            read_page, page.html, fetch.url, profile, DEDUP_CONFIG,
             canonical_url=fetch.canonical_url, status=fetch.status,
             fetched_at=fetch.fetched_at, headers=fetch.headers,
         )
@@ -190,7 +191,7 @@ class DedupStep:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.dedup = Deduplicator(DedupConfig())
+        self.dedup = Deduplicator(DEDUP_CONFIG)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:

@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from liuzhou_spider.pages.text import join_url
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.urls import canonicalize, is_site_url
 
@@ -116,7 +117,6 @@ class _Memo(dict):
         return value
 
 
-_joined = _Memo()  # (base context, href) -> absolute URL
 # profile key -> {absolute URL: (kind, canonical URL) or None}; one lookup of the profile
 # per page, since hashing the profile's key tuple with every link would cost more.
 _sorted_by_profile: dict[tuple, _Memo] = {}
@@ -170,10 +170,9 @@ def _sorted_link(
     """``_sort_link`` of ``href`` resolved against the page's base, both steps memoised:
     relative column links differ from one month directory to the next, the URL they
     resolve to does not."""
-    context = _link_context(contexts, href)
-    absolute = _joined.get((context, href))
-    if absolute is None:
-        absolute = _joined.put((context, href), urljoin(context or contexts[2], href))
+    # join_url is memoised on (base, href): with the context as base, one entry serves
+    # every page of a directory (or of the host).
+    absolute = join_url(_link_context(contexts, href) or contexts[2], href)
     if absolute in memo:
         return memo[absolute]
     return memo.put(absolute, _sort_link(absolute, profile))
