@@ -92,12 +92,15 @@ def test_each_canonical_page_is_fetched_once(crawled: dict[str, Any]) -> None:
 
 
 def test_transient_faults_were_recovered(crawled: dict[str, Any]) -> None:
+    # A fault matches a path prefix, so the column's 503 may land on a known dead link
+    # under that column: retried, it rightly ends with the page's real answer, 404.
+    dead = set(crawled["truth"]["dead_links"])
     faulted = crawled["faulted"] | {
         r["path"] for r in crawled["requests"] if r["status"] in (500, 503)
     }
     for path in faulted:
         statuses = [r["status"] for r in crawled["requests"] if r["path"] == path]
-        assert statuses[-1] == 200, (path, statuses)
+        assert statuses[-1] == (404 if site_path(path) in dead else 200), (path, statuses)
 
 
 def test_export_equals_ground_truth(crawled: dict[str, Any]) -> None:
