@@ -43,15 +43,24 @@ def test_demo_runs_the_whole_product(tmp_path: Path) -> None:
     assert len(exported(db_url)) == 40
 
 
+def crawling_slowly(portal: ServedPortal, command: list[str]) -> subprocess.Popen[str]:
+    """Start a crawl against a portal that answers every request 0.3 s late, and return
+    once the portal has answered 20 of its requests: the crawl is then under way, holds
+    its lock, and is far from done, however slowly this machine started it."""
+    portal.control("fault", {"path": "*", "kind": "slow", "times": None, "delay": 0.3})
+    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while len(portal.requests()) < 20 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert run.poll() is None, run.stderr.read() if run.stderr else ""
+    return run
+
+
 def test_second_run_on_the_same_database_exits_locked(portal_dir: Path, tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'locked.db'}"
     with serve_portal(portal_dir) as portal:
-        portal.control("fault", {"path": "*", "kind": "slow", "times": 300, "delay": 0.3})
-        first = subprocess.Popen(crawl_command(portal, db_url), stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.PIPE, text=True)
+        first = crawling_slowly(portal, crawl_command(portal, db_url))
         try:
-            time.sleep(3)
-            assert first.poll() is None, "the first run ended before the second started"
             started = time.monotonic()
             second = subprocess.run(crawl_command(portal, db_url), capture_output=True,
                                     text=True, timeout=60, check=False)
@@ -59,6 +68,7 @@ def test_second_run_on_the_same_database_exits_locked(portal_dir: Path, tmp_path
             assert "another crawl is running" in second.stderr
             assert time.monotonic() - started < 20
         finally:
+            portal.control("reset")  # full speed again: let the first run finish
             assert first.wait(timeout=240) == 0, first.stderr.read() if first.stderr else ""
 
 
@@ -67,13 +77,10 @@ def test_interrupted_crawl_resumes_with_its_jobdir(portal_dir: Path, tmp_path: P
     interrupted = f"sqlite:///{tmp_path / 'interrupted.db'}"
     straight = f"sqlite:///{tmp_path / 'straight.db'}"
     with serve_portal(portal_dir) as portal:
-        # Slow enough (16 at a time, 0.3 s each) that 4 s cannot fetch the whole portal.
-        portal.control("fault", {"path": "*", "kind": "slow", "times": 300, "delay": 0.3})
-        run = subprocess.Popen(crawl_command(portal, interrupted, "--jobdir", str(jobdir)),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        time.sleep(4)
+        run = crawling_slowly(portal, crawl_command(portal, interrupted, "--jobdir", str(jobdir)))
         run.send_signal(signal.SIGINT)
         assert run.wait(timeout=120) == 6, run.stderr.read() if run.stderr else ""
+        portal.control("reset")
         assert (jobdir / "requests.seen").exists()
         partial = len(exported(interrupted))
         resumed = subprocess.run(crawl_command(portal, interrupted, "--jobdir", str(jobdir)),
@@ -129,14 +136,13 @@ def test_a_killed_crawl_leaves_a_sound_database_that_the_next_run_completes(
     killed = tmp_path / "killed.db"
     straight = f"sqlite:///{tmp_path / 'straight.db'}"
     with serve_portal(portal_dir) as portal:
-        portal.control("fault", {"path": "*", "kind": "slow", "times": 300, "delay": 0.3})
-        run = subprocess.Popen(crawl_command(portal, f"sqlite:///{killed}"),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
+        run = crawling_slowly(portal, crawl_command(portal, f"sqlite:///{killed}"))
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline and stored_articles(killed) < 20:
             time.sleep(0.5)
         run.kill()
         run.wait(timeout=30)
+        portal.control("reset")
         with sqlite3.connect(killed) as connection:
             assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
             assert connection.execute("SELECT status FROM crawl_runs").fetchall() == [
