@@ -43,6 +43,7 @@ from liuzhou_spider.spiders.lztz import LztzSpider
 from liuzhou_spider.urls import canonicalize
 from pipelines.cleaning import read_article
 from pipelines.dedup import Deduplicator, article_id_for
+from pipelines.dedup.keys import KeyTable, key64
 from storage.batch import Batch
 from storage.db import make_engine
 from storage.migrate import ensure_schema
@@ -207,19 +208,31 @@ def _refresh_seen_times(session: Session, ids: set[str] | None) -> None:
 
 
 class _Ids:
-    """Deduplication's article ids → the ids stored before, where the group is the same."""
+    """Deduplication's article ids → the ids stored before, where the group is the same.
 
-    def __init__(self, taken: set[str]) -> None:
-        self.taken = taken  # ids of articles outside the selection, and those given out
+    The ids given out are kept as 64-bit keys (``KeyTable``), and a mapping only where
+    the id differs: both grow with the archive.  Two ids sharing a key only make a new
+    article take its next candidate id.
+    """
+
+    def __init__(self) -> None:
+        self.taken = KeyTable()  # ids of articles outside the selection, and those given out
         self.mapped: dict[str, str] = {}
+
+    def take(self, article_id: str) -> None:
+        self.taken.add(key64(article_id), 0)
+
+    def is_taken(self, article_id: str) -> bool:
+        return self.taken.latest(key64(article_id)) is not None
 
     def decide(self, decision: MergeDecision, page: StoredPage) -> MergeDecision:
         if decision.is_new_article:
             url = decision.article.raw.url
             candidates = (page.article_id, decision.article_id, article_id_for(url + "#"))
-            chosen = next(c for c in candidates if c and c not in self.taken)
-            self.taken.add(chosen)
-            self.mapped[decision.article_id] = chosen
+            chosen = next(c for c in candidates if c and not self.is_taken(c))
+            self.take(chosen)
+            if chosen != decision.article_id:
+                self.mapped[decision.article_id] = chosen
         final = self.mapped.get(decision.article_id, decision.article_id)
         return decision if final == decision.article_id else replace(decision, article_id=final)
 
@@ -286,9 +299,9 @@ def _rebuild(
     with Session(engine) as session, session.begin(), engine.connect() as reader:
         total = reader.scalar(select(func.count()).select_from(pages.subquery())) or 0
         ids = None if chosen is None else set(session.scalars(chosen))
-        mapping = _Ids(set())
+        mapping = _Ids()
         if ids is not None:  # the other articles are known, as to a crawl next week
-            dedup.load(_outside(repository, ids, mapping.taken))
+            dedup.load(_outside(repository, ids, mapping))
         _clear(session, ids)
         touched: set[str] = set()
         for chunk in _chunks(iter(stream(reader, pages))):
@@ -299,18 +312,19 @@ def _rebuild(
                 if decision is not None:
                     decisions.append(mapping.decide(decision, page))
             Batch(session, result.run_id, [], decisions).write()
-            touched.update(d.article_id for d in decisions)
+            if ids is not None:  # only a filtered rebuild refreshes its own articles
+                touched.update(d.article_id for d in decisions)
             session.expunge_all()  # flushed rows are not needed again: keep memory flat
             if progress is not None:
                 progress(result.pages, total)
         _refresh_seen_times(session, None if ids is None else touched)
 
 
-def _outside(repository: Repository, ids: set[str], taken: set[str]) -> Iterator[KnownArticle]:
+def _outside(repository: Repository, ids: set[str], mapping: _Ids) -> Iterator[KnownArticle]:
     """Stored articles outside the selection; their ids are taken."""
     for known in repository.load_known_articles():
         if known.article_id not in ids:
-            taken.add(known.article_id)
+            mapping.take(known.article_id)
             yield known
 
 

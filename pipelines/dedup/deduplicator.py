@@ -12,14 +12,16 @@ crawl next week recognises today's articles without re-reading a body.
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from liuzhou_spider.items import CleanArticle, KnownArticle, MergeDecision, RawArticle
 from pipelines.dedup.config import DedupConfig
 from pipelines.dedup.index import BandIndex
+from pipelines.dedup.keys import KeyTable, key64
 from pipelines.dedup.merge import (
     Evidence,
     PageRank,
@@ -42,6 +44,14 @@ def page_url(raw: RawArticle) -> str:
     because its canonical URL is the article's own.
     """
     return raw.canonical_url if raw.rendering == "article" else raw.url
+
+
+def _page(pages: tuple[PageRank, ...], url: str) -> PageRank | None:
+    return next((p for p in pages if p.url == url), None)
+
+
+def _docid_key(docid: int) -> int:
+    return key64(str(docid))
 
 
 def article_id_for(url: str) -> str:
@@ -73,7 +83,7 @@ class _Article:
     content: PageRank  # the page whose body is the canonical body
     content_sig: np.ndarray
     content_hash: str
-    pages: dict[str, PageRank] = field(default_factory=dict)
+    pages: tuple[PageRank, ...] = ()  # one per URL (a tuple: a dict costs 3× as much)
     hashes: tuple[str, ...] = ()  # body versions already indexed (one or two: no set)
 
 
@@ -85,11 +95,13 @@ class Deduplicator:
         c = self.config
         self.signer = c.signer()
         self.index = BandIndex(c.num_perm, c.bands, c.rows)
-        self._articles: dict[str, _Article] = {}
-        self._by_url: dict[str, str] = {}
-        self._by_docid: dict[int, str] = {}
-        self._by_hash: dict[str, list[str]] = {}
-        self._slot_article: list[str] = []
+        # Articles by number; the maps below hold numbers under 64-bit keys (keys.py).
+        self._articles: list[_Article] = []
+        self._numbers = KeyTable()  # article id → number
+        self._by_url = KeyTable()
+        self._by_docid = KeyTable()
+        self._by_hash = KeyTable()
+        self._slot_article = array("i")  # index slot → article number
 
     def __len__(self) -> int:
         return len(self._articles)
@@ -105,12 +117,16 @@ class Deduplicator:
         return self.signer.from_bytes(data)
 
     def memory_bytes(self) -> int:
-        """Bytes held by the LSH index and signatures (the per-article records aside)."""
-        return self.index.nbytes
+        """Bytes held by the LSH index, signatures and lookup tables (records aside)."""
+        tables = (self._numbers, self._by_url, self._by_docid, self._by_hash)
+        return self.index.nbytes + sum(t.nbytes for t in tables) + len(self._slot_article) * 4
 
     def summary(self, article_id: str) -> ArticleSummary:
         """The current canonical URL, content page and member URLs of an article."""
-        art = self._articles[article_id]
+        number = self._numbers.latest(key64(article_id))
+        if number is None or self._articles[number].article_id != article_id:
+            raise KeyError(article_id)
+        art = self._articles[number]
         docid = art.content.docid
         return ArticleSummary(
             article_id=article_id,
@@ -118,15 +134,17 @@ class Deduplicator:
             content_url=art.content.url,
             content_docid=str(docid) if docid is not None else None,
             body_hash=art.content_hash,
-            urls=tuple(sorted(art.pages, key=lambda u: url_key(art.pages[u]))),
+            urls=tuple(p.url for p in sorted(art.pages, key=url_key)),
         )
 
     # -- start-up ---------------------------------------------------------------------
 
     def load(self, known: Iterable[KnownArticle]) -> None:
         """Rebuild the state from stored articles, without their bodies."""
-        indexed: list[_Article] = []
+        indexed: list[int] = []  # numbers of the articles whose signature is indexed
         sigs: list[np.ndarray] = []
+        urls: tuple[list[int], list[int]] = ([], [])  # keys, numbers: added in one go
+        docids: tuple[list[int], list[int]] = ([], [])
         for k in known:
             pages = {
                 m.url: PageRank(m.url, docid_number(m.docid), m.rendering, m.template_current)
@@ -147,26 +165,30 @@ class Deduplicator:
                 content=content,
                 content_sig=sig,
                 content_hash=k.body_hash,
-                pages=pages,
+                pages=tuple(pages.values()),
             )
-            self._articles[k.article_id] = art
+            number = self._add_article(art)
             for page in pages.values():
-                self._by_url[page.url] = k.article_id
+                urls[0].append(key64(page.url))
+                urls[1].append(number)
                 if page.docid is not None:
-                    self._by_docid[page.docid] = k.article_id
+                    docids[0].append(_docid_key(page.docid))
+                    docids[1].append(number)
             art.hashes = (k.body_hash,)
-            self._by_hash.setdefault(k.body_hash, []).append(k.article_id)
+            self._by_hash.add(key64(k.body_hash), number)
             # body_len counts the stored body's characters, a bound on the normalised length.
             if k.signature and k.body_len >= self.config.min_chars:
-                indexed.append(art)
+                indexed.append(number)
                 sigs.append(sig)
+        self._by_url.add_many(*urls)  # the last stored article of a URL wins, as it did
+        self._by_docid.add_many(*docids)
         if sigs:  # one vectorised insert: 100,000 articles load in seconds
             slots = self.index.add_many(np.stack(sigs))
             del sigs
-            for art, slot in zip(indexed, slots, strict=True):
+            for number, slot in zip(indexed, slots, strict=True):
                 # A view of the index's copy: the signature is held once, not twice.
-                art.content_sig = self.index.signature(slot)
-                self._slot_article.append(art.article_id)
+                self._articles[number].content_sig = self.index.signature(slot)
+                self._slot_article.append(number)
 
     @staticmethod
     def _content_page(
@@ -203,17 +225,20 @@ class Deduplicator:
         )
         evidence = Evidence.of(article.title, article.published_at)
         long_enough = sketch.length >= self.config.min_chars
-        known_page = page.url in self._by_url
-        article_id = self._identity(raw) or self._match(digest, sig, evidence, long_enough)
-        if article_id is None:
+        known_page = self._by_url.latest(key64(page.url)) is not None
+        number = self._identity(raw)
+        if number is None:
+            number = self._match(digest, sig, evidence, long_enough)
+        if number is None:
             art = self._create(article_id_for(raw.canonical_url), page, evidence, sig, digest)
+            number = self._add_article(art)
             new, replaced, canonical = True, True, True
         else:
-            art = self._articles[article_id]
+            art = self._articles[number]
             new = False
             replaced, canonical = self._join(art, page, evidence, sig, digest)
-        self._register(art, raw, page)
-        slot = self._remember_body(art, digest, sig, long_enough)
+        self._register(number, raw, page)
+        slot = self._remember_body(number, digest, sig, long_enough)
         if art.content_sig is sig:
             # Keep the index's copy (or an own copy): the page's array may be a view of
             # the whole message it came in from the reading worker.
@@ -231,67 +256,72 @@ class Deduplicator:
             known_page=known_page,
         )
 
-    def _identity(self, raw: RawArticle) -> str | None:
+    def _add_article(self, art: _Article) -> int:
+        number = len(self._articles)
+        self._articles.append(art)
+        self._numbers.add(key64(art.article_id), number)
+        return number
+
+    def _identity(self, raw: RawArticle) -> int | None:
+        """The number of the article a page's URL or docid names, if any."""
         for url in (page_url(raw), raw.canonical_url, raw.url):
-            if url in self._by_url:
-                return self._by_url[url]
+            number = self._by_url.latest(key64(url))
+            if number is not None:
+                return number
         docid = docid_number(raw.docid)  # numerically: "01234" and "1234" are one document
-        return self._by_docid.get(docid) if docid is not None else None
+        return self._by_docid.latest(_docid_key(docid)) if docid is not None else None
 
     def _match(
         self, digest: str, sig: np.ndarray, evidence: Evidence, long_enough: bool
-    ) -> str | None:
+    ) -> int | None:
         """The article this body duplicates, if the evidence agrees; best similarity first."""
-        scores = dict.fromkeys(self._by_hash.get(digest, ()), 1.0)
+        scores = dict.fromkeys(self._by_hash.values(key64(digest)), 1.0)
         if long_enough:
             slots = self.index.candidates(sig)
             for slot, sim in zip(slots, self.index.similarities(sig, slots), strict=True):
-                aid = self._slot_article[slot]
-                scores[aid] = max(scores.get(aid, 0.0), float(sim))
+                number = self._slot_article[slot]
+                scores[number] = max(scores.get(number, 0.0), float(sim))
         c = self.config
-        for aid, sim in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
-            art = self._articles[aid]
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], self._articles[kv[0]].article_id))
+        for number, sim in ranked:
+            art = self._articles[number]
             if long_enough:
                 if same_report(evidence, art.evidence, sim, c.accept, c.strong):
-                    return aid
+                    return number
             elif normalize(evidence.title) == normalize(art.evidence.title) and (
                 evidence.day == art.evidence.day
             ):
                 # A short body (image-only page) says too little: the exact hash must
                 # come with the same title and the same day.
-                return aid
+                return number
         return None
 
     def _create(
         self, article_id: str, page: PageRank, evidence: Evidence, sig: np.ndarray, digest: str
     ) -> _Article:
-        art = _Article(
+        return _Article(
             article_id=article_id,
             evidence=evidence,
             canonical=page,
             content=page,
             content_sig=sig,
             content_hash=digest,
-            pages={page.url: page},
+            pages=(page,),
         )
-        self._articles[art.article_id] = art
-        return art
 
     def _join(
         self, art: _Article, page: PageRank, evidence: Evidence, sig: np.ndarray, digest: str
     ) -> tuple[bool, bool]:
         """Add a page to an article; returns (its body became the content, it is canonical)."""
-        art.pages[page.url] = page
-        lengths = [
-            p.body_len for p in art.pages.values() if p.rendering == "article" and p.body_len
-        ]
+        art.pages = (*(p for p in art.pages if p.url != page.url), page)
+        lengths = [p.body_len for p in art.pages if p.rendering == "article" and p.body_len]
         longest = max(lengths, default=0)
         ratio = self.config.complete_ratio
         if art.content.url == page.url:
             # The content page itself again: its body, if edited in place, is the newest.
             replaced = digest != art.content_hash
         else:
-            current = art.pages.get(art.content.url, art.content)
+            current = _page(art.pages, art.content.url) or art.content
             replaced = is_complete(page, longest, ratio) and (
                 not is_complete(current, longest, ratio) or content_key(page) < content_key(current)
             )
@@ -300,30 +330,31 @@ class Deduplicator:
             art.evidence = evidence
         elif art.content.url == page.url:
             art.content = page
-        canonical = art.pages.get(art.canonical.url, art.canonical)
+        canonical = _page(art.pages, art.canonical.url) or art.canonical
         is_canonical = url_key(page) <= url_key(canonical)
         if is_canonical:
             art.canonical = page
         return replaced, is_canonical
 
-    def _register(self, art: _Article, raw: RawArticle, page: PageRank) -> None:
+    def _register(self, number: int, raw: RawArticle, page: PageRank) -> None:
         for url in {page.url, raw.url, raw.canonical_url}:
-            self._by_url.setdefault(url, art.article_id)
+            self._by_url.setdefault(key64(url), number)
         if page.docid is not None:
-            self._by_docid.setdefault(page.docid, art.article_id)
+            self._by_docid.setdefault(_docid_key(page.docid), number)
 
     def _remember_body(
-        self, art: _Article, digest: str, sig: np.ndarray, long_enough: bool
+        self, number: int, digest: str, sig: np.ndarray, long_enough: bool
     ) -> int | None:
         """Index a body version once per article; older versions keep matching their copies.
 
         Returns the index slot the signature was stored in, if it was stored now.
         """
+        art = self._articles[number]
         if digest in art.hashes:
             return None
         art.hashes += (digest,)
-        self._by_hash.setdefault(digest, []).append(art.article_id)
+        self._by_hash.add(key64(digest), number)
         if not long_enough:
             return None
-        self._slot_article.append(art.article_id)
+        self._slot_article.append(number)
         return self.index.add(sig)
