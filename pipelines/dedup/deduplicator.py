@@ -84,7 +84,6 @@ class _Article:
     content_sig: np.ndarray
     content_hash: str
     pages: tuple[PageRank, ...] = ()  # one per URL (a tuple: a dict costs 3× as much)
-    hashes: tuple[str, ...] = ()  # body versions already indexed (one or two: no set)
 
 
 class Deduplicator:
@@ -174,7 +173,6 @@ class Deduplicator:
                 if page.docid is not None:
                     docids[0].append(_docid_key(page.docid))
                     docids[1].append(number)
-            art.hashes = (k.body_hash,)
             self._by_hash.add(key64(k.body_hash), number)
             # body_len counts the stored body's characters, a bound on the normalised length.
             if k.signature and k.body_len >= self.config.min_chars:
@@ -349,11 +347,10 @@ class Deduplicator:
 
         Returns the index slot the signature was stored in, if it was stored now.
         """
-        art = self._articles[number]
-        if digest in art.hashes:
+        key = key64(digest)
+        if number in self._by_hash.values(key):  # this version is indexed already
             return None
-        art.hashes += (digest,)
-        self._by_hash.add(key64(digest), number)
+        self._by_hash.add(key, number)
         if not long_enough:
             return None
         self._slot_article.append(number)
