@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -277,3 +278,17 @@ def test_a_page_holding_two_renderings_takes_the_template_of_the_first() -> None
         '</div></div></body></html>'
     )
     assert parse_article(html, SEED_URL, LZTZ).template == "current"
+
+
+@pytest.mark.parametrize("declaration", [
+    '<?xml version="1.0" encoding="utf-8"?>\n', "<?xml version='1.0' encoding='gb2312'?>",
+])
+def test_an_xhtml_page_with_an_encoding_declaration_reads_like_any_other(
+    declaration: str,
+) -> None:
+    html = page("seed_both_renderings.html")
+    fetched = "2026-02-25T09:44:00+00:00"
+    declared = parse_article(declaration + html, SEED_URL, LZTZ, fetched_at=fetched)
+    plain = parse_article(html, SEED_URL, LZTZ, fetched_at=fetched)
+    assert declared.title == SEED_TITLE
+    assert replace(declared, content_hash=None) == replace(plain, content_hash=None)

@@ -50,7 +50,8 @@ _PRUNE_XPATH = etree.XPath(
 _STYLED_XPATH = etree.XPath("//*[@style]")
 # Plain strings: lxml's default "smart" strings each carry a link to their parent.
 _TEXTS = etree.XPath(".//text()[not(parent::script|parent::style)]", smart_strings=False)
-_PAGE_PARSER = etree.HTMLParser()  # lxml.html's parser options, without its element classes
+# lxml.html's parser options, without its element classes; fed UTF-8 bytes (parse_document).
+_PAGE_PARSER = etree.HTMLParser(encoding="utf-8")
 
 
 def normalize_space(text: str | None) -> str:
@@ -112,15 +113,21 @@ def parse_document(markup: str) -> etree._Element:
     ``html.document_fromstring`` builds, but without a Python class lookup each time an
     element is touched (page parsing walks the tree many times and needs no
     ``HtmlElement`` method).
+
+    The text goes to libxml2 as UTF-8 bytes with the encoding given: lxml refuses a
+    ``str`` that starts with an XML declaration naming an encoding (XHTML pages:
+    ``<?xml version="1.0" encoding="gb2312"?>``), which read such a page as empty, while
+    its bytes parse to the same tree as any other page's.  The page is decoded already,
+    so the declaration and any ``<meta charset>`` are rightly overridden.
     """
     if markup and markup.strip():
         try:
-            root = etree.fromstring(markup, _PAGE_PARSER)
-        except (etree.ParserError, ValueError):
+            root = etree.fromstring(markup.encode("utf-8"), _PAGE_PARSER)
+        except (etree.ParserError, ValueError):  # ValueError: lone surrogates
             root = None
         if root is not None:  # None: the document is empty (html.document_fromstring raises)
             return root
-    return etree.fromstring("<html><body></body></html>", _PAGE_PARSER)
+    return etree.fromstring(b"<html><body></body></html>", _PAGE_PARSER)
 
 
 def parse_fragment(markup: str | None) -> html.HtmlElement:
