@@ -1,7 +1,14 @@
 """Column pages: relative links, the createPageHTML pager, offsite and disallowed links."""
 
-from liuzhou_spider.pages.listing import pager_urls, parse_listing
+from pathlib import Path
+
+import pytest
+
+from liuzhou_spider.pages.listing import links_in, pager_urls, parse_listing
+from liuzhou_spider.pages.text import decode_html, parse_document
 from liuzhou_spider.profile import LZTZ
+
+SAVED = sorted((Path(__file__).parent / "pages").glob("*.html"))
 
 COLUMN = "https://www.lztz.gov.cn/tzdt/szjj/"
 PAGE = """<html><body>
@@ -63,3 +70,16 @@ def test_pager_variants_of_other_trs_releases():
     spaced = "<script>createPageHTML (2,0,'index','shtml')</script>"
     assert pager_urls(spaced, COLUMN)[0] == [COLUMN + "index.shtml", COLUMN + "index_1.shtml"]
     assert pager_urls("<script>createPageHTML(countPage, 0)</script>", COLUMN) == ([], None)
+
+
+@pytest.mark.parametrize("saved", SAVED, ids=lambda path: path.name)
+def test_links_of_a_parsed_page_are_those_of_its_html(saved: Path) -> None:
+    html = decode_html(saved.read_bytes(), "text/html")
+    url = "https://www.lztz.gov.cn/tzdt/szjj/202602/t20260225_3712345.html"
+    listing = links_in(parse_document(html), html, url, LZTZ)
+    assert listing == parse_listing(html, url, LZTZ)
+    assert listing.column_urls
+
+
+def test_links_of_a_parsed_column_page_keep_its_pager() -> None:
+    assert links_in(parse_document(PAGE), PAGE, COLUMN, LZTZ) == parse_listing(PAGE, COLUMN, LZTZ)

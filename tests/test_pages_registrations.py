@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from liuzhou_spider.items import Registration
 from liuzhou_spider.pages.registrations import find_registrations
+from liuzhou_spider.pages.text import decode_html, parse_document
 
 
 def test_seed_footer_line() -> None:
@@ -57,3 +62,18 @@ def test_parsed_page_reads_the_visible_text_of_every_body() -> None:
     styled = parse_document('<html><body><style>p{}/*京ICP备05070218号*/</style>'
                             '<p>桂ICP备19011773号</p></body></html>')
     assert registrations_in(styled) == [Registration("icp", "桂ICP备19011773号")]
+
+
+@pytest.mark.parametrize(
+    "saved", sorted((Path(__file__).parent / "pages").glob("*.html")), ids=lambda p: p.name
+)
+def test_a_page_parsed_already_gives_the_numbers_of_its_html(saved: Path) -> None:
+    html = decode_html(saved.read_bytes(), "text/html")
+    assert find_registrations(html, parse_document(html)) == find_registrations(html)
+
+
+def test_markup_without_visible_text_is_read_whole_from_its_tree_too() -> None:
+    head_only = "<title>桂ICP备19011773号</title>"
+    assert find_registrations(head_only, parse_document(head_only)) == [
+        Registration("icp", "桂ICP备19011773号")
+    ] == find_registrations(head_only)

@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from liuzhou_spider.pages.text import join_url
+from liuzhou_spider.pages.text import join_url, parse_document
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.urls import canonicalize, is_site_url
 
@@ -27,7 +27,6 @@ _MAX_PAGES = 2000  # a pager call claiming more is a typo or a trap
 _HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _HREFS = etree.XPath("//a/@href | //area/@href")  # one union: document order
 _BASE_HREF = etree.XPath("//base/@href")
-_PARSER = etree.HTMLParser(recover=True, encoding="utf-8")
 
 
 @dataclass
@@ -178,24 +177,25 @@ def _sorted_link(
     return memo.put(absolute, _sort_link(absolute, profile))
 
 
-def _document(html: str) -> etree._Element | None:
-    """The page as an lxml tree (as parsel builds it), or None when nothing parses."""
-    try:
-        return etree.fromstring((html or "<html></html>").encode("utf-8"), parser=_PARSER)
-    except (etree.ParserError, ValueError):
-        return None
-
-
 def parse_listing(html: str, url: str, profile: SiteProfile) -> Listing:
     """Sort every link of a page (relative ones resolved, canonicalised, deduplicated)."""
-    root = _document(html)
-    bases = _BASE_HREF(root) if root is not None else []
+    return links_in(parse_document(html), html, url, profile)
+
+
+def links_in(root: etree._Element, html: str, url: str, profile: SiteProfile) -> Listing:
+    """``parse_listing`` of a page already parsed (``root = parse_document(html)``).
+
+    A caller that reads more off the page (its article, its footer numbers) parses it
+    once; list pages are read on the crawl's event loop, where each parse delays
+    fetching.  ``html`` is still needed for the pager, which is in a script.
+    """
+    bases = _BASE_HREF(root)
     base = urljoin(url, bases[0] if bases else "")
     listing = Listing()
     seen: set[str] = set()
     memo = _sorted_by_profile.setdefault(_profile_key(profile), _Memo())
     contexts = _contexts(base)
-    for href in _HREFS(root) if root is not None else []:
+    for href in _HREFS(root):
         href = href.strip()
         if not href or href.lower().startswith(_SKIP_SCHEMES):
             continue

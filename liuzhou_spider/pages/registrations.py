@@ -25,15 +25,7 @@ _TEXT = etree.XPath("//body//text()[not(parent::script|parent::style)]", smart_s
 _BODIES = etree.XPath("//body")
 _HAS_SCRIPT = etree.XPath("boolean(.//script|.//style)")
 _STRING = etree.XPath("string()", smart_strings=False)
-
-
-def _plain(text_or_html: str) -> str:
-    """Visible text: a number split by tags (``桂ICP备<span>1901…</span>号``) joins up."""
-    if "<" not in text_or_html or ">" not in text_or_html:
-        return text_or_html
-    root = parse_document(text_or_html)
-    parts = _TEXT(root) or root.xpath("//text()")
-    return "".join(parts)
+_ALL_TEXT = etree.XPath("//text()", smart_strings=False)
 
 
 def registrations_in(root: etree._Element) -> list[Registration]:
@@ -50,15 +42,24 @@ def _visible_text(root: etree._Element) -> str:
     return "".join(_TEXT(root))
 
 
-def find_registrations(text_or_html: str) -> list[Registration]:
+def find_registrations(
+    text_or_html: str, root: etree._Element | None = None
+) -> list[Registration]:
     """Every ICP and 公网安备 number in a page (text or HTML), in order, each once.
 
     Values: ``桂ICP备19011773号`` (with ``-N`` when the site number is given) and
-    ``桂公网安备45020502000153号``.
+    ``桂公网安备45020502000153号``.  HTML is read by its visible text, so a number split
+    by tags (``桂ICP备<span>1901…</span>号``) joins up; ``root`` is that HTML already
+    parsed by ``parse_document``, for a caller that reads the page's links too.
     """
     if not text_or_html:
         return []
-    return _from_text(_plain(text_or_html))
+    if "<" not in text_or_html or ">" not in text_or_html:
+        return _from_text(text_or_html)
+    if root is None:
+        root = parse_document(text_or_html)
+    # Markup with no visible text (a fragment that parsed into <head>) is read whole.
+    return _from_text(_visible_text(root) or "".join(_ALL_TEXT(root)))
 
 
 def _from_text(text: str) -> list[Registration]:

@@ -25,8 +25,9 @@ from liuzhou_spider.database import database_for
 from liuzhou_spider.health import COLUMN_LINKS
 from liuzhou_spider.incremental import SeenBefore
 from liuzhou_spider.items import ArticlePage, PageFetch
-from liuzhou_spider.pages.listing import Listing, parse_listing
+from liuzhou_spider.pages.listing import Listing, links_in
 from liuzhou_spider.pages.registrations import find_registrations
+from liuzhou_spider.pages.text import parse_document
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.urls import article_ids, canonicalize
 
@@ -198,9 +199,11 @@ class TrsSpider(scrapy.Spider):
             # links back to ``follow``.
             yield ArticlePage(fetch=fetch, html=html)
             return
-        fetch.registrations = find_registrations(html)  # list pages carry footers too
+        # One parse for the footer and the links: this runs on the event loop.
+        root = parse_document(html)
+        fetch.registrations = find_registrations(html, root)  # list pages carry footers too
         yield fetch
-        yield from self.follow(parse_listing(html, response.url, self.profile), canonical)
+        yield from self.follow(links_in(root, html, response.url, self.profile), canonical)
 
     def follow(self, listing: Listing, url: str) -> Iterator[scrapy.Request]:
         """Requests for the site pages a page links to (articles first), each asked once.
