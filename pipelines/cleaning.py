@@ -22,7 +22,7 @@ from lxml import etree, html
 from lxml.html.defs import link_attrs as LINK_ATTRS
 
 from liuzhou_spider.items import CleanArticle, Image, RawArticle
-from liuzhou_spider.pages.article import parse_article, split_breadcrumb, strip_site_name
+from liuzhou_spider.pages.article import article_in, split_breadcrumb, strip_site_name
 from liuzhou_spider.pages.dates import Precision, find_date, parse_date
 from liuzhou_spider.pages.text import (
     FoundImage,
@@ -34,6 +34,7 @@ from liuzhou_spider.pages.text import (
     join_url,
     lines,
     normalize_space,
+    parse_document,
     parse_fragment,
     prune,
     wrap_loose_inline,
@@ -438,13 +439,16 @@ def read_article(
     status: int = 200,
     fetched_at: str | None = None,
     headers: Mapping[str, str] | None = None,
+    root: etree._Element | None = None,
 ) -> CleanArticle:
     """One fetched article page, parsed and cleaned: what the crawl and reprocessing read.
 
-    A module-level function of plain data, so it can run in a worker process.
+    A module-level function of plain data, so it can run in a worker process.  ``root``
+    is ``html`` already parsed by ``parse_document``, for a caller in the same process
+    that reads the page's links too (the reading worker): one parse a page.
     """
-    raw = parse_article(
-        html, url, profile, canonical_url=canonical_url, status=status,
-        fetched_at=fetched_at, headers=headers,
+    raw = article_in(
+        parse_document(html) if root is None else root, html, url, profile,
+        canonical_url=canonical_url, status=status, fetched_at=fetched_at, headers=headers,
     )
     return clean_article(raw, profile)

@@ -24,7 +24,8 @@ from scrapy.crawler import Crawler
 
 from liuzhou_spider.database import database_for
 from liuzhou_spider.items import ArticlePage, CleanArticle, PageFetch
-from liuzhou_spider.pages.listing import Listing, parse_listing
+from liuzhou_spider.pages.listing import Listing, links_in, parse_listing
+from liuzhou_spider.pages.text import parse_document
 from liuzhou_spider.profile import SiteProfile
 from pipelines.cleaning import read_article
 from pipelines.dedup import DedupConfig, Deduplicator
@@ -60,9 +61,10 @@ def read_page(html: str, url: str, profile: SiteProfile | None, config: DedupCon
     """
     profile = profile or _worker_profile
     assert profile is not None, "no profile given and none set by reading_worker_init"
-    links = parse_listing(html, url, profile)
+    root = parse_document(html)  # one parse for the links and the article
+    links = links_in(root, html, url, profile)
     try:
-        clean = read_article(html, url, profile, **fetch)
+        clean = read_article(html, url, profile, root=root, **fetch)
         sketched = replace(clean, sketch=sketch_body(clean.body_text, _signer(config)))
         return PageReading(links, sketched)
     except Exception:

@@ -6,9 +6,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from liuzhou_spider.items import Attachment, Image, Registration
-from liuzhou_spider.pages.article import decode_html, parse_article, strip_site_name
+from liuzhou_spider.pages.article import article_in, decode_html, parse_article, strip_site_name
+from liuzhou_spider.pages.text import parse_document
 from liuzhou_spider.profile import LZTZ
 
 PAGES = Path(__file__).parent / "pages"
@@ -292,3 +294,15 @@ def test_an_xhtml_page_with_an_encoding_declaration_reads_like_any_other(
     plain = parse_article(html, SEED_URL, LZTZ, fetched_at=fetched)
     assert declared.title == SEED_TITLE
     assert replace(declared, content_hash=None) == replace(plain, content_hash=None)
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in PAGES.glob("*.html")))
+def test_a_parsed_page_reads_as_its_html_and_stays_as_it_was(name: str) -> None:
+    html = page(name)
+    root = parse_document(html)
+    before = etree.tostring(root)
+    fetched = "2026-02-25T09:44:00+00:00"
+    raw = article_in(root, html, SEED_URL, LZTZ, canonical_url=SEED_URL, fetched_at=fetched)
+    assert raw == parse_article(html, SEED_URL, LZTZ, canonical_url=SEED_URL,
+                                fetched_at=fetched)
+    assert etree.tostring(root) == before  # the reading worker sorts links off it too

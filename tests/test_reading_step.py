@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from liuzhou_spider.pages.listing import parse_listing
+from liuzhou_spider.pages.text import decode_html
 from liuzhou_spider.profile import LZTZ
 from pipelines import steps
+from pipelines.cleaning import read_article
 from pipelines.dedup import DedupConfig
 
 URL = "https://www.lztz.gov.cn/tzdt/szjj/202602/t20260225_3712345.html"
@@ -37,3 +42,14 @@ def test_a_page_that_cannot_be_read_still_gives_its_links(
     assert reading.links.article_urls == [
         "https://www.lztz.gov.cn/tzdt/szjj/202601/t20260101_3700001.html"
     ]
+
+
+@pytest.mark.parametrize(
+    "saved", sorted((Path(__file__).parent / "pages").glob("*.html")), ids=lambda p: p.name
+)
+def test_one_parse_reads_what_the_string_functions_read(saved: Path) -> None:
+    html = decode_html(saved.read_bytes(), "text/html")
+    fetch = {"canonical_url": URL, "fetched_at": "2026-02-25T09:44:00+00:00"}
+    reading = steps.read_page(html, URL, LZTZ, DedupConfig(), **fetch)
+    assert reading.links == parse_listing(html, URL, LZTZ)
+    assert reading.article == read_article(html, URL, LZTZ, **fetch)

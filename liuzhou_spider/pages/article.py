@@ -38,7 +38,10 @@ from liuzhou_spider.pages.text import (
 from liuzhou_spider.profile import SiteProfile, Template
 from liuzhou_spider.urls import article_ids, canonicalize, rendering_of
 
-__all__ = ["GOV_META", "decode_html", "parse_article", "split_breadcrumb", "strip_site_name"]
+__all__ = [
+    "GOV_META", "article_in", "decode_html", "parse_article", "split_breadcrumb",
+    "strip_site_name",
+]
 
 # 政府网站发展指引 metadata tags, by their canonical spelling.
 GOV_META = (
@@ -470,7 +473,26 @@ def parse_article(
     headers: Mapping[str, str] | None = None,
 ) -> RawArticle:
     """Read everything an article page says about its article, without cleaning it."""
-    root = parse_document(html)
+    return article_in(
+        parse_document(html), html, url, profile, canonical_url=canonical_url,
+        status=status, fetched_at=fetched_at, headers=headers,
+    )
+
+
+def article_in(
+    root: etree._Element,
+    html: str,
+    url: str,
+    profile: SiteProfile,
+    *,
+    canonical_url: str | None = None,
+    status: int = 200,
+    fetched_at: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> RawArticle:
+    """``parse_article`` of a page already parsed (``root = parse_document(html)``), which
+    it only reads: the reading worker sorts the page's links off the same tree.
+    ``html`` is still needed for the content hash."""
     page = PageSelectors(root)
     meta = gov_meta(root)
     template, region = _body_region(page, profile)
