@@ -81,7 +81,9 @@ class _Article:
     evidence: Evidence  # of the canonical content's page
     canonical: PageRank  # the page whose URL stands for the article
     content: PageRank  # the page whose body is the canonical body
-    content_sig: np.ndarray
+    # The content's signature: its slot in the index (an int costs a quarter of a numpy
+    # view), or the array itself while it is not indexed (a short body, or until stored).
+    content_sig: np.ndarray | int
     content_hash: str
     pages: tuple[PageRank, ...] = ()  # one per URL (a tuple: a dict costs 3× as much)
 
@@ -185,7 +187,7 @@ class Deduplicator:
             del sigs
             for number, slot in zip(indexed, slots, strict=True):
                 # A view of the index's copy: the signature is held once, not twice.
-                self._articles[number].content_sig = self.index.signature(slot)
+                self._articles[number].content_sig = slot
                 self._slot_article.append(number)
 
     @staticmethod
@@ -238,10 +240,10 @@ class Deduplicator:
         self._register(number, raw, page)
         slot = self._remember_body(number, digest, sig, long_enough)
         if art.content_sig is sig:
-            # Keep the index's copy (or an own copy): the page's array may be a view of
+            # Keep the index's slot (or an own copy): the page's array may be a view of
             # the whole message it came in from the reading worker.
-            art.content_sig = self.index.signature(slot) if slot is not None else sig.copy()
-        similarity = 1.0 if digest == art.content_hash else estimate(sig, art.content_sig)
+            art.content_sig = slot if slot is not None else sig.copy()
+        similarity = 1.0 if digest == art.content_hash else estimate(sig, self._content_sig(art))
         return MergeDecision(
             article=article,
             article_id=art.article_id,
@@ -253,6 +255,10 @@ class Deduplicator:
             body_hash=digest,
             known_page=known_page,
         )
+
+    def _content_sig(self, art: _Article) -> np.ndarray:
+        sig = art.content_sig
+        return self.index.signature(sig) if isinstance(sig, int) else sig
 
     def _add_article(self, art: _Article) -> int:
         number = len(self._articles)
