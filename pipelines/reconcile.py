@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import numpy as np
+
 from liuzhou_spider.items import RegistrationKind
+from pipelines.dedup.keys import key64
 
 CURRENT_TEMPLATES = frozenset({"current", "topic"})
 
@@ -87,47 +91,56 @@ class Verdict:
 
 @dataclass
 class _Tally:
-    pages: set[str]
-    current_pages: set[str]
+    """One value's sightings.  Every page of the site shows a footer, so the pages are
+    kept as 64-bit URL keys (8 bytes a sighting) and counted once, at the end."""
+
     first: tuple[datetime, str]
     last: tuple[datetime, str]
+    pages: array = field(default_factory=lambda: array("Q"))
+    current_pages: array = field(default_factory=lambda: array("Q"))
+
+
+def _distinct(keys: array) -> int:
+    return len(np.unique(np.frombuffer(keys, dtype=np.uint64))) if keys else 0
 
 
 def reconcile(
     observations: Iterable[Observation], current_templates: frozenset[str] = CURRENT_TEMPLATES
 ) -> dict[RegistrationKind, list[Verdict]]:
-    """Per kind, every value with its counts and the verdict; the canonical value first."""
+    """Per kind, every value with its counts and the verdict; the canonical value first.
+
+    ``observations`` may be a stream: it is read once, and nothing is kept per sighting
+    but its URL's key.
+    """
     tallies: dict[tuple[RegistrationKind, str], _Tally] = {}
     for obs in observations:
         value = normalize_value(obs.kind, obs.value)
         when = (_instant(obs.seen_at), obs.seen_at)
         tally = tallies.get((obs.kind, value))
         if tally is None:
-            tally = tallies[(obs.kind, value)] = _Tally(set(), set(), when, when)
-        tally.pages.add(obs.url)
+            tally = tallies[(obs.kind, value)] = _Tally(when, when)
+        url = key64(obs.url)
+        tally.pages.append(url)
         if obs.template in current_templates:
-            tally.current_pages.add(obs.url)
+            tally.current_pages.append(url)
         tally.first, tally.last = min(tally.first, when), max(tally.last, when)
 
     verdicts: dict[RegistrationKind, list[Verdict]] = {}
     for kind in sorted({k for k, _ in tallies}):
         values = {v: t for (k, v), t in tallies.items() if k == kind}
+        pages = {v: _distinct(t.pages) for v, t in values.items()}
+        current = {v: _distinct(t.current_pages) for v, t in values.items()}
         ranked = sorted(
             values,
-            key=lambda v: (
-                -len(values[v].current_pages),
-                -values[v].last[0].timestamp(),
-                -len(values[v].pages),
-                v,
-            ),
+            key=lambda v: (-current[v], -values[v].last[0].timestamp(), -pages[v], v),
         )
         canonical_filing = filing_of(kind, ranked[0])
         verdicts[kind] = [
             Verdict(
                 kind=kind,
                 value=value,
-                page_count=len(values[value].pages),
-                current_page_count=len(values[value].current_pages),
+                page_count=pages[value],
+                current_page_count=current[value],
                 first_seen=values[value].first[1],
                 last_seen=values[value].last[1],
                 is_canonical=rank == 0,

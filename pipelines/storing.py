@@ -91,8 +91,9 @@ class StoringStep:
     async def close_spider(self) -> None:
         await self.flush()
         repository = self.repository
-        observations = await asyncio.to_thread(repository.registration_observations)
-        verdicts = reconcile(observations)
+        # Streamed through the rule in the thread: one pass, no list of every sighting.
+        verdicts = await asyncio.to_thread(
+            lambda: reconcile(repository.registration_observations()))
         await asyncio.to_thread(repository.set_registration_verdicts, verdicts)
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import Select, delete, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -103,11 +103,7 @@ class Repository:
         table = Article.__table__
         renamed = 0
         with Session(self.engine) as session, session.begin():
-            rows = session.execute(
-                select(Article.id, Article.canonical_url)
-                .where(Article.created_run_id.in_(unsettled)).order_by(Article.id)
-            ).all()
-            for old_id, url in rows:
+            for old_id, url in self._unsettled(session, unsettled):
                 new_id = id_for(url)
                 taken = session.scalar(select(Article.id).where(Article.id == new_id))
                 if new_id == old_id or taken is not None:
@@ -125,6 +121,20 @@ class Repository:
                 session.execute(delete(table).where(table.c.id == old_id))
                 renamed += 1
         return renamed
+
+    @staticmethod
+    def _unsettled(session: Session, runs: Select[Any]) -> Iterator[tuple[str, str]]:
+        """(id, canonical URL) of the runs' articles, in id order, a thousand at a time:
+        a first crawl's are the whole archive.  An article renamed meanwhile comes back
+        under its new id, which is already settled."""
+        after = ""
+        while rows := session.execute(
+            select(Article.id, Article.canonical_url)
+            .where(Article.created_run_id.in_(runs), Article.id > after)
+            .order_by(Article.id).limit(1000)
+        ).all():
+            yield from ((row[0], row[1]) for row in rows)
+            after = rows[-1][0]
 
     def has_completed_run(self) -> bool:
         """True once a crawl ran to its end: only then has the whole site been seen."""
@@ -222,20 +232,22 @@ class Repository:
 
     # -- filing numbers ------------------------------------------------------------------
 
-    def registration_observations(self) -> list[Observation]:
+    def registration_observations(self) -> Iterator[Observation]:
         """Every filing number seen, for ``pipelines.reconcile``: per (number, URL) one
-        observation at its first sighting and one at its last, which is all the rule needs."""
-        query = select(RegistrationObservation).order_by(
-            RegistrationObservation.kind, RegistrationObservation.value,
-            RegistrationObservation.url,
-        )
-        with Session(self.engine) as session:
-            return [
-                Observation(kind=o.kind, value=o.value, url=o.url,  # type: ignore[arg-type]
-                            template=o.template or "unknown", seen_at=seen_at)
-                for o in session.scalars(query)
-                for seen_at in dict.fromkeys((o.first_seen_at, o.last_seen_at))
-            ]
+        observation at its first sighting and one at its last, which is all the rule needs.
+
+        Streamed: every page shows its footer, so there are a few rows per page of the
+        archive; read to the end (or closed) before the next use of the repository.
+        """
+        o = RegistrationObservation
+        query = select(o.kind, o.value, o.url, o.template, o.first_seen_at, o.last_seen_at)
+        with self.engine.connect() as connection:
+            for kind, value, url, template, first, last in stream(
+                connection, query.order_by(o.kind, o.value, o.url)
+            ):
+                for seen_at in dict.fromkeys((first, last)):
+                    yield Observation(kind=kind, value=value, url=url,
+                                      template=template or "unknown", seen_at=seen_at)
 
     def set_registration_verdicts(self, verdicts: Verdicts) -> None:
         """Replace every verdict with these (reconciliation decides from all observations)."""

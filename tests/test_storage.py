@@ -322,7 +322,7 @@ def test_reconciled_verdicts_show_in_the_view(engine, repo):
     from pipelines.reconcile import reconcile
 
     populate(repo)
-    observations = repo.registration_observations()
+    observations = list(repo.registration_observations())
     assert {(o.kind, o.value) for o in observations} == {
         ("icp", "桂ICP备19011773号"), ("icp", "桂ICP备05009280号"),
         ("psb", "桂公网安备45020502000153号"), ("psb", "桂公网安备45020502000013号")}
@@ -352,7 +352,7 @@ def test_scraped_sql_is_stored_literally(engine, repo):
         assert (article.title, article.body_text, article.source) == (INJECTION,) * 3
         assert article.column_path == INJECTION and article.canonical_url == evil_url
     assert {"articles", "urls"} <= set(inspect(engine).get_table_names())
-    assert repo.registration_observations()[0].value == INJECTION
+    assert next(repo.registration_observations()).value == INJECTION
 
 
 def test_migrations_build_exactly_the_models(engine):
