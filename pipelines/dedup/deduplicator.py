@@ -144,8 +144,9 @@ class Deduplicator:
         """Rebuild the state from stored articles, without their bodies."""
         indexed: list[int] = []  # numbers of the articles whose signature is indexed
         sigs: list[np.ndarray] = []
-        urls: tuple[list[int], list[int]] = ([], [])  # keys, numbers: added in one go
-        docids: tuple[list[int], list[int]] = ([], [])
+        # (keys, numbers) of every member URL and docid, 12 bytes each, added in one go.
+        urls = (array("Q"), array("i"))
+        docids = (array("Q"), array("i"))
         for k in known:
             pages = {
                 m.url: PageRank(m.url, docid_number(m.docid), m.rendering, m.template_current)
@@ -186,7 +187,7 @@ class Deduplicator:
             slots = self.index.add_many(np.stack(sigs))
             del sigs
             for number, slot in zip(indexed, slots, strict=True):
-                # A view of the index's copy: the signature is held once, not twice.
+                # The index's slot: the signature is held once, in the index's block.
                 self._articles[number].content_sig = slot
                 self._slot_article.append(number)
 
