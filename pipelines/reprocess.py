@@ -225,6 +225,10 @@ class _Ids:
     def is_taken(self, article_id: str) -> bool:
         return self.taken.latest(key64(article_id)) is not None
 
+    def stored(self, article_id: str) -> str:
+        """The id an article of this rebuild is stored under."""
+        return self.mapped.get(article_id, article_id)
+
     def decide(self, decision: MergeDecision, page: StoredPage) -> MergeDecision:
         if decision.is_new_article:
             url = decision.article.raw.url
@@ -233,7 +237,7 @@ class _Ids:
             self.take(chosen)
             if chosen != decision.article_id:
                 self.mapped[decision.article_id] = chosen
-        final = self.mapped.get(decision.article_id, decision.article_id)
+        final = self.stored(decision.article_id)
         return decision if final == decision.article_id else replace(decision, article_id=final)
 
 
@@ -300,6 +304,9 @@ def _rebuild(
         total = reader.scalar(select(func.count()).select_from(pages.subquery())) or 0
         ids = None if chosen is None else set(session.scalars(chosen))
         mapping = _Ids()
+        # Bodies as rebuilt so far (this transaction's writes), under their stored ids.
+        dedup.bodies = lambda article_id: session.connection().scalar(
+            select(Article.body_text).where(Article.id == mapping.stored(article_id)))
         if ids is not None:  # the other articles are known, as to a crawl next week
             dedup.load(_outside(repository, ids, mapping))
         _clear(session, ids)

@@ -203,6 +203,7 @@ class DedupStep:
         repository = database_for(self.crawler).repository
         known = await asyncio.to_thread(lambda: list(repository.load_known_articles()))
         self.dedup.load(known)
+        self.dedup.bodies = repository.article_body
         logger.info("Deduplication index loaded with %d stored articles", len(known))
 
     async def process_item(self, item: Any) -> Any:

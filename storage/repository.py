@@ -184,6 +184,12 @@ class Repository:
 
     # -- what earlier runs learned -------------------------------------------------------
 
+    def article_body(self, article_id: str) -> str | None:
+        """An article's canonical body text, None if it is not stored (deduplication reads
+        it for the rare candidate whose estimate cannot settle it)."""
+        with self.engine.connect() as connection:
+            return connection.scalar(select(Article.body_text).where(Article.id == article_id))
+
     def load_known_articles(self) -> Iterator[KnownArticle]:
         """Every stored article with its member pages, streamed, for deduplication."""
         articles = select(

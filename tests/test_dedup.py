@@ -294,3 +294,54 @@ def test_reload_from_storage_gives_the_same_decisions() -> None:
     ]
     assert [d.is_new_article for d in got] == [False] * 4 + [False, False, True, False]
     assert len(reloaded) == 4
+
+
+def _republication_estimated_low(config: DedupConfig) -> tuple[str, str, float, float]:
+    """A report and a republication of it whose estimate falls below their exact Jaccard."""
+    from pipelines.dedup.normalize import normalize
+    from pipelines.dedup.signature import exact_jaccard
+
+    signer = config.signer()
+    for seed in range(50):
+        copy = edit(REPORT, 0.01, seed=seed)
+        a, b = normalize(REPORT), normalize(copy)
+        guess = estimate(signer.sign(a), signer.sign(b))
+        exact = exact_jaccard(a, b, config.ngram)
+        if guess < exact - 0.02:
+            return REPORT, copy, guess, exact
+    raise AssertionError("no pair estimated low in 50 seeds")
+
+
+def test_an_estimate_just_under_strong_is_settled_by_the_exact_bodies() -> None:
+    probe = DedupConfig()
+    original, copy, guess, exact = _republication_estimated_low(probe)
+    # ``strong`` between the two: only the exact Jaccard can merge this pair.
+    config = DedupConfig(strong=(guess + exact) / 2, recheck=guess - 0.05, accept=guess - 0.1)
+    later = {"title": TITLE + "（转载）", "published": "2026-03-02T09:00:00+08:00"}
+    first = page("/gzsx/202602/t20260225_3712345.html", original)
+    again = page("/tzdt/202603/t20260302_3713999.html", copy, **later)  # type: ignore[arg-type]
+
+    live = Deduplicator(config)  # the first body is still in its recent bodies
+    a = live.assign(first)
+    assert live.assign(again).article_id == a.article_id
+
+    stored = known_articles([a], config.current_templates)
+    unread = Deduplicator(config)  # reloaded, and no way to read the stored body
+    unread.load(stored)
+    assert unread.assign(again).is_new_article
+
+    reread = Deduplicator(config, bodies={a.article_id: original}.get)
+    reread.load(stored)
+    assert reread.assign(again).article_id == a.article_id
+
+
+def test_the_exact_check_never_overrides_conflicting_title_numbers() -> None:
+    probe = DedupConfig()
+    original, copy, guess, exact = _republication_estimated_low(probe)
+    config = DedupConfig(strong=(guess + exact) / 2, recheck=guess - 0.05, accept=guess - 0.1)
+    dedup = Deduplicator(config)
+    a = dedup.assign(page("/gzsx/202602/t20260225_3712345.html", original,
+                          title="第12周工作例会"))
+    b = dedup.assign(page("/gzsx/202603/t20260302_3713999.html", copy,
+                          title="第13周工作例会", published="2026-03-02T09:00:00+08:00"))
+    assert b.article_id != a.article_id

@@ -105,3 +105,18 @@ def test_band_index_finds_near_duplicates_before_and_after_merge() -> None:
     assert index.nbytes <= 1024 * 512 + 400 * 25 * 8 + 8192 * 8
     assert candidate_probability(0.8, 25, 5) > 0.9999
     assert candidate_probability(0.3, 25, 5) < 0.06
+
+
+REPORT_A = meeting_report(3, 0.6)
+
+
+def test_exact_jaccard_is_the_jaccard_of_the_shingle_sets() -> None:
+    from pipelines.dedup.signature import exact_jaccard as by_hashes
+
+    a = "市委统战部召开工作例会部署近期重点工作会议强调要认真学习贯彻"
+    b = "市委统战部召开工作例会部署近期重点任务会议强调要认真学习贯彻落实"
+    assert by_hashes(normalize(a), normalize(b), 5) == exact_jaccard(a, b)
+    assert by_hashes(normalize(REPORT_A), normalize(edit(REPORT_A, 0.02)), 5) == exact_jaccard(
+        REPORT_A, edit(REPORT_A, 0.02))
+    assert by_hashes(a, a, 5) == 1.0
+    assert by_hashes("", "", 5) == 1.0

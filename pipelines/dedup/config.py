@@ -26,6 +26,7 @@ class DedupConfig:
     threshold: float = 0.8  # a near-duplicate: exact Jaccard at or above this
     accept: float = 0.7  # estimate that confirms a candidate (threshold minus ~3 sd)
     strong: float = 0.85  # estimate needed when the day differs or the titles are unrelated
+    recheck: float = 0.75  # from here to strong (≈ 3 sd), the exact Jaccard decides
     min_chars: int = 50  # shorter normalised bodies: exact hash + title + day only
     complete_ratio: float = 0.9  # a version is complete at ≥ 90% of the longest
     current_templates: frozenset[str] = field(

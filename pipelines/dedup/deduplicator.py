@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -30,9 +31,10 @@ from pipelines.dedup.merge import (
     is_complete,
     same_report,
     url_key,
+    worth_exact_check,
 )
 from pipelines.dedup.normalize import normalize
-from pipelines.dedup.signature import estimate
+from pipelines.dedup.signature import estimate, exact_jaccard
 from pipelines.dedup.sketch import BodySketch, signer_key, sketch_body
 
 
@@ -88,11 +90,26 @@ class _Article:
     pages: tuple[PageRank, ...] = ()  # one per URL (a tuple: a dict costs 3× as much)
 
 
-class Deduplicator:
-    """Assigns every fetched article page to exactly one canonical article."""
+_RECENT = 1024  # content bodies kept for exact checks: more than a batch not yet stored
 
-    def __init__(self, config: DedupConfig | None = None) -> None:
+
+class Deduplicator:
+    """Assigns every fetched article page to exactly one canonical article.
+
+    ``bodies`` reads a stored article's canonical body by id (None when not stored): with
+    it, a candidate whose estimate falls just under ``strong`` is settled by the exact
+    Jaccard of the two bodies (``merge.worth_exact_check``).  The bodies of the last
+    articles created or replaced here are kept for that too (the storing step writes
+    them a batch later), so the outcome does not depend on when a batch was written.
+    """
+
+    def __init__(
+        self, config: DedupConfig | None = None,
+        bodies: Callable[[str], str | None] | None = None,
+    ) -> None:
         self.config = config or DedupConfig()
+        self.bodies = bodies
+        self._recent: OrderedDict[int, str] = OrderedDict()  # number → content body
         c = self.config
         self.signer = c.signer()
         self.index = BandIndex(c.num_perm, c.bands, c.rows)
@@ -229,7 +246,7 @@ class Deduplicator:
         known_page = self._by_url.latest(key64(page.url)) is not None
         number = self._identity(raw)
         if number is None:
-            number = self._match(digest, sig, evidence, long_enough)
+            number = self._match(digest, sig, evidence, long_enough, article.body_text)
         if number is None:
             art = self._create(article_id_for(raw.canonical_url), page, evidence, sig, digest)
             number = self._add_article(art)
@@ -239,6 +256,11 @@ class Deduplicator:
             new = False
             replaced, canonical = self._join(art, page, evidence, sig, digest)
         self._register(number, raw, page)
+        if replaced:
+            self._recent[number] = article.body_text
+            self._recent.move_to_end(number)
+            if len(self._recent) > _RECENT:
+                self._recent.popitem(last=False)
         slot = self._remember_body(number, digest, sig, long_enough)
         if art.content_sig is sig:
             # Keep the index's slot (or an own copy): the page's array may be a view of
@@ -277,7 +299,7 @@ class Deduplicator:
         return self._by_docid.latest(_docid_key(docid)) if docid is not None else None
 
     def _match(
-        self, digest: str, sig: np.ndarray, evidence: Evidence, long_enough: bool
+        self, digest: str, sig: np.ndarray, evidence: Evidence, long_enough: bool, text: str
     ) -> int | None:
         """The article this body duplicates, if the evidence agrees; best similarity first."""
         scores = dict.fromkeys(self._by_hash.values(key64(digest)), 1.0)
@@ -291,7 +313,10 @@ class Deduplicator:
         for number, sim in ranked:
             art = self._articles[number]
             if long_enough:
-                if same_report(evidence, art.evidence, sim, c.accept, c.strong):
+                if same_report(evidence, art.evidence, sim, c.accept, c.strong) or (
+                    worth_exact_check(evidence, art.evidence, sim, c.recheck, c.strong)
+                    and self._exactly_alike(text, number)
+                ):
                     return number
             elif normalize(evidence.title) == normalize(art.evidence.title) and (
                 evidence.day == art.evidence.day
@@ -300,6 +325,17 @@ class Deduplicator:
                 # come with the same title and the same day.
                 return number
         return None
+
+    def _exactly_alike(self, text: str, number: int) -> bool:
+        """Whether a body's exact Jaccard to the article's canonical body reaches ``strong``
+        (False when that body cannot be read)."""
+        stored = self._recent.get(number)
+        if stored is None and self.bodies is not None:
+            stored = self.bodies(self._articles[number].article_id)
+        if stored is None:
+            return False
+        c = self.config
+        return exact_jaccard(normalize(text), normalize(stored), c.ngram) >= c.strong
 
     def _create(
         self, article_id: str, page: PageRank, evidence: Evidence, sig: np.ndarray, digest: str

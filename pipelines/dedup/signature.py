@@ -145,6 +145,15 @@ class Signer:
         return np.frombuffer(data, dtype="<u4", offset=_HEADER.size).astype(np.uint32)
 
 
+def exact_jaccard(normalized_a: str, normalized_b: str, ngram: int) -> float:
+    """Jaccard similarity of two normalised texts' n-gram sets (by their 32-bit hashes):
+    what the signatures estimate, for the rare pair the estimate cannot settle."""
+    a = np.unique(shingle_hashes(normalized_a, ngram))
+    b = np.unique(shingle_hashes(normalized_b, ngram))
+    union = len(np.union1d(a, b))
+    return len(np.intersect1d(a, b, assume_unique=True)) / union if union else 1.0
+
+
 def estimate(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
     """Estimated Jaccard similarity: the share of permutations whose minima agree."""
     return float(np.count_nonzero(sig_a == sig_b)) / len(sig_a)
