@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from pipelines.dedup.keys import merge_sorted
+
 _BLOCK_ROWS = 1024  # signatures per storage block (512 KB at 128 permutations)
 _PENDING = 8192  # band entries buffered before a merge into the sorted arrays
 _BASE = np.uint64(0x9E3779B97F4A7C15)
@@ -113,12 +115,7 @@ class BandIndex:
         self._pending_map.clear()
 
     def _merge_sorted(self, keys: np.ndarray, slots: np.ndarray) -> None:
-        """Merge (key, slot) pairs into the sorted arrays in one linear pass."""
-        order = np.argsort(keys, kind="stable")
-        keys, slots = keys[order], slots[order]
-        where = np.searchsorted(self._keys, keys, side="right")
-        self._keys = np.insert(self._keys, where, keys)
-        self._slots = np.insert(self._slots, where, slots)
+        self._keys, self._slots = merge_sorted(self._keys, self._slots, keys, slots)
 
     def signature(self, slot: int) -> np.ndarray:
         """The stored signature of a slot."""

@@ -23,6 +23,17 @@ import numpy as np
 _PENDING = 2048  # entries kept in the dict before a merge into the sorted arrays
 
 
+def merge_sorted(
+    sorted_keys: np.ndarray, sorted_values: np.ndarray, keys: np.ndarray, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted (key, value) arrays with more pairs merged in, in one linear pass; new pairs
+    go after the pairs of equal keys, in their given order (the LSH bands use it too)."""
+    order = np.argsort(keys, kind="stable")
+    keys, values = keys[order], values[order]
+    where = np.searchsorted(sorted_keys, keys, side="right")
+    return np.insert(sorted_keys, where, keys), np.insert(sorted_values, where, values)
+
+
 def key64(text: str) -> int:
     """The 64-bit key of a text (stable across runs and processes, unlike ``hash``)."""
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
@@ -56,7 +67,7 @@ class KeyTable:
     def add_many(self, keys: Sequence[int], values: Sequence[int]) -> None:
         """Add many entries at once, in their order (start-up)."""
         self._merge()
-        self._merge_sorted(np.asarray(keys, dtype=np.uint64), np.asarray(values, dtype=np.int32))
+        self._add_sorted(keys, values)
 
     def values(self, key: int) -> list[int]:
         """Every value of ``key``, oldest first."""
@@ -91,12 +102,10 @@ class KeyTable:
         values = [value for entries in self._pending.values() for value in entries]
         self._pending.clear()
         self._pending_count = 0
-        self._merge_sorted(np.asarray(keys, dtype=np.uint64), np.asarray(values, dtype=np.int32))
+        self._add_sorted(keys, values)
 
-    def _merge_sorted(self, keys: np.ndarray, values: np.ndarray) -> None:
-        """Merge entries into the sorted arrays, after the entries of equal keys."""
-        order = np.argsort(keys, kind="stable")
-        keys, values = keys[order], values[order]
-        where = np.searchsorted(self._keys, keys, side="right")
-        self._keys = np.insert(self._keys, where, keys)
-        self._values = np.insert(self._values, where, values)
+    def _add_sorted(self, keys: Sequence[int], values: Sequence[int]) -> None:
+        self._keys, self._values = merge_sorted(
+            self._keys, self._values,
+            np.asarray(keys, dtype=np.uint64), np.asarray(values, dtype=np.int32),
+        )
