@@ -201,10 +201,10 @@ class DedupStep:
 
     async def open_spider(self) -> None:
         repository = database_for(self.crawler).repository
-        known = await asyncio.to_thread(lambda: list(repository.load_known_articles()))
-        self.dedup.load(known)
+        # Streamed into the index in the thread: no list of every stored article.
+        await asyncio.to_thread(self.dedup.load, repository.load_known_articles())
         self.dedup.bodies = repository.article_body
-        logger.info("Deduplication index loaded with %d stored articles", len(known))
+        logger.info("Deduplication index loaded with %d stored articles", len(self.dedup))
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, CleanArticle):

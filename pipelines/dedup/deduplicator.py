@@ -91,6 +91,7 @@ class _Article:
 
 
 _RECENT = 1024  # content bodies kept for exact checks: more than a batch not yet stored
+_LOAD_CHUNK = 1024  # loaded signatures indexed at a time
 
 
 class Deduplicator:
@@ -158,9 +159,12 @@ class Deduplicator:
     # -- start-up ---------------------------------------------------------------------
 
     def load(self, known: Iterable[KnownArticle]) -> None:
-        """Rebuild the state from stored articles, without their bodies."""
-        indexed: list[int] = []  # numbers of the articles whose signature is indexed
-        sigs: list[np.ndarray] = []
+        """Rebuild the state from stored articles, without their bodies.
+
+        ``known`` is read once, as a stream: nothing per article is kept but the state
+        itself (signatures go into the index a thousand at a time).
+        """
+        to_index: list[tuple[int, np.ndarray]] = []  # (article number, signature)
         # (keys, numbers) of every member URL and docid, 12 bytes each, added in one go.
         urls = (array("Q"), array("i"))
         docids = (array("Q"), array("i"))
@@ -196,17 +200,13 @@ class Deduplicator:
             self._by_hash.add(key64(k.body_hash), number)
             # body_len counts the stored body's characters, a bound on the normalised length.
             if k.signature and k.body_len >= self.config.min_chars:
-                indexed.append(number)
-                sigs.append(sig)
+                to_index.append((number, sig))
+                if len(to_index) == _LOAD_CHUNK:
+                    self._index_loaded(to_index)
+                    to_index = []
+        self._index_loaded(to_index)
         self._by_url.add_many(*urls)  # the last stored article of a URL wins, as it did
         self._by_docid.add_many(*docids)
-        if sigs:  # one vectorised insert: 100,000 articles load in seconds
-            slots = self.index.add_many(np.stack(sigs))
-            del sigs
-            for number, slot in zip(indexed, slots, strict=True):
-                # The index's slot: the signature is held once, in the index's block.
-                self._articles[number].content_sig = slot
-                self._slot_article.append(number)
 
     @staticmethod
     def _content_page(
@@ -278,6 +278,16 @@ class Deduplicator:
             body_hash=digest,
             known_page=known_page,
         )
+
+    def _index_loaded(self, loaded: list[tuple[int, np.ndarray]]) -> None:
+        """Index loaded signatures in one vectorised insert; the articles then hold their
+        slots, and the signature lives once, in the index's block."""
+        if not loaded:
+            return
+        slots = self.index.add_many(np.stack([sig for _, sig in loaded]))
+        for (number, _), slot in zip(loaded, slots, strict=True):
+            self._articles[number].content_sig = slot
+            self._slot_article.append(number)
 
     def _content_sig(self, art: _Article) -> np.ndarray:
         sig = art.content_sig
