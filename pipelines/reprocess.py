@@ -305,8 +305,8 @@ def _rebuild(
         ids = None if chosen is None else set(session.scalars(chosen))
         mapping = _Ids()
         # Bodies as rebuilt so far (this transaction's writes), under their stored ids.
-        dedup.bodies = lambda article_id: session.connection().scalar(
-            select(Article.body_text).where(Article.id == mapping.stored(article_id)))
+        dedup.bodies = lambda article_id: repository.article_body(
+            mapping.stored(article_id), session.connection())
         if ids is not None:  # the other articles are known, as to a crawl next week
             dedup.load(_outside(repository, ids, mapping))
         _clear(session, ids)

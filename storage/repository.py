@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, delete, insert, or_, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from liuzhou_spider.items import KnownArticle, Member, MergeDecision, PageFetch
@@ -187,11 +187,15 @@ class Repository:
 
     # -- what earlier runs learned -------------------------------------------------------
 
-    def article_body(self, article_id: str) -> str | None:
+    def article_body(self, article_id: str, connection: Connection | None = None) -> str | None:
         """An article's canonical body text, None if it is not stored (deduplication reads
-        it for the rare candidate whose estimate cannot settle it)."""
-        with self.engine.connect() as connection:
-            return connection.scalar(select(Article.body_text).where(Article.id == article_id))
+        it for the rare candidate whose estimate cannot settle it).  ``connection``: read
+        inside that transaction (a rebuild sees its own writes)."""
+        query = select(Article.body_text).where(Article.id == article_id)
+        if connection is not None:
+            return connection.scalar(query)
+        with self.engine.connect() as own:
+            return own.scalar(query)
 
     def load_known_articles(self) -> Iterator[KnownArticle]:
         """Every stored article with its member pages, streamed, for deduplication."""
