@@ -108,8 +108,9 @@ class Repository:
         with Session(self.engine) as session, session.begin():
             for old_id, url in self._unsettled(session, unsettled):
                 new_id = id_for(url)
-                taken = session.scalar(select(Article.id).where(Article.id == new_id))
-                if new_id == old_id or taken is not None:
+                if new_id == old_id:  # nearly every article: no query
+                    continue
+                if session.scalar(select(Article.id).where(Article.id == new_id)) is not None:
                     continue
                 values = dict(session.execute(
                     select(table).where(table.c.id == old_id)
