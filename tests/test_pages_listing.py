@@ -1,6 +1,7 @@
 """Column pages: relative links, the createPageHTML pager, offsite and disallowed links."""
 
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -70,6 +71,14 @@ def test_pager_variants_of_other_trs_releases():
     spaced = "<script>createPageHTML (2,0,'index','shtml')</script>"
     assert pager_urls(spaced, COLUMN)[0] == [COLUMN + "index.shtml", COLUMN + "index_1.shtml"]
     assert pager_urls("<script>createPageHTML(countPage, 0)</script>", COLUMN) == ([], None)
+
+
+@pytest.mark.parametrize("page", ["index_3.html?from=menu#top", "", "sub/index_1.html"])
+@pytest.mark.parametrize("prefix", ["index", "../list"])
+def test_pager_pages_resolve_as_the_browser_would(page: str, prefix: str) -> None:
+    html = f"<script>createPageHTML(4, 3, '{prefix}', 'html')</script>"
+    names = [f"{prefix}.html"] + [f"{prefix}_{i}.html" for i in range(1, 4)]
+    assert pager_urls(html, COLUMN + page)[0] == [urljoin(COLUMN + page, n) for n in names]
 
 
 @pytest.mark.parametrize("saved", SAVED, ids=lambda path: path.name)

@@ -24,6 +24,7 @@ _PAGE_SUFFIXES = ("html", "htm", "shtml", "jsp", "php", "aspx")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
 _COLUMN_PATH = re.compile(r"(?:/|/index(?:_\d+)?\.s?html?)$")
 _MAX_PAGES = 2000  # a pager call claiming more is a typo or a trap
+_PLAIN_NAME = re.compile(r"^[A-Za-z0-9_-]+$")  # resolves beside the page as written
 _HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _HREFS = etree.XPath("//a/@href | //area/@href")  # one union: document order
 _BASE_HREF = etree.XPath("//base/@href")
@@ -79,7 +80,11 @@ def pager_urls(html: str, url: str) -> tuple[list[str], int | None]:
         return [], None
     count, prefix, suffix = call
     names = [f"{prefix}.{suffix}"] + [f"{prefix}_{i}.{suffix}" for i in range(1, count)]
-    return [urljoin(url, name) for name in names], count
+    if not _PLAIN_NAME.match(prefix + suffix):
+        return [urljoin(url, name) for name in names], count
+    # Every list page of a column names all of its pages: one join, not one per page.
+    directory = urljoin(url, "_")[:-1]
+    return [directory + name for name in names], count
 
 
 def _kind(url: str, profile: SiteProfile) -> str:
