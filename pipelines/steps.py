@@ -65,7 +65,8 @@ def read_page(html: str, url: str, profile: SiteProfile | None, config: DedupCon
     links = links_in(root, html, url, profile)
     try:
         clean = read_article(html, url, profile, root=root, **fetch)
-        sketched = replace(clean, sketch=sketch_body(clean.body_text, _signer(config)))
+        sketched = replace(clean, sketch=sketch_body(
+            clean.body_text, _signer(config), (config.bands, config.rows)))
         return PageReading(links, sketched)
     except Exception:
         return PageReading(links, error=traceback.format_exc())

@@ -345,3 +345,30 @@ def test_the_exact_check_never_overrides_conflicting_title_numbers() -> None:
     b = dedup.assign(page("/gzsx/202603/t20260302_3713999.html", copy,
                           title="第13周工作例会", published="2026-03-02T09:00:00+08:00"))
     assert b.article_id != a.article_id
+
+
+def test_band_keys_from_the_reading_worker_give_the_same_decisions() -> None:
+    from pipelines.dedup.index import BandIndex
+    from pipelines.dedup.sketch import sketch_body
+
+    config = DedupConfig()
+    pages = [
+        page("/gzsx/202602/t20260225_3712345.html", REPORT),
+        page("/x/202603/t20260305_3714000.html", edit(REPORT, 0.005, seed=9)),
+        page("/gzsx/202603/t20260320_3720001.html", meeting_report(20, 0.6),
+             published="2026-03-20"),
+        page("/tzdt/202602/t20260225_3712345.html", REPORT),
+    ]
+    banding = (config.bands, config.rows)
+    sketches = [sketch_body(p.body_text, config.signer(), banding) for p in pages]
+    index = BandIndex(config.num_perm, *banding)
+    for s in sketches:
+        assert s.band_keys is not None and s.banding == banding
+        assert (s.band_keys == index.band_keys(s.signature)).all()
+    by_worker, by_self = Deduplicator(config), Deduplicator(config)
+    worker = [by_worker.assign(p, s) for p, s in zip(pages, sketches, strict=True)]
+    itself = [by_self.assign(p) for p in pages]
+    assert [(d.article_id, d.is_new_article, d.similarity) for d in worker] == [
+        (d.article_id, d.is_new_article, d.similarity) for d in itself
+    ]
+    assert [d.is_new_article for d in worker] == [True, False, True, False]

@@ -234,6 +234,8 @@ class Deduplicator:
             raise ValueError(f"sketch made by signer {sketch.made_by}, "
                              f"this index signs with {signer_key(self.signer)}")
         digest, sig = sketch.digest, sketch.signature
+        c = self.config
+        keys = sketch.band_keys if sketch.banding == (c.bands, c.rows) else None
         page = PageRank(
             url=page_url(raw),
             docid=docid_number(raw.docid),
@@ -246,7 +248,7 @@ class Deduplicator:
         known_page = self._by_url.latest(key64(page.url)) is not None
         number = self._identity(raw)
         if number is None:
-            number = self._match(digest, sig, evidence, long_enough, article.body_text)
+            number = self._match(digest, sig, keys, evidence, long_enough, article.body_text)
         if number is None:
             art = self._create(article_id_for(raw.canonical_url), page, evidence, sig, digest)
             number = self._add_article(art)
@@ -261,7 +263,7 @@ class Deduplicator:
             self._recent.move_to_end(number)
             if len(self._recent) > _RECENT:
                 self._recent.popitem(last=False)
-        slot = self._remember_body(number, digest, sig, long_enough)
+        slot = self._remember_body(number, digest, sig, keys, long_enough)
         if art.content_sig is sig:
             # Keep the index's slot (or an own copy): the page's array may be a view of
             # the whole message it came in from the reading worker.
@@ -309,12 +311,14 @@ class Deduplicator:
         return self._by_docid.latest(_docid_key(docid)) if docid is not None else None
 
     def _match(
-        self, digest: str, sig: np.ndarray, evidence: Evidence, long_enough: bool, text: str
+        self, digest: str, sig: np.ndarray, keys: np.ndarray | None, evidence: Evidence,
+        long_enough: bool, text: str,
     ) -> int | None:
-        """The article this body duplicates, if the evidence agrees; best similarity first."""
+        """The article this body duplicates, if the evidence agrees; best similarity first.
+        ``keys``: the signature's band keys, when the reading worker computed them."""
         scores = dict.fromkeys(self._by_hash.values(key64(digest)), 1.0)
         if long_enough:
-            slots = self.index.candidates(sig)
+            slots = self.index.candidates(sig, keys)
             for slot, sim in zip(slots, self.index.similarities(sig, slots), strict=True):
                 number = self._slot_article[slot]
                 scores[number] = max(scores.get(number, 0.0), float(sim))
@@ -394,7 +398,8 @@ class Deduplicator:
             self._by_docid.setdefault(_docid_key(page.docid), number)
 
     def _remember_body(
-        self, number: int, digest: str, sig: np.ndarray, long_enough: bool
+        self, number: int, digest: str, sig: np.ndarray, keys: np.ndarray | None,
+        long_enough: bool,
     ) -> int | None:
         """Index a body version once per article; older versions keep matching their copies.
 
@@ -407,4 +412,4 @@ class Deduplicator:
         if not long_enough:
             return None
         self._slot_article.append(number)
-        return self.index.add(sig)
+        return self.index.add(sig, keys)

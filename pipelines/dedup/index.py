@@ -26,6 +26,20 @@ _S33 = np.uint64(33)
 _S32 = np.uint64(32)
 
 
+def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """Band keys of many signatures at once, shape (documents, bands): a hash of each
+    band's rows, salted by the band number.  A pure function of the signature, so the
+    crawl's reading worker computes it beside the signature, off the event loop."""
+    rows_of = sigs[:, : bands * rows].reshape(len(sigs), bands, rows).astype(np.uint64)
+    h = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64) * _M1,
+                        (len(sigs), bands)).copy()
+    for r in range(rows):
+        h = h * _BASE + rows_of[:, :, r]
+    h = h ^ (h >> _S33)
+    h = h * _M1
+    return ((h ^ (h >> _S33)) >> _S32).astype(np.uint32)
+
+
 class BandIndex:
     """MinHash signatures and their LSH band keys; slots are numbered from 0 in insert order."""
 
@@ -33,7 +47,6 @@ class BandIndex:
         if bands * rows > num_perm:
             raise ValueError(f"{bands} bands × {rows} rows need more than {num_perm} permutations")
         self.num_perm, self.bands, self.rows = num_perm, bands, rows
-        self._salt = np.arange(1, bands + 1, dtype=np.uint64) * _M1
         self._blocks: list[np.ndarray] = []
         self._size = 0
         self._keys = np.empty(0, dtype=np.uint32)
@@ -56,18 +69,7 @@ class BandIndex:
 
     def band_keys(self, sig: np.ndarray) -> np.ndarray:
         """One 32-bit key per band: a hash of the band's rows, salted by the band number."""
-        return self._keys_of(sig[None, :])[0]
-
-    def _keys_of(self, sigs: np.ndarray) -> np.ndarray:
-        """Band keys of many signatures at once: shape (documents, bands)."""
-        width = self.bands * self.rows
-        rows = sigs[:, :width].reshape(len(sigs), self.bands, self.rows).astype(np.uint64)
-        h = np.broadcast_to(self._salt, (len(sigs), self.bands)).copy()
-        for r in range(self.rows):
-            h = h * _BASE + rows[:, :, r]
-        h = h ^ (h >> _S33)
-        h = h * _M1
-        return ((h ^ (h >> _S33)) >> _S32).astype(np.uint32)
+        return band_keys(sig[None, :], self.bands, self.rows)[0]
 
     def add_many(self, sigs: np.ndarray) -> range:
         """Store many signatures at once (start-up); returns their slots."""
@@ -82,15 +84,16 @@ class BandIndex:
         # In chunks: the uint64 intermediates of 100,000 signatures at once would be 100 MB.
         keys = np.concatenate(
             [
-                self._keys_of(sigs[i : i + _BLOCK_ROWS]).ravel()
+                band_keys(sigs[i : i + _BLOCK_ROWS], self.bands, self.rows).ravel()
                 for i in range(0, len(sigs), _BLOCK_ROWS)
             ]
         )
         self._merge_sorted(keys, slots)
         return range(first, self._size)
 
-    def add(self, sig: np.ndarray) -> int:
-        """Store a signature and its band keys; returns its slot."""
+    def add(self, sig: np.ndarray, keys: np.ndarray | None = None) -> int:
+        """Store a signature and its band keys (``keys``: computed already); returns its
+        slot."""
         slot = self._size
         row = slot % _BLOCK_ROWS
         if row == 0:
@@ -100,7 +103,7 @@ class BandIndex:
         if self._pending + self.bands > _PENDING:
             self._merge()
         end = self._pending + self.bands
-        keys = self.band_keys(sig)
+        keys = self.band_keys(sig) if keys is None else keys
         self._pending_keys[self._pending : end] = keys
         self._pending_slots[self._pending : end] = slot
         self._pending = end
@@ -121,9 +124,10 @@ class BandIndex:
         """The stored signature of a slot."""
         return self._blocks[slot // _BLOCK_ROWS][slot % _BLOCK_ROWS]
 
-    def candidates(self, sig: np.ndarray) -> np.ndarray:
-        """Slots sharing at least one band with ``sig`` (unique, ascending)."""
-        keys = self.band_keys(sig)
+    def candidates(self, sig: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:
+        """Slots sharing at least one band with ``sig`` (unique, ascending); ``keys`` are
+        its band keys when computed already."""
+        keys = self.band_keys(sig) if keys is None else keys
         lo = np.searchsorted(self._keys, keys, side="left")
         hi = np.searchsorted(self._keys, keys, side="right")
         found = [self._slots[a:b] for a, b in zip(lo, hi, strict=True) if b > a]
