@@ -306,3 +306,18 @@ def test_a_parsed_page_reads_as_its_html_and_stays_as_it_was(name: str) -> None:
     assert raw == parse_article(html, SEED_URL, LZTZ, canonical_url=SEED_URL,
                                 fetched_at=fetched)
     assert etree.tostring(root) == before  # the reading worker sorts links off it too
+
+
+def test_attachments_whatever_the_case_query_or_fragment_of_their_link() -> None:
+    links = (
+        '<a href="files/Report.PDF?v=2#p3">年度报告</a>'
+        '<a href=" /doc/名单.XlsX ">名单</a>'
+        '<a href="/pdf/index.html">PDF专栏</a>'  # mentions pdf, is a page
+        '<a href="/a.pdf.html">网页</a>'
+    )
+    html = build("发布日期：2026-02-25").replace("</body>", f"{links}</body>")
+    raw = parse_article(html, SEED_URL, LZTZ)
+    assert raw.attachments == [
+        Attachment("https://www.lztz.gov.cn/tzdt/szjj/bs/202602/files/Report.PDF?v=2#p3", "年度报告"),
+        Attachment("https://www.lztz.gov.cn/doc/名单.XlsX", "名单"),
+    ]
