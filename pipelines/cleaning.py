@@ -445,10 +445,12 @@ def read_article(
 
     A module-level function of plain data, so it can run in a worker process.  ``root``
     is ``html`` already parsed by ``parse_document``, for a caller in the same process
-    that reads the page's links too (the reading worker): one parse a page.
+    that reads the page's links too (the reading worker): one parse a page.  The
+    returned ``raw`` has no ``images``: ``images`` of the clean article are the ones.
     """
     raw = article_in(
         parse_document(html) if root is None else root, html, url, profile,
         canonical_url=canonical_url, status=status, fetched_at=fetched_at, headers=headers,
+        images=False,
     )
     return clean_article(raw, profile)
