@@ -318,6 +318,8 @@ def test_attachments_whatever_the_case_query_or_fragment_of_their_link() -> None
     html = build("发布日期：2026-02-25").replace("</body>", f"{links}</body>")
     raw = parse_article(html, SEED_URL, LZTZ)
     assert raw.attachments == [
-        Attachment("https://www.lztz.gov.cn/tzdt/szjj/bs/202602/files/Report.PDF?v=2#p3", "年度报告"),
+        Attachment(
+            "https://www.lztz.gov.cn/tzdt/szjj/bs/202602/files/Report.PDF?v=2#p3", "年度报告"
+        ),
         Attachment("https://www.lztz.gov.cn/doc/名单.XlsX", "名单"),
     ]
