@@ -26,6 +26,7 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 from sqlalchemy import text
 
+from liuzhou_spider.gc_tuning import tuned_for_long_run
 from liuzhou_spider.health import RunOutcome, assess
 from liuzhou_spider.spiders.lztz import LztzSpider
 from storage.db import make_engine
@@ -213,7 +214,8 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
             crawler, start_url=options.start_urls or None,
             host_alias=options.host_aliases or None,
         )
-        process.start()
+        with tuned_for_long_run():
+            process.start()
         stats = crawler.stats.get_stats() if crawler.stats else {}
     reason = str(stats.get("finish_reason", "finished"))
     if options.jobdir and reason != "shutdown":

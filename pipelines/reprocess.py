@@ -36,6 +36,7 @@ from sqlalchemy import Select, delete, exists, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from liuzhou_spider.gc_tuning import tuned_for_long_run
 from liuzhou_spider.items import CleanArticle, KnownArticle, MergeDecision
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.runner import CrawlOptions, run_lock
@@ -256,8 +257,8 @@ def reprocess(
     articles to rebuild; without them every stored article page is replayed.  Raises
     ``liuzhou_spider.runner.Locked`` while a crawl holds the database.
     """
-    with run_lock(CrawlOptions(db_url=db_url)):  # a crawl must not write meanwhile
-        return _reprocess(db_url, column, since, until, progress)
+    with run_lock(CrawlOptions(db_url=db_url)), tuned_for_long_run():
+        return _reprocess(db_url, column, since, until, progress)  # no crawl writes meanwhile
 
 
 def _reprocess(db_url: str, column: str | None, since: str | None, until: str | None,
