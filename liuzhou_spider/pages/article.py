@@ -10,7 +10,6 @@ be re-run on stored raw articles.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from collections.abc import Mapping
@@ -424,29 +423,16 @@ def _date_after(title_el: etree._Element | None) -> etree._Element | None:
     return None
 
 
-@functools.lru_cache(maxsize=8)
-def _document_links_xpath(count: int) -> etree.XPath:
-    """Links whose href, in ASCII lower case, contains one of ``$e0`` … ``$e<count-1>``."""
-    lowered = "translate(@href, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-    tests = " or ".join(f"contains({lowered}, $e{i})" for i in range(count))
-    return etree.XPath(f"//a[@href][{tests or 'false()'}]")
-
-
-def _document_links(root: etree._Element, exts: tuple[str, ...]) -> list[etree._Element]:
-    """The page's links that may point at a document with one of ``exts`` (lower case)."""
-    return _document_links_xpath(len(exts))(root, **{f"e{i}": e for i, e in enumerate(exts)})
-
-
 def _attachments(
     root: etree._Element, region: etree._Element | None, base: str, profile: SiteProfile
 ) -> list[Attachment]:
     """Documents linked from the body, then from the rest of the article (not the chrome)."""
     exts = tuple(ext.lower() for ext in profile.attachment_exts)
     # Every document link of the page is taken, in the body or not (the chrome filter
-    # below applies only without a body region).  Most links are not documents: libxml2
-    # keeps those whose href mentions an extension, Python then tests where it stands.
+    # below applies only without a body region).  Most links are not documents: the
+    # extension is tested before any tree or URL work.
     links = [
-        a for a in _document_links(root, exts)
+        a for a in root.iter("a")
         if (a.get("href") or "").split("#", 1)[0].split("?", 1)[0].strip().lower()
         .endswith(exts)
     ]
