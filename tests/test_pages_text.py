@@ -6,8 +6,9 @@ import random
 import re
 import sys
 import unicodedata
+from urllib.parse import urljoin
 
-from liuzhou_spider.pages.text import compact_key, is_blank, normalize_space
+from liuzhou_spider.pages.text import compact_key, is_blank, join_url, normalize_space
 from pipelines.fallback_text import normalise, visible_chars
 
 _SPACES = re.compile(r"[\s\u3000\u00a0\u200b\u200c\u200d\ufeff\u2002\u2003\u2009]+")
@@ -44,3 +45,23 @@ def test_normalize_space_and_compact_key_equal_their_definitions() -> None:
         assert is_blank(text) == (not reference_normalize_space(text)), repr(text)
         assert normalise(text) == _FALLBACK_SPACE.sub(" ", text).strip(), repr(text)
         assert visible_chars(text) == len(_FALLBACK_SPACE.sub("", text)), repr(text)
+
+
+def test_join_url_is_urljoin() -> None:
+    """The plain-path shortcut of ``join_url`` against ``urljoin`` itself, on 30,000
+    generated pairs (seeded): dot segments, empty segments, roots, queries, odd bases."""
+    rng = random.Random(7)
+    pieces = ["a", "b", "index.html", ".", "..", "", "t2026_1.html", "~x", "a-b_c"]
+    bases = [
+        "http://h", "http://h/", "https://h:8000/a/b/c.html", "http://h/a/b/", "http://H/a//b/",
+        "http://h/a/b?x=1#f", "http://h/a;p/b", "http://u@h/a/", "http://h/a b/c", "HTTP://h/a/",
+        "http://[::1]/a/", "ftp://h/a/", "http://h/a\\b/c", "http://h/./a/../b/",
+    ]
+    for _ in range(30_000):
+        base = rng.choice(bases)
+        link = "/".join(rng.choice(pieces) for _ in range(rng.randint(1, 5)))
+        if rng.random() < 0.2:
+            link = "/" + link
+        if rng.random() < 0.05:
+            link += rng.choice(["?q=1", "#f", ";p", "%20", "//x"])
+        assert join_url.__wrapped__(base, link) == urljoin(base, link), (base, link)

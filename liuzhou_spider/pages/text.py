@@ -184,11 +184,48 @@ def spaced_text(el: etree._Element) -> str:
     return normalize_space(" ".join(_TEXTS(el)))
 
 
+# A link that is a bare path (no scheme, query, fragment, escapes or parameters) against
+# an http(s) base without user info, parameters or white space: the case of nearly every
+# link of the portal, which ``_join_path`` resolves without parsing either URL.
+_PLAIN_LINK = re.compile(r"(?!//)[A-Za-z0-9_.~/-]+")
+_PLAIN_BASE = re.compile(r"(https?://[^/?#;@\[\]\s\\]+)(/[^?#;\s\\]*)?(?:[?#]\S*)?")
+
+
 @lru_cache(maxsize=4096)
 def join_url(base: str, link: str) -> str:
     """``urljoin(base, link)``, memoised: parsing, cleaning and sanitising each join the
-    same links of a page again, and the site menu's links are joined per column level."""
+    same links of a page again, and the site menu's links are joined per column level.
+    Links unique to a page miss the memo: half the joins of a page, 7 % of reading it
+    with ``urljoin`` (which parses both URLs), hence the plain-path shortcut."""
+    if _PLAIN_LINK.fullmatch(link):
+        plain = _PLAIN_BASE.fullmatch(base)
+        if plain is not None:
+            return plain.group(1) + _join_path(plain.group(2) or "", link)
     return urljoin(base, link)
+
+
+def _join_path(base_path: str, path: str) -> str:
+    """The path ``urljoin`` gives for ``path`` against ``base_path`` (its algorithm:
+    RFC 3986 dot segments, empty segments of a relative join dropped)."""
+    base_parts = base_path.split("/")
+    if base_parts[-1] != "":
+        del base_parts[-1]  # the base's last segment is a file, not a directory
+    if path[:1] == "/":
+        segments = path.split("/")
+    else:
+        segments = base_parts + path.split("/")
+        segments[1:-1] = filter(None, segments[1:-1])
+    resolved: list[str] = []
+    for segment in segments:
+        if segment == "..":
+            if resolved:
+                resolved.pop()
+        elif segment != ".":
+            resolved.append(segment)
+    if segments[-1] in (".", ".."):
+        resolved.append("")
+    joined = "/".join(resolved) or "/"
+    return joined if joined.startswith("/") else "/" + joined
 
 
 def absolute(base: str, link: str | None) -> str | None:
