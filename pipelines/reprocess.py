@@ -24,14 +24,14 @@ import json
 import logging
 import time
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import islice
 from typing import Any
 
-from scrapy.http import TextResponse
-from scrapy.responsetypes import responsetypes
 from sqlalchemy import Select, delete, exists, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -41,10 +41,10 @@ from liuzhou_spider.items import CleanArticle, KnownArticle, MergeDecision
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.runner import CrawlOptions, run_lock
 from liuzhou_spider.spiders.lztz import LztzSpider
-from liuzhou_spider.urls import canonicalize
-from pipelines.cleaning import read_article
 from pipelines.dedup import Deduplicator, article_id_for
 from pipelines.dedup.keys import KeyTable, key64
+from pipelines.page_reading import PendingRead, ReadPage, default_workers, page_reader
+from pipelines.steps import DEDUP_CONFIG
 from storage.batch import Batch
 from storage.db import make_engine
 from storage.migrate import ensure_schema
@@ -107,25 +107,6 @@ def crawl_profile(engine: Engine) -> SiteProfile:
             if "reprocess" not in options:
                 break
     return LztzSpider.base_profile
-
-
-def process_page(
-    body: bytes, headers: dict[str, str], url: str, profile: SiteProfile, *,
-    status: int = 200, fetched_at: str | None = None,
-) -> CleanArticle | None:
-    """Stored bytes of an article page → its clean article, as the crawl would read it.
-
-    Returns None for what the spider does not read (a non-text response).  Raises what
-    parsing or cleaning raises; the caller counts it.
-    """
-    cls = responsetypes.from_args(headers=headers, url=url, body=body)
-    response = cls(url=url, body=body, headers=headers, status=status)
-    if not isinstance(response, TextResponse):
-        return None
-    return read_article(
-        response.text, url, profile, canonical_url=canonicalize(url, profile),
-        status=status, fetched_at=fetched_at, headers=headers,
-    )
 
 
 def _until_bound(value: str) -> str:
@@ -249,20 +230,22 @@ def _chunks(rows: Iterator[Any]) -> Iterator[list[StoredPage]]:
 
 def reprocess(
     db_url: str, *, column: str | None = None, since: str | None = None,
-    until: str | None = None, progress: Progress | None = None,
+    until: str | None = None, progress: Progress | None = None, workers: int | None = None,
 ) -> ReprocessResult:
     """Re-run parsing, cleaning, merging and storing over the stored pages (see module).
 
     ``column``/``since``/``until`` (dates, Asia/Shanghai, ``until`` inclusive) select the
-    articles to rebuild; without them every stored article page is replayed.  Raises
-    ``liuzhou_spider.runner.Locked`` while a crawl holds the database.
+    articles to rebuild; without them every stored article page is replayed.  ``workers``
+    processes read the pages (0: this process; None: one per core from a thousand
+    pages on, ``page_reading.default_workers``).  Raises ``liuzhou_spider.runner.Locked``
+    while a crawl holds the database.
     """
-    with run_lock(CrawlOptions(db_url=db_url)), tuned_for_long_run():
-        return _reprocess(db_url, column, since, until, progress)  # no crawl writes meanwhile
+    with run_lock(CrawlOptions(db_url=db_url)), tuned_for_long_run():  # no crawl writes
+        return _reprocess(db_url, column, since, until, progress, workers)
 
 
 def _reprocess(db_url: str, column: str | None, since: str | None, until: str | None,
-               progress: Progress | None) -> ReprocessResult:
+               progress: Progress | None, workers: int | None) -> ReprocessResult:
     engine = make_engine(db_url)
     try:
         ensure_schema(engine)
@@ -274,7 +257,7 @@ def _reprocess(db_url: str, column: str | None, since: str | None, until: str | 
         filtered = column is not None or since is not None or until is not None
         try:
             _rebuild(engine, repository, profile, result, progress,
-                     selected_articles(column, since, until) if filtered else None)
+                     selected_articles(column, since, until) if filtered else None, workers)
         except BaseException:
             repository.finish_run(result.run_id, "failed", _counts(result))
             raise
@@ -295,9 +278,9 @@ def _counts(result: ReprocessResult) -> dict[str, int]:
 
 def _rebuild(
     engine: Engine, repository: Repository, profile: SiteProfile, result: ReprocessResult,
-    progress: Progress | None, chosen: Select[Any] | None,
+    progress: Progress | None, chosen: Select[Any] | None, workers: int | None,
 ) -> None:
-    dedup = Deduplicator()
+    dedup = Deduplicator(DEDUP_CONFIG)  # the configuration the readers sketch with
     pages = stored_pages(chosen)
     # The pages are streamed on a second connection: it reads the database as it was
     # (the rebuild's writes are uncommitted until the end), so nothing is held in memory.
@@ -312,20 +295,47 @@ def _rebuild(
             dedup.load(_outside(repository, ids, mapping))
         _clear(session, ids)
         touched: set[str] = set()
-        for chunk in _chunks(iter(stream(reader, pages))):
-            contents = _contents(session, chunk)
-            decisions = []
-            for page in chunk:
-                decision = _replay(page, contents, profile, dedup, result)
-                if decision is not None:
-                    decisions.append(mapping.decide(decision, page))
-            Batch(session, result.run_id, [], decisions).write()
-            if ids is not None:  # only a filtered rebuild refreshes its own articles
-                touched.update(d.article_id for d in decisions)
-            session.expunge_all()  # flushed rows are not needed again: keep memory flat
-            if progress is not None:
-                progress(result.pages, total)
+        count = default_workers(total) if workers is None else workers
+        with page_reader(profile, count) as read:
+            chunks = _chunks(iter(stream(reader, pages)))
+            for chunk, reads in _read_ahead(chunks, session, read):
+                decisions = []
+                for page, pending in zip(chunk, reads, strict=True):
+                    decision = _replay(page, pending, dedup, result)
+                    if decision is not None:
+                        decisions.append(mapping.decide(decision, page))
+                Batch(session, result.run_id, [], decisions).write()
+                if ids is not None:  # only a filtered rebuild refreshes its own articles
+                    touched.update(d.article_id for d in decisions)
+                session.expunge_all()  # flushed rows are not needed again: memory flat
+                if progress is not None:
+                    progress(result.pages, total)
         _refresh_seen_times(session, None if ids is None else touched)
+
+
+def _read_ahead(
+    chunks: Iterator[list[StoredPage]], session: Session, read: ReadPage,
+) -> Iterator[tuple[list[StoredPage], list[PendingRead]]]:
+    """Each chunk with the reading of its pages started, one chunk ahead of the caller:
+    workers read the next batch while this process merges and stores the current one."""
+    ahead: deque[tuple[list[StoredPage], list[PendingRead]]] = deque()
+    for chunk in chunks:
+        contents = _contents(session, chunk)
+        ahead.append((chunk, [_start(read, page, contents) for page in chunk]))
+        if len(ahead) > 1:
+            yield ahead.popleft()
+    yield from ahead
+
+
+def _start(read: ReadPage, page: StoredPage, contents: dict[str, tuple[bytes, str]]
+           ) -> PendingRead:
+    stored = contents.get(page.content_hash)
+    if stored is None:
+        def missing() -> CleanArticle | None:
+            raise LookupError(f"no stored bytes for {page.content_hash}")
+
+        return missing
+    return read(stored[0], stored[1], page.url, page.status, page.fetched_at)
 
 
 def _outside(repository: Repository, ids: set[str], mapping: _Ids) -> Iterator[KnownArticle]:
@@ -337,23 +347,20 @@ def _outside(repository: Repository, ids: set[str], mapping: _Ids) -> Iterator[K
 
 
 def _replay(
-    page: StoredPage, contents: dict[str, tuple[bytes, str]], profile: SiteProfile,
-    dedup: Deduplicator, result: ReprocessResult,
+    page: StoredPage, pending: PendingRead, dedup: Deduplicator, result: ReprocessResult,
 ) -> MergeDecision | None:
     result.pages += 1
-    stored = contents.get(page.content_hash)
     try:
-        if stored is None:
-            raise LookupError(f"no stored bytes for {page.content_hash}")
-        clean = process_page(stored[0], json.loads(stored[1]), page.url, profile,
-                             status=page.status, fetched_at=page.fetched_at)
+        clean = pending()
+    except BrokenExecutor:
+        raise  # a reading worker died: the run fails, not every page after it
     except Exception:
         logger.exception("Could not reprocess %s", page.url)
         result.errors += 1
         return None
     if clean is None:
         return None
-    decision = dedup.assign(clean)
+    decision = dedup.assign(clean, clean.sketch)
     if decision.is_new_article:
         result.articles_new += 1
     else:

@@ -59,20 +59,31 @@ def read_page(html: str, url: str, profile: SiteProfile | None, config: DedupCon
     worker's own (``reading_worker_init``): a profile holds templates and patterns, too
     much to pickle again with every page.
     """
-    profile = profile or _worker_profile
-    assert profile is not None, "no profile given and none set by reading_worker_init"
+    profile = reading_profile(profile)
     root = parse_document(html)  # one parse for the links and the article
     links = links_in(root, html, url, profile)
     try:
         clean = read_article(html, url, profile, root=root, **fetch)
-        sketched = replace(clean, sketch=sketch_body(
-            clean.body_text, _signer(config), (config.bands, config.rows)))
-        return PageReading(links, sketched)
+        return PageReading(links, with_sketch(clean, config))
     except Exception:
         return PageReading(links, error=traceback.format_exc())
 
 
+def with_sketch(clean: CleanArticle, config: DedupConfig) -> CleanArticle:
+    """The article with its body's sketch and band keys, as a ``Deduplicator`` of
+    ``config`` would compute them: made where the page is read, off the merging process."""
+    return replace(clean, sketch=sketch_body(
+        clean.body_text, _signer(config), (config.bands, config.rows)))
+
+
 _worker_profile: SiteProfile | None = None
+
+
+def reading_profile(profile: SiteProfile | None) -> SiteProfile:
+    """``profile``, or None for the reading worker's own (``reading_worker_init``)."""
+    profile = profile or _worker_profile
+    assert profile is not None, "no profile given and none set by reading_worker_init"
+    return profile
 
 
 def worker_ready() -> bool:

@@ -22,7 +22,7 @@ from liuzhou_spider.items import MergeDecision, PageFetch
 from liuzhou_spider.portal.server import ALIAS, PRIMARY
 from liuzhou_spider.profile import offline_profile
 from pipelines.dedup import Deduplicator
-from pipelines.reprocess import process_page
+from pipelines.page_reading import process_page
 from storage.db import make_engine
 from storage.migrate import ensure_schema
 from storage.repository import Repository

@@ -1,0 +1,99 @@
+"""Stored page bytes → clean article, in this process or in worker processes.
+
+Reading a page (decoding, parsing, cleaning, signing its body) is about three quarters
+of a reprocess's CPU and needs nothing but the page, while merging and storing must see
+the pages one by one in crawl order, in one transaction.  So ``liuzhou reprocess``
+hands the reading to worker processes (the crawl's reading workers: same start-up,
+same profile handling) a batch ahead, and takes the results back in page order: the
+decisions, and so the database, are those of reading in this process.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+
+from scrapy.http import TextResponse
+from scrapy.responsetypes import responsetypes
+
+from liuzhou_spider.items import CleanArticle
+from liuzhou_spider.profile import SiteProfile
+from liuzhou_spider.urls import canonicalize
+from pipelines.cleaning import read_article
+from pipelines.steps import DEDUP_CONFIG, reading_profile, reading_worker_init, with_sketch
+
+# A pool costs about a second of imports per worker before the first page: below this
+# many pages a reprocess reads them itself.
+POOL_MIN_PAGES = 1000
+MAX_WORKERS = 8
+
+# Reads one page when called: the result, or the exception reading raised.
+PendingRead = Callable[[], CleanArticle | None]
+# (page bytes, response headers as stored JSON, URL, status, fetched_at) → PendingRead
+ReadPage = Callable[[bytes, str, str, int, str], PendingRead]
+
+
+def process_page(
+    body: bytes, headers: dict[str, str], url: str, profile: SiteProfile, *,
+    status: int = 200, fetched_at: str | None = None,
+) -> CleanArticle | None:
+    """Stored bytes of an article page → its clean article, as the crawl would read it.
+
+    Returns None for what the spider does not read (a non-text response).  Raises what
+    parsing or cleaning raises; the caller counts it.
+    """
+    cls = responsetypes.from_args(headers=headers, url=url, body=body)
+    response = cls(url=url, body=body, headers=headers, status=status)
+    if not isinstance(response, TextResponse):
+        return None
+    return read_article(
+        response.text, url, profile, canonical_url=canonicalize(url, profile),
+        status=status, fetched_at=fetched_at, headers=headers,
+    )
+
+
+def read_stored(body: bytes, headers: str, url: str, status: int, fetched_at: str,
+                profile: SiteProfile | None) -> CleanArticle | None:
+    """``process_page`` of a stored page, with the body's sketch (``profile`` None: the
+    worker's own)."""
+    clean = process_page(body, json.loads(headers), url, reading_profile(profile),
+                         status=status, fetched_at=fetched_at)
+    return None if clean is None else with_sketch(clean, DEDUP_CONFIG)
+
+
+def default_workers(pages: int) -> int:
+    """Worker processes for reading ``pages`` pages: one per usable core, none for few."""
+    if pages < POOL_MIN_PAGES:
+        return 0
+    return min(len(os.sched_getaffinity(0)), MAX_WORKERS)
+
+
+@contextmanager
+def page_reader(profile: SiteProfile, workers: int) -> Iterator[ReadPage]:
+    """A function that starts reading a page and returns how to get its result: at once
+    in this process (``workers`` 0), else in a pool of ``workers`` processes."""
+    if workers <= 0:
+        def here(body: bytes, headers: str, url: str, status: int, fetched_at: str
+                 ) -> PendingRead:
+            return lambda: read_stored(body, headers, url, status, fetched_at, profile)
+
+        yield here
+        return
+    with ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"),
+        initializer=reading_worker_init, initargs=(os.getpid(), profile),
+    ) as pool:
+        def submit(body: bytes, headers: str, url: str, status: int, fetched_at: str
+                   ) -> PendingRead:
+            return pool.submit(read_stored, body, headers, url, status, fetched_at,
+                               None).result
+
+        try:
+            yield submit
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # a failed run reads no further
+            raise
