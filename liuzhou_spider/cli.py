@@ -249,8 +249,11 @@ def extract(page: str, url: str | None) -> None:
 @click.option("--column", default=None, metavar="NAME", help="Only articles of this column.")
 @click.option("--since", default=None, metavar="DATE", help="Published on or after this date.")
 @click.option("--until", default=None, metavar="DATE", help="Published on or before this date.")
+@click.option("--workers", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Processes reading the pages (0: none; default: one per core from "
+                   "1,000 pages on).")
 def reprocess(db_url: str | None, column: str | None, since: str | None,
-              until: str | None) -> None:
+              until: str | None, workers: int | None) -> None:
     """Re-run parsing, cleaning and merging over the stored pages (no network)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
@@ -266,7 +269,7 @@ def reprocess(db_url: str | None, column: str | None, since: str | None,
 
         try:
             result = rebuild(resolve_db(db_url), column=column, since=since, until=until,
-                             progress=progress)
+                             progress=progress, workers=workers)
         except Locked as exc:
             fail(f"{exc}; try again when it has finished", ExitCode.LOCKED)
         except Exception as exc:

@@ -121,3 +121,42 @@ def test_reprocess_refuses_a_database_a_crawl_holds(db: str) -> None:
     with run_lock(CrawlOptions(db_url=db)), pytest.raises(Locked):
         reprocess(db)
     assert exported(db) == before
+
+
+def test_reading_in_worker_processes_gives_the_same_database(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before, urls_before = exported(db), query(db, URL_VIEW)
+    monkeypatch.setattr(reprocess_module, "BATCH", 16)  # many batches read ahead
+    result = reprocess(db, workers=2)
+    assert result.errors == 0 and result.articles_new == 150
+    assert exported(db) == before
+    assert query(db, URL_VIEW) == urls_before
+
+
+def test_a_dead_reading_worker_fails_the_run_instead_of_each_page() -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from pipelines.dedup import Deduplicator
+
+    def dead() -> None:
+        raise BrokenProcessPool("a worker was killed")
+
+    page = reprocess_module.StoredPage("http://127.0.0.1/a.html", "00", 200, "2026-01-01", None)
+    result = reprocess_module.ReprocessResult(run_id=1)
+    with pytest.raises(BrokenProcessPool):
+        reprocess_module._replay(page, dead, Deduplicator(), result)
+    assert result.errors == 0
+
+
+def test_the_command_takes_its_worker_count(db: str) -> None:
+    before = exported(db)
+    command = [sys.executable, "-m", "liuzhou_spider", "reprocess", "--db", db]
+    done = subprocess.run([*command, "--workers", "2"], capture_output=True, text=True,
+                          timeout=240)
+    assert done.returncode == 0, done.stderr
+    assert "168 page(s) reprocessed" in done.stderr and "0 error(s)" in done.stderr
+    assert exported(db) == before
+    refused = subprocess.run([*command, "--workers", "-1"], capture_output=True, text=True,
+                             timeout=60)
+    assert refused.returncode == 2 and "--workers" in refused.stderr
