@@ -29,7 +29,7 @@ from pipelines.steps import DEDUP_CONFIG, reading_profile, reading_worker_init, 
 # A pool costs about a second of imports per worker before the first page: below this
 # many pages a reprocess reads them itself.
 POOL_MIN_PAGES = 1000
-MAX_WORKERS = 8
+MAX_WORKERS = 8  # merging and storing stay in one process: more readers wait on it
 
 # Reads one page when called: the result, or the exception reading raised.
 PendingRead = Callable[[], CleanArticle | None]
@@ -69,7 +69,9 @@ def default_workers(pages: int) -> int:
     """Worker processes for reading ``pages`` pages: one per usable core, none for few."""
     if pages < POOL_MIN_PAGES:
         return 0
-    return min(len(os.sched_getaffinity(0)), MAX_WORKERS)
+    # The cores this process may use (a container's share); macOS has no affinity call.
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    return min(usable or os.cpu_count() or 1, MAX_WORKERS)
 
 
 @contextmanager
