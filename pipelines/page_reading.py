@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -33,7 +34,7 @@ MAX_WORKERS = 8  # merging and storing stay in one process: more readers wait on
 
 # Reads one page when called: the result, or the exception reading raised.
 PendingRead = Callable[[], CleanArticle | None]
-# (page bytes, response headers as stored JSON, URL, status, fetched_at) → PendingRead
+# (zlib page bytes, response headers as stored JSON, URL, status, fetched_at) → PendingRead
 ReadPage = Callable[[bytes, str, str, int, str], PendingRead]
 
 
@@ -56,12 +57,13 @@ def process_page(
     )
 
 
-def read_stored(body: bytes, headers: str, url: str, status: int, fetched_at: str,
+def read_stored(compressed: bytes, headers: str, url: str, status: int, fetched_at: str,
                 profile: SiteProfile | None) -> CleanArticle | None:
-    """``process_page`` of a stored page, with the body's sketch (``profile`` None: the
+    """``process_page`` of a stored page (its zlib bytes and headers JSON as
+    ``page_contents`` keeps them), with the body's sketch (``profile`` None: the
     worker's own)."""
-    clean = process_page(body, json.loads(headers), url, reading_profile(profile),
-                         status=status, fetched_at=fetched_at)
+    clean = process_page(zlib.decompress(compressed), json.loads(headers), url,
+                         reading_profile(profile), status=status, fetched_at=fetched_at)
     return None if clean is None else with_sketch(clean, DEDUP_CONFIG)
 
 
@@ -79,9 +81,9 @@ def page_reader(profile: SiteProfile, workers: int) -> Iterator[ReadPage]:
     """A function that starts reading a page and returns how to get its result: at once
     in this process (``workers`` 0), else in a pool of ``workers`` processes."""
     if workers <= 0:
-        def here(body: bytes, headers: str, url: str, status: int, fetched_at: str
+        def here(compressed: bytes, headers: str, url: str, status: int, fetched_at: str
                  ) -> PendingRead:
-            return lambda: read_stored(body, headers, url, status, fetched_at, profile)
+            return lambda: read_stored(compressed, headers, url, status, fetched_at, profile)
 
         yield here
         return
@@ -89,9 +91,9 @@ def page_reader(profile: SiteProfile, workers: int) -> Iterator[ReadPage]:
         workers, mp_context=multiprocessing.get_context("spawn"),
         initializer=reading_worker_init, initargs=(os.getpid(), profile),
     ) as pool:
-        def submit(body: bytes, headers: str, url: str, status: int, fetched_at: str
+        def submit(compressed: bytes, headers: str, url: str, status: int, fetched_at: str
                    ) -> PendingRead:
-            return pool.submit(read_stored, body, headers, url, status, fetched_at,
+            return pool.submit(read_stored, compressed, headers, url, status, fetched_at,
                                None).result
 
         try:

@@ -80,7 +80,7 @@ _worker_profile: SiteProfile | None = None
 
 
 def reading_profile(profile: SiteProfile | None) -> SiteProfile:
-    """``profile``, or None for the reading worker's own (``reading_worker_init``)."""
+    """``profile``, or the reading worker's own (``reading_worker_init``) when None."""
     profile = profile or _worker_profile
     assert profile is not None, "no profile given and none set by reading_worker_init"
     return profile
