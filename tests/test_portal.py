@@ -562,3 +562,23 @@ def test_serve_subprocess_prints_its_url(site: Path) -> None:
     finally:
         process.terminate()
         assert process.wait(timeout=10) == 0
+
+
+def test_variants_add_an_unknown_layout_and_repeated_paragraphs(tmp_path: Path) -> None:
+    plain = build_site(tmp_path / "plain", size=150, seed=0)
+    varied = build_site(tmp_path / "varied", size=150, seed=0, variants=True)
+    data = json.loads((tmp_path / "varied" / "ground_truth.json").read_text(encoding="utf-8"))
+    tables = [p for p in data["pages"] if p["template"] == "table"]
+    assert tables and all(p["template"] != "table" for p in plain.pages)
+    for page in tables:
+        raw = (tmp_path / "varied" / "site" / page["url"].lstrip("/")).read_bytes()
+        html = raw.decode("gbk" if page["encoding"] != "utf-8" else "utf-8")
+        assert "<title>柳州统战网</title>" in html  # the site's name, not the headline
+        assert 'class="lm_name"' in html and "当前位置" not in html
+    with_menu = sum('class="sub-nav"' in (tmp_path / "varied" / "site" / p["url"].lstrip("/"))
+                    .read_bytes().decode("gbk", "replace") for p in tables)
+    assert 0 < with_menu < len(tables)  # some table pages have no site menu at all
+    repeated = [a for a in data["articles"]
+                if len(set(lines := a["body_text"].split("\n"))) < len(lines)]
+    assert repeated, "some stories say one of their paragraphs twice"
+    assert [a["title"] for a in plain.articles] == [a["title"] for a in varied.articles]

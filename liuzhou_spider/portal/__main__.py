@@ -26,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     generate.add_argument(
         "--both", action="store_true", help="write revisions 1 and 2 as DIR/rev1 and DIR/rev2"
     )
+    generate.add_argument(
+        "--variants", action="store_true",
+        help="add template variants the profile does not know (older table layout, ...)",
+    )
     serve = commands.add_parser("serve", help="serve DIR on 127.0.0.1 and 127.0.0.2")
     serve.add_argument("dir", type=Path)
     serve.add_argument("--port", type=int, default=0)
@@ -34,12 +38,14 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "generate":
         if args.both:
-            truths = build_revisions(args.dir, size=args.size, seed=args.seed)
+            truths = build_revisions(args.dir, size=args.size, seed=args.seed,
+                                     variants=args.variants)
             count = len(truths[1].articles)
         else:
             count = len(
                 build_site(
-                    args.dir, size=args.size, seed=args.seed, revision=args.revision
+                    args.dir, size=args.size, seed=args.seed, revision=args.revision,
+                    variants=args.variants,
                 ).articles
             )
         print(f"generated {count} articles in {args.dir}")

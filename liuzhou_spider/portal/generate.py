@@ -15,6 +15,7 @@ import random
 import shutil
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,10 +25,12 @@ from liuzhou_spider.portal.links import LinkBook, crc
 from liuzhou_spider.portal.plan import (
     COLUMNS,
     MOVED_COLUMN,
+    OLD_TEMPLATES,
     Page,
     SitePlan,
     StoryPlan,
     apply_revision2,
+    apply_variants,
     make_plan,
 )
 from liuzhou_spider.portal.truth import GroundTruth, PageRef, canonical_page, content_page
@@ -74,6 +77,13 @@ def _headline(story: StoryPlan) -> tuple[str, str]:
     return title, writer.people[0]
 
 
+def repeat_paragraph(text: content.Story, repeats: int) -> content.Story:
+    """The story saying one of its paragraphs again at its end: a middle one (1), or its
+    last one twice in a row (2).  Content, not a body printed twice."""
+    said = text.paragraphs[len(text.paragraphs) // 2] if repeats == 1 else text.paragraphs[-1]
+    return replace(text, paragraphs=[*text.paragraphs, said])
+
+
 def story_versions(story: StoryPlan) -> dict[int, content.Story]:
     """The text of each version: 0 as first published, 1 as republished."""
     rng = random.Random(story.seed)
@@ -98,6 +108,8 @@ def story_versions(story: StoryPlan) -> dict[int, content.Story]:
             shared,
             speech=story.kind == "speech",
         )
+    if story.repeats:
+        text = repeat_paragraph(text, story.repeats)
     if story.edited:
         text = content.add_line(text, content.closing_line(random.Random(story.seed + 2)))
     versions = {0: text}
@@ -112,7 +124,7 @@ def story_versions(story: StoryPlan) -> dict[int, content.Story]:
 
 def _encoding(page: Page) -> str:
     """The codec a page is written in: GBK for legacy pages declared gb2312 or gbk."""
-    return "gbk" if page.template == "legacy" and page.encoding != "utf-8" else "utf-8"
+    return "gbk" if page.template in OLD_TEMPLATES and page.encoding != "utf-8" else "utf-8"
 
 
 def _file_path(path: str) -> str:
@@ -503,17 +515,22 @@ class SiteBuilder:
         )
 
 
-def _plans(size: int, seed: int, revision: int) -> tuple[SitePlan, SitePlan]:
+def _plans(size: int, seed: int, revision: int, variants: bool = False
+           ) -> tuple[SitePlan, SitePlan]:
     """(plan of ``revision``, plan of revision 1)."""
     base = make_plan(size, seed)
+    if variants:
+        base = apply_variants(base)
     return (base if revision == 1 else apply_revision2(base)), base
 
 
-def build_site(out_dir: Path, *, size: int = 150, seed: int = 0, revision: int = 1) -> GroundTruth:
+def build_site(out_dir: Path, *, size: int = 150, seed: int = 0, revision: int = 1,
+               variants: bool = False) -> GroundTruth:
     """Write the portal of ``size`` distinct articles under ``out_dir/site/``.
 
-    Deterministic for (size, seed, revision).  Revision 2 adds, edits and deletes a few
-    articles of revision 1 and leaves every other page byte-identical.
+    Deterministic for (size, seed, revision, variants).  Revision 2 adds, edits and
+    deletes a few articles of revision 1 and leaves every other page byte-identical.
+    ``variants`` adds the template variants of ``plan.apply_variants``.
     """
     if revision not in BUILD_TIME:
         raise ValueError(f"revision must be one of {sorted(BUILD_TIME)}")
@@ -521,18 +538,22 @@ def build_site(out_dir: Path, *, size: int = 150, seed: int = 0, revision: int =
     site_dir = out_dir / "site"
     if site_dir.exists():
         shutil.rmtree(site_dir)
-    plan, base = _plans(size, seed, revision)
+    plan, base = _plans(size, seed, revision, variants)
     truth, manifest = SiteBuilder(site_dir, plan, base).build()
     truth.params["size"] = size
+    if variants:
+        truth.params["variants"] = True
     with (out_dir / "ground_truth.json").open("w", encoding="utf-8") as stream:
         json.dump(truth.to_json(), stream, ensure_ascii=False, indent=1)
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return truth
 
 
-def build_revisions(out_dir: Path, *, size: int = 150, seed: int = 0) -> dict[int, GroundTruth]:
+def build_revisions(out_dir: Path, *, size: int = 150, seed: int = 0,
+                    variants: bool = False) -> dict[int, GroundTruth]:
     """Both revisions side by side (``out_dir/rev1``, ``out_dir/rev2``), for the server."""
     return {
-        r: build_site(Path(out_dir) / f"rev{r}", size=size, seed=seed, revision=r)
+        r: build_site(Path(out_dir) / f"rev{r}", size=size, seed=seed, revision=r,
+                      variants=variants)
         for r in sorted(BUILD_TIME)
     }

@@ -19,6 +19,7 @@ FIRST_DAY = datetime(2012, 3, 1)
 LAST_DAY = datetime(2026, 2, 27)
 REDESIGN = datetime(2019, 7, 1)  # older articles keep the legacy template
 REV2_FIRST_DAY = datetime(2026, 5, 4)  # after every republication
+OLD_TEMPLATES = frozenset({"legacy", "table"})  # never preferred as canonical
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class Page:
     docid: int
     when: datetime
     column: str
-    template: str  # "current", "legacy", "topic"
+    template: str  # "current", "legacy", "topic", "table" (variants only)
     version: int = 0  # 0 = as first published, 1 = the republished edit
     encoding: str = "utf-8"  # "utf-8", "gbk" (meta charset=gbk) or "gb2312" (meta charset)
     meta: bool = False  # the government meta tags
@@ -99,7 +100,7 @@ class Page:
 
     @property
     def is_current(self) -> bool:
-        return self.template != "legacy"
+        return self.template not in OLD_TEMPLATES
 
 
 @dataclass
@@ -118,6 +119,7 @@ class StoryPlan:
     number: int = 0  # meeting number (look-alikes)
     partner: int | None = None  # the look-alike partner's sid
     edited: bool = False  # revision 2 changed its body
+    repeats: int = 0  # variants: 1 = a paragraph said again later, 2 = said twice in a row
     new: bool = False  # revision 2 added it
 
 
@@ -154,7 +156,7 @@ def _template_for(column: str, when: datetime) -> str:
 
 def _style_page(page: Page, rng: random.Random) -> None:
     """Per-page rendering choices: encoding, date and source formats, chrome, extras."""
-    if page.template == "legacy":
+    if page.template in OLD_TEMPLATES:
         page.encoding = rng.choices(("gb2312", "gbk", "utf-8"), (5, 3, 2))[0]
         page.meta = rng.random() < 0.1
     else:
@@ -174,7 +176,7 @@ def _new_story(rng: random.Random, sid: int, when: datetime, column: str, kind: 
     story = StoryPlan(sid=sid, seed=rng.getrandbits(48), kind=kind, when=when)
     story.half_width = rng.random() < 0.2 and kind == "news"
     template = _template_for(column, when)
-    story.gbk_names = template == "legacy" and rng.random() < 0.5
+    story.gbk_names = template in OLD_TEMPLATES and rng.random() < 0.5
     page = Page(story=sid, docid=0, when=when, column=column, template=template)
     _style_page(page, rng)
     story.pages.append(page)
@@ -204,7 +206,7 @@ def _add_cross_posts_and_republications(stories: list[StoryPlan], rng: random.Ra
         target = COLUMN_BY_PATH[first.column].cross_post
         if target and story.kind == "news" and rng.random() < 0.12:
             twin = replace(first, column=target, template=_template_for(target, first.when))
-            if twin.template != "legacy":
+            if twin.template not in OLD_TEMPLATES:
                 twin.encoding = "utf-8"
             story.pages.append(twin)
         if story.kind == "news" and rng.random() < 0.06:
@@ -282,3 +284,22 @@ def apply_revision2(plan: SitePlan) -> SitePlan:
         stories=stories + new,
         deleted=[s for s in plan.stories if s.sid in deleted],
     )
+
+
+def apply_variants(plan: SitePlan) -> SitePlan:
+    """Template variants the profile does not know, drawn from a stream of their own.
+
+    Half of the legacy pages move to an older table layout (``<title>`` holds only the
+    site name, the leaf column name above the title, date and source in cells of their
+    own, half of them without the site menu), and a tenth of the news stories repeat one
+    of their own paragraphs: what a reader of an unseen portal copy meets.  Applied to the
+    revision-1 plan, so both revisions agree; without it the portal is unchanged.
+    """
+    rng = random.Random(f"{plan.seed}:variants")
+    for story in plan.stories:
+        for page in story.pages:
+            if page.template == "legacy" and rng.random() < 0.5:
+                page.template = "table"
+        if story.kind == "news" and rng.random() < 0.1:
+            story.repeats = 1 + int(rng.random() < 0.5)
+    return plan

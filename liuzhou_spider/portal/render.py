@@ -17,9 +17,17 @@ from datetime import datetime
 
 from liuzhou_spider.portal.content import Story
 from liuzhou_spider.portal.links import PRIMARY, crc, relative
-from liuzhou_spider.portal.plan import COLUMN_BY_PATH, COLUMNS, MOVED_COLUMN, Column, Page
+from liuzhou_spider.portal.plan import (
+    COLUMN_BY_PATH,
+    COLUMNS,
+    MOVED_COLUMN,
+    OLD_TEMPLATES,
+    Column,
+    Page,
+)
 
 SITE_NAME = "中共柳州市委统战部"
+SITE_TITLE = "柳州统战网"  # the older pages' whole <title>
 OFFSITE = (
     ("http://www.gov.cn/", "中国政府网"),
     ("http://www.gxzf.gov.cn/", "广西壮族自治区人民政府"),
@@ -351,7 +359,7 @@ def article_meta(view: ArticleView) -> str:
 
 
 def page_title(view: ArticleView) -> str:
-    suffix = "-柳州统战网" if view.page.template == "legacy" else "_" + SITE_NAME
+    suffix = "-" + SITE_TITLE if view.page.template == "legacy" else "_" + SITE_NAME
     return view.story.title + suffix
 
 
@@ -421,6 +429,35 @@ def article_legacy(view: ArticleView) -> str:
     )
 
 
+def article_table(view: ArticleView) -> str:
+    """An older table layout: ``<title>`` is the site name alone, the leaf column's name
+    stands above the title, date and source sit in cells of their own, and half of the
+    pages carry no site menu (their column path is known only from the lists)."""
+    page, story = view.page, view.story
+    sep = (": ", "：")[page.source_style]
+    label = DATE_LABELS[page.label_style]
+    cells = [f'<td class="fbsj" width="40%">{label + sep if label else ""}'
+             f"{date_text(page.when, page.date_style)}</td>"]
+    if story.source:
+        cells.append(f'<td class="ly">来源{sep}{esc(story.source)}</td>')
+    cells.append('<td class="zh">【字体：<a href="#">大</a> <a href="#">中</a> '
+                 '<a href="#">小</a>】</td>')
+    body = (
+        (header(page.path) if page.docid % 2 else "")
+        + '<table width="980" border="0" align="center" cellpadding="0" cellspacing="0">\n'
+        f'<tr><td class="lm_bg"><span class="lm_name">{esc(view.column.name)}</span></td></tr>\n'
+        f'<tr><td height="50" align="center"><font style="font-size:22px;color:#c00">'
+        f"<strong>{esc(story.title)}</strong></font></td></tr>\n"
+        '<tr><td><table width="100%" border="0" cellspacing="0" cellpadding="0"><tr>'
+        f'{"".join(cells)}</tr></table></td></tr>\n'
+        f'<tr><td class="nr" id="fontzoom">\n{body_inner(view, legacy=True)}\n</td></tr>\n'
+        '<tr><td align="center">【<a href="javascript:window.print()">打印本页</a>】'
+        '【<a href="javascript:window.close()">关闭窗口</a>】</td></tr>\n'
+        f"<tr><td>{view.prevnext}{view.related}</td></tr>\n</table>\n{footer_legacy()}"
+    )
+    return document(SITE_TITLE, body, charset=legacy_charset(page), legacy=True)
+
+
 def legacy_charset(page: Page) -> str:
     if page.encoding == "gb2312":
         return '<meta charset="gb2312">'
@@ -460,7 +497,7 @@ def article_print(view: ArticleView) -> str:
         '</div>\n<div class="print-close"><a href="javascript:window.print()">【打印】</a>'
         '<a href="javascript:window.close()">【关闭窗口】</a></div>\n</div>'
     )
-    charset = legacy_charset(page) if page.template == "legacy" else '<meta charset="utf-8">'
+    charset = legacy_charset(page) if page.template in OLD_TEMPLATES else '<meta charset="utf-8">'
     return document(view.story.title, body, charset=charset)
 
 
@@ -482,6 +519,8 @@ def article_mobile(view: ArticleView) -> str:
 def render_article(view: ArticleView) -> str:
     if view.page.template == "legacy":
         return article_legacy(view)
+    if view.page.template == "table":
+        return article_table(view)
     if view.page.template == "topic":
         return article_topic(view)
     return article_current(view)
