@@ -23,6 +23,7 @@ from lxml.html.defs import link_attrs as LINK_ATTRS
 
 from liuzhou_spider.items import CleanArticle, Image, RawArticle
 from liuzhou_spider.pages.article import article_in, split_breadcrumb, strip_site_name
+from liuzhou_spider.pages.columns import ColumnTree, resolve_column
 from liuzhou_spider.pages.dates import Precision, find_date, parse_date
 from liuzhou_spider.pages.text import (
     FoundImage,
@@ -454,3 +455,14 @@ def read_article(
         images=False,
     )
     return clean_article(raw, profile)
+
+
+def with_learned_column(clean: CleanArticle, tree: ColumnTree) -> CleanArticle:
+    """``clean`` with the column path its folder's list pages state, where its own page
+    gives no breadcrumb (``pages.columns.resolve_column`` says when they are trusted)."""
+    raw = clean.raw
+    clean.column = resolve_column(
+        clean.column, raw.canonical_url or raw.url, tree, from_breadcrumb=bool(raw.column_path),
+        own_names=(raw.column_heading, raw.meta.get("ColumnName")),
+    )
+    return clean

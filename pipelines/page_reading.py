@@ -47,14 +47,21 @@ def process_page(
     Returns None for what the spider does not read (a non-text response).  Raises what
     parsing or cleaning raises; the caller counts it.
     """
-    cls = responsetypes.from_args(headers=headers, url=url, body=body)
-    response = cls(url=url, body=body, headers=headers, status=status)
-    if not isinstance(response, TextResponse):
+    html = stored_text(body, headers, url, status)
+    if html is None:
         return None
     return read_article(
-        response.text, url, profile, canonical_url=canonicalize(url, profile),
+        html, url, profile, canonical_url=canonicalize(url, profile),
         status=status, fetched_at=fetched_at, headers=headers,
     )
+
+
+def stored_text(body: bytes, headers: dict[str, str], url: str, status: int = 200
+                ) -> str | None:
+    """A stored page's text as the crawl decoded it, or None for a non-text response."""
+    cls = responsetypes.from_args(headers=headers, url=url, body=body)
+    response = cls(url=url, body=body, headers=headers, status=status)
+    return response.text if isinstance(response, TextResponse) else None
 
 
 def read_stored(compressed: bytes, headers: str, url: str, status: int, fetched_at: str,

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import BrokenExecutor
@@ -32,17 +33,26 @@ from itertools import islice
 from typing import Any
 
 from sqlalchemy import Select, delete, exists, func, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from liuzhou_spider.gc_tuning import tuned_for_long_run
 from liuzhou_spider.items import CleanArticle, KnownArticle, MergeDecision
+from liuzhou_spider.pages.columns import ColumnTree, learned_columns
+from liuzhou_spider.pages.text import parse_document
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.runner import CrawlOptions, run_lock
 from liuzhou_spider.spiders.lztz import LztzSpider
+from pipelines.cleaning import with_learned_column
 from pipelines.dedup import Deduplicator, article_id_for
 from pipelines.dedup.keys import KeyTable, key64
-from pipelines.page_reading import PendingRead, ReadPage, default_workers, page_reader
+from pipelines.page_reading import (
+    PendingRead,
+    ReadPage,
+    default_workers,
+    page_reader,
+    stored_text,
+)
 from pipelines.steps import DEDUP_CONFIG
 from storage.batch import Batch
 from storage.db import make_engine
@@ -144,6 +154,22 @@ def stored_pages(chosen: Select[Any] | None) -> Select[Any]:
         .order_by(first_fetch.c.first, Url.url)
     )
     return query if chosen is None else query.where(Url.article_id.in_(chosen.scalar_subquery()))
+
+
+def stored_column_tree(connection: Connection) -> ColumnTree:
+    """What the stored list pages teach of the site's columns, as the crawl learned it
+    from the same pages: an article page without a breadcrumb gets the same column."""
+    tree = ColumnTree()
+    rows = connection.execute(
+        select(Url.canonical_url, Url.status, PageContent.body, PageContent.headers)
+        .join(PageContent, PageContent.content_hash == Url.content_hash)
+        .where(Url.kind == "column", Url.status < 400)
+    )
+    for url, status, body, headers in rows:
+        html = stored_text(zlib.decompress(body), json.loads(headers), url, status)
+        if html is not None:
+            tree.learn(learned_columns(parse_document(html), url))
+    return tree
 
 
 def _contents(session: Session, pages: list[StoredPage]) -> dict[str, tuple[bytes, str]]:
@@ -296,13 +322,14 @@ def _rebuild(
             dedup.load(_outside(repository, ids, mapping))
         _clear(session, ids)
         touched: set[str] = set()
+        tree = stored_column_tree(reader)
         count = default_workers(total) if workers is None else workers
         with page_reader(profile, count) as read:
             chunks = _chunks(iter(stream(reader, pages)))
             for chunk, reads in _read_ahead(chunks, session, read):
                 decisions = []
                 for page, pending in zip(chunk, reads, strict=True):
-                    decision = _replay(page, pending, dedup, result)
+                    decision = _replay(page, pending, dedup, result, tree)
                     if decision is not None:
                         decisions.append(mapping.decide(decision, page))
                 Batch(session, result.run_id, [], decisions).write()
@@ -349,6 +376,7 @@ def _outside(repository: Repository, ids: set[str], mapping: _Ids) -> Iterator[K
 
 def _replay(
     page: StoredPage, pending: PendingRead, dedup: Deduplicator, result: ReprocessResult,
+    tree: ColumnTree,
 ) -> MergeDecision | None:
     result.pages += 1
     try:
@@ -361,7 +389,7 @@ def _replay(
         return None
     if clean is None:
         return None
-    decision = dedup.assign(clean, clean.sketch)
+    decision = dedup.assign(with_learned_column(clean, tree), clean.sketch)
     if decision.is_new_article:
         result.articles_new += 1
     else:

@@ -27,7 +27,7 @@ from liuzhou_spider.items import ArticlePage, CleanArticle, PageFetch
 from liuzhou_spider.pages.listing import Listing, links_in, parse_listing
 from liuzhou_spider.pages.text import parse_document
 from liuzhou_spider.profile import SiteProfile
-from pipelines.cleaning import read_article
+from pipelines.cleaning import read_article, with_learned_column
 from pipelines.dedup import DedupConfig, Deduplicator
 from pipelines.dedup.sketch import sketch_body
 
@@ -179,6 +179,7 @@ class CleaningStep:
             logger.error("Could not read article page %s\n%s", fetch.url, reading.error)
             return fetch
         stats.inc_value("liuzhou/articles_parsed")
+        with_learned_column(clean, spider.columns)  # type: ignore[union-attr]
         fetch.template = clean.raw.template
         fetch.registrations = clean.raw.registrations
         clean.fetch = fetch

@@ -25,6 +25,7 @@ from liuzhou_spider.database import database_for
 from liuzhou_spider.health import COLUMN_LINKS
 from liuzhou_spider.incremental import SeenBefore
 from liuzhou_spider.items import ArticlePage, PageFetch
+from liuzhou_spider.pages.columns import ColumnTree, learned_columns
 from liuzhou_spider.pages.listing import Listing, links_in
 from liuzhou_spider.pages.registrations import find_registrations
 from liuzhou_spider.pages.text import parse_document
@@ -81,6 +82,7 @@ class TrsSpider(scrapy.Spider):
         self.allowed_domains = sorted({h.split(":")[0] for h in self.profile.all_hosts()})
         self.seen = SeenBefore()
         self.rechecked = False
+        self.columns = ColumnTree()  # folder → column names, from the list pages read
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TrsSpider:
@@ -202,6 +204,7 @@ class TrsSpider(scrapy.Spider):
         # One parse for the footer and the links: this runs on the event loop.
         root = parse_document(html)
         fetch.registrations = find_registrations(html, root)  # list pages carry footers too
+        self.columns.learn(learned_columns(root, canonical))
         yield fetch
         yield from self.follow(links_in(root, html, response.url, self.profile), canonical)
 
