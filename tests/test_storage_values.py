@@ -6,9 +6,14 @@ one that rejects NUL characters and over-long index entries.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import pytest
+from alembic.ddl.impl import DefaultImpl
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import OperationalError
 
 from pipelines.dedup import article_id_for
+from storage.db import make_engine
+from storage.migrate import current_revision, ensure_schema, head_revision
 from storage.models import Article, ArticleVersion, CrawlRun, Url
 from storage.storable import MAX_KEY_BYTES, is_keyed, storable_text, url_key
 from tests.conftest_db import article_url, make_decision, make_fetch
@@ -101,3 +106,25 @@ def test_ids_of_a_run_that_ended_without_settling_settle_after_the_next(engine, 
 
 def test_storable_text_keeps_line_breaks_and_tabs() -> None:
     assert storable_text("a\tb\nc\r\nd\x00\x1b\x7f\x85e") == "a\tb\nc\r\nde"
+
+
+def test_a_schema_creation_that_fails_half_way_leaves_nothing(db_url, monkeypatch):
+    """A first run killed during schema creation (a full disk): all or nothing."""
+    real = DefaultImpl.execute
+
+    def execute(self, sql, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "CREATE VIEW v_crawl_runs" in str(sql):
+            raise OperationalError(str(sql), {}, Exception("database or disk is full"))
+        return real(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(DefaultImpl, "execute", execute)
+    engine = make_engine(db_url)
+    try:
+        with pytest.raises(OperationalError):
+            ensure_schema(engine)
+        assert inspect(engine).get_table_names() == []
+        monkeypatch.setattr(DefaultImpl, "execute", real)
+        ensure_schema(engine)  # the next run starts from an empty database
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
