@@ -178,6 +178,17 @@ class Repository:
                 ).limit(1)
             ) is not None
 
+    def previous_run_status(self, run_id: int | None = None) -> str | None:
+        """The status of the last run before ``run_id`` (before the newest run if None),
+        None if there is none: a run left 'running' by a dead process counts as it is."""
+        query = select(CrawlRun.status).order_by(CrawlRun.id.desc()).limit(1)
+        with Session(self.engine) as session:
+            if run_id is None:
+                run_id = session.scalar(select(CrawlRun.id).order_by(CrawlRun.id.desc()))
+            if run_id is None:
+                return None
+            return session.scalar(query.where(CrawlRun.id < run_id))
+
     def previous_run_checks(self, run_id: int) -> dict[str, Any]:
         """The health checks of the last finished run before ``run_id`` ({} if none)."""
         with Session(self.engine) as session:

@@ -6,6 +6,7 @@ both halves of "correct or loud": what the database holds, and what the run says
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -170,3 +171,36 @@ def test_a_first_crawl_records_no_edit(small_portal: Path, tmp_path: Path):  # t
     assert query(db_url, "SELECT count(*) FROM article_versions") == [(0,)]
     assert query(db_url, "SELECT articles_updated, status FROM v_crawl_runs") == [
         (0, "success")]
+
+
+def deep_listed(site: Path) -> set[str]:
+    """File names of the articles listed only on a column's later pager pages."""
+    def listed(pattern: str) -> set[str]:
+        return {name for page in site.rglob(pattern)
+                for name in re.findall(r'href="[^"]*/(t\d+_\d+\.html)"', page.read_text())}
+    return listed("index_*.html") - listed("index.html")
+
+
+@pytest_twisted.inlineCallbacks
+def test_pages_a_partial_run_lost_deep_in_a_column_are_fetched_by_the_next(  # type: ignore[no-untyped-def]
+        portal_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """An incremental run stops paging at a page of known articles, unless the run
+    before it did not end ``success``: then it pages every column to its end."""
+    db_url = f"sqlite:///{tmp_path / 'deep.db'}"
+    with serve_portal(portal_dir) as portal:
+        truth = ground_truth(portal)
+        deep = deep_listed(portal_dir / "site")
+        lost = {a["title"] for a in truth["articles"] if deep & {
+            u.rsplit("/", 1)[-1] for u in a["urls"]}}
+        assert len(lost) >= 5
+        restore = monkeypatch.context()
+        with restore as patch:
+            failing_writes(patch, lambda n, f, d: any(x.article.title in lost for x in d))
+            crawler = yield run_crawl_deferred(crawl_options(
+                portal, db_url, extra_settings=FAST_RETRIES))
+        assert outcome_of(crawler).status == "partial"
+        assert not lost & {r["title"] for r in exported(db_url)}
+        crawler = yield run_crawl_deferred(crawl_options(portal, db_url))
+    assert crawler.stats.get_stats().get("liuzhou/not_modified", 0) > 0  # incremental
+    assert outcome_of(crawler).status == "success"
+    assert {r["title"] for r in exported(db_url)} >= lost
