@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import pytest
 from alembic.ddl.impl import DefaultImpl
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import OperationalError
 
 from pipelines.dedup import article_id_for
 from storage.db import make_engine
-from storage.migrate import current_revision, ensure_schema, head_revision
+from storage.migrate import current_revision, ensure_schema, head_revision, upgrade
 from storage.models import Article, ArticleVersion, CrawlRun, Url
+from storage.repository import Repository
 from storage.storable import MAX_KEY_BYTES, is_keyed, storable_text, url_key
 from tests.conftest_db import article_url, make_decision, make_fetch
 
@@ -128,3 +129,47 @@ def test_a_schema_creation_that_fails_half_way_leaves_nothing(db_url, monkeypatc
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
+
+
+def test_postgresql_keeps_times_as_timestamptz_and_gives_back_the_same_text(pg_url):
+    engine = make_engine(pg_url)
+    try:
+        upgrade(engine, "0003")
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO crawl_runs (started_at, finished_at, status, options, pages_fetched,"
+                " articles_new, articles_updated, duplicates_merged, errors, counts, checks) "
+                "VALUES (:t, NULL, 'running', '{}', 0, 0, 0, 0, 0, '{}', '{}')"), {"t": T1})
+        upgrade(engine)
+        with engine.connect() as connection:
+            types = dict(connection.execute(text(
+                "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND column_name LIKE '%\\_at'")).all())
+            assert set(types.values()) == {"timestamp with time zone"}, types
+            assert len(types) >= 25  # the tables' 18 and the views' times
+            assert connection.scalar(select(CrawlRun.started_at)) == T1
+        repo = Repository(engine)
+        url = article_url("3700500")
+        run = repo.start_run({})
+        repo.write_batch(run, [], [make_decision(url, article_id_for(url), fetched_at=T2)])
+        with engine.connect() as connection:
+            assert connection.execute(select(Article.published_at, Article.first_seen_at)
+                                      ).one() == ("2026-02-25T17:44:00+08:00", T2)
+            assert connection.scalar(select(func.count()).where(
+                Article.published_at >= "2026-02-25T17:00:00+08:00")) == 1
+        downgrade_to(engine, "0003")  # and back: the text of storage.timefmt again
+        with engine.connect() as connection:
+            assert connection.scalar(text("SELECT published_at FROM articles")) == (
+                "2026-02-25T17:44:00+08:00")
+            assert connection.scalar(text("SELECT min(started_at) FROM crawl_runs")) == T1
+    finally:
+        engine.dispose()
+
+
+def downgrade_to(engine, revision: str) -> None:  # type: ignore[no-untyped-def]
+    from alembic import command
+
+    from storage.migrate import alembic_config
+
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), revision)
