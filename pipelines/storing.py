@@ -52,6 +52,12 @@ def pages_of(fetches: list[PageFetch], decisions: list[MergeDecision]) -> list[U
     return units + [(page_fetches, []) for page_fetches in by_url.values()]
 
 
+def one_line(exc: BaseException) -> str:
+    """An exception in one line: a database error's message runs over several."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def urls_of(units: Iterable[Unit]) -> set[str]:
     """The page URLs of some units (what a lost unit costs, counted once per page)."""
     return {f.url for fs, _ in units for f in fs} | {
@@ -135,7 +141,7 @@ class StoringStep:
                 self.failed_batches = 0
                 return
             pages = pages_of(fetches, decisions)
-            lost = [page for page in pages if not await self._write(*page)]
+            lost = [page for page in pages if not await self._write(*page, level=logging.DEBUG)]
             self._count_lost(lost, everything=len(lost) == len(pages))
 
     async def _write_retried(self, fetches: list[PageFetch],
@@ -144,21 +150,22 @@ class StoringStep:
         for attempt in range(self.retries + 1):
             if attempt:
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
-            if await self._write(fetches, decisions, quiet=attempt < self.retries):
+            level = logging.WARNING if attempt < self.retries else logging.ERROR
+            if await self._write(fetches, decisions, level=level):
                 return True
         return False
 
     async def _write(self, fetches: list[PageFetch], decisions: list[MergeDecision], *,
-                     quiet: bool = False) -> bool:
-        """One transaction in the worker thread; False (the error logged) if it failed."""
+                     level: int) -> bool:
+        """One transaction in the worker thread; False (the error logged at ``level``, in
+        one line) if it failed."""
         assert self.run_id is not None
         try:
             result = await asyncio.to_thread(
                 self.repository.write_batch, self.run_id, fetches, decisions)
         except Exception as exc:
-            log = logger.warning if quiet else logger.error
-            log("Database write of %d page(s) failed: %s", len(urls_of([(fetches, decisions)])),
-                str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+            logger.log(level, "Database write of %d page(s) failed: %s",
+                       len(urls_of([(fetches, decisions)])), one_line(exc))
             return False
         stats = self.crawler.stats
         assert stats is not None
@@ -173,9 +180,11 @@ class StoringStep:
         if not lost:
             self.failed_batches = 0
             return
-        urls = urls_of(lost)
-        for url in sorted(urls):
-            logger.error("Page not stored (database write failed): %s", url)
+        urls = sorted(urls_of(lost))
+        logger.error("%d page(s) not stored (database write failed), the first: %s",
+                     len(urls), ", ".join(urls[:3]))
+        for url in urls:
+            logger.info("Page not stored: %s", url)
         stats = self.crawler.stats
         assert stats is not None
         stats.inc_value("liuzhou/write_errors", len(urls))
@@ -191,10 +200,14 @@ class StoringStep:
     async def close_spider(self) -> None:
         await self.flush()
         repository = self.repository
-        # Streamed through the rule in the thread: one pass, no list of every sighting.
-        verdicts = await asyncio.to_thread(
-            lambda: reconcile(repository.registration_observations()))
-        await asyncio.to_thread(repository.set_registration_verdicts, verdicts)
+        try:
+            # Streamed through the rule in the thread: one pass, no list of every sighting.
+            verdicts = await asyncio.to_thread(
+                lambda: reconcile(repository.registration_observations()))
+            await asyncio.to_thread(repository.set_registration_verdicts, verdicts)
+        except Exception as exc:  # the verdicts are derived: the next run writes them
+            logger.error("Filing-number verdicts not stored: %s", one_line(exc))
+            self.crawler.stats.inc_value("liuzhou/write_errors")  # type: ignore[union-attr]
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
         """Finish the run's row once the crawl's outcome is known."""
@@ -231,13 +244,14 @@ class StoringStep:
             await asyncio.to_thread(self.repository.settle_article_ids, self.run_id,
                                     article_id_for)
             checks[SETTLED] = True
-        except Exception:
-            logger.exception("Article ids could not be settled; the next run settles them")
+        except Exception as exc:
+            logger.error("Article ids could not be settled (the next run settles them): %s",
+                         one_line(exc))
         try:
             await asyncio.to_thread(
                 self.repository.finish_run, self.run_id, outcome.status, counts, checks
             )
-        except Exception:
+        except Exception as exc:
             # The exit code still tells (it comes from the same stats); the row stays
             # 'running' and the next run marks it interrupted.
-            logger.exception("The run's row could not be finished")
+            logger.error("The run's row could not be finished: %s", one_line(exc))

@@ -6,7 +6,10 @@ both halves of "correct or loud": what the database holds, and what the run says
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -204,3 +207,39 @@ def test_pages_a_partial_run_lost_deep_in_a_column_are_fetched_by_the_next(  # t
     assert crawler.stats.get_stats().get("liuzhou/not_modified", 0) > 0  # incremental
     assert outcome_of(crawler).status == "success"
     assert {r["title"] for r in exported(db_url)} >= lost
+
+
+FULL_DISK_CRAWL = """
+import json, resource, signal, sys
+from liuzhou_spider.runner import CrawlOptions, run_crawl
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+db_url, start, alias, limit = sys.argv[1:5]
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(limit), int(limit)))
+result = run_crawl(CrawlOptions(db_url=db_url, start_urls=[start], host_aliases=[alias],
+                                log_level="ERROR",
+                                extra_settings={"LIUZHOU_WRITE_BACKOFF": 0.01}))
+print(json.dumps({"status": result.outcome.status, "code": int(result.outcome.exit_code),
+                  "reason": result.outcome.reason,
+                  "write_errors": result.stats.get("liuzhou/write_errors", 0)}))
+"""
+
+
+def test_a_full_disk_fails_the_run_loudly(small_portal: Path, tmp_path: Path):
+    """A crawl whose files may not grow past 300 kB (RLIMIT_FSIZE): the schema fits, the
+    pages do not; the run must fail naming storage, not say success with pages lost."""
+    db_url = f"sqlite:///{tmp_path / 'full.db'}"
+    with serve_portal(small_portal) as portal:
+        truth = ground_truth(portal)
+        done = subprocess.run(
+            [sys.executable, "-c", FULL_DISK_CRAWL, db_url, portal.base_url,
+             portal.alias_host, "300000"],
+            capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    verdict = json.loads(done.stdout.strip().splitlines()[-1])
+    stored = len(exported(db_url))
+    assert stored < len(truth["articles"])  # the limit did bite
+    assert verdict["status"] == "failed" and verdict["code"] == 1, verdict
+    assert verdict["write_errors"] > 0 and "could not be stored" in verdict["reason"]
+    # The database is still usable, and the next run knows the last one did not finish.
+    assert query(db_url, "SELECT status FROM crawl_runs") in ([("failed",)], [("running",)])
