@@ -383,3 +383,13 @@ def test_one_sqlite_file_is_one_lock_key_however_it_is_spelt(tmp_path, monkeypat
     server = {lock_key("postgresql://u:secret@DB.example:5432/crawl?connect_timeout=3"),
               lock_key("postgresql+psycopg://other@db.example/crawl")}
     assert server == {"postgresql://db.example:5432/crawl"}
+
+
+def test_a_second_crawl_on_the_same_file_spelt_otherwise_is_locked_out(tmp_path, monkeypatch):
+    from liuzhou_spider.runner import CrawlOptions, Locked, run_lock
+
+    monkeypatch.chdir(tmp_path)
+    with run_lock(CrawlOptions(db_url="sqlite:///crawl.db")):
+        with pytest.raises(Locked):
+            with run_lock(CrawlOptions(db_url=f"sqlite:///{tmp_path}/crawl.db?timeout=30")):
+                pass
