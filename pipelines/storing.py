@@ -240,10 +240,12 @@ class StoringStep:
                   "column_links": column_links}
         crawl_stats.set_value("liuzhou/outcome", outcome.status)
         try:
-            # However the run ended: a failed or interrupted run's articles settle too.
+            # However the run ended: a failed or interrupted run's articles settle too;
+            # an interrupted one's again when it is resumed (or the next run ends).
+            final = outcome.status != "interrupted"
             await asyncio.to_thread(self.repository.settle_article_ids, self.run_id,
-                                    article_id_for)
-            checks[SETTLED] = True
+                                    article_id_for, final=final)
+            checks[SETTLED] = final
         except Exception as exc:
             logger.error("Article ids could not be settled (the next run settles them): %s",
                          one_line(exc))

@@ -102,7 +102,8 @@ class Repository:
             run.counts = to_json(counts)
             run.checks = to_json(checks or {})
 
-    def settle_article_ids(self, run_id: int, id_for: Callable[[str], str]) -> int:
+    def settle_article_ids(self, run_id: int, id_for: Callable[[str], str], *,
+                           final: bool = True) -> int:
         """Give the articles first stored by unsettled runs the id of their final canonical
         URL; returns how many were renamed.
 
@@ -111,8 +112,10 @@ class Repository:
         Settling ids when a crawl ends, however it ends, makes them depend on the site,
         not on the crawl order; after that they never change.  Besides ``run_id`` this
         settles every run that ended without settling (killed, or marked interrupted
-        after its process died) and marks those as settled (``checks.ids_settled``);
-        ``finish_run`` records it for ``run_id``.
+        after its process died) and, when ``final``, marks those as settled
+        (``checks.ids_settled``; ``finish_run`` records it for ``run_id``).  An
+        interrupted run settles what it stored but is not ``final``: the run that resumes
+        it may still move canonical URLs, so its articles are settled again then.
         """
         table = Article.__table__
         renamed = 0
@@ -138,8 +141,9 @@ class Repository:
                                     .values(article_id=new_id))
                 session.execute(delete(table).where(table.c.id == old_id))
                 renamed += 1
-            for run in session.scalars(select(CrawlRun).where(CrawlRun.id.in_(runs[1:]))):
-                run.checks = to_json({**json.loads(run.checks or "{}"), SETTLED: True})
+            if final:
+                for run in session.scalars(select(CrawlRun).where(CrawlRun.id.in_(runs[1:]))):
+                    run.checks = to_json({**json.loads(run.checks or "{}"), SETTLED: True})
         return renamed
 
     @staticmethod

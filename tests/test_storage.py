@@ -389,7 +389,7 @@ def test_a_second_crawl_on_the_same_file_spelt_otherwise_is_locked_out(tmp_path,
     from liuzhou_spider.runner import CrawlOptions, Locked, run_lock
 
     monkeypatch.chdir(tmp_path)
-    with run_lock(CrawlOptions(db_url="sqlite:///crawl.db")):
-        with pytest.raises(Locked):
-            with run_lock(CrawlOptions(db_url=f"sqlite:///{tmp_path}/crawl.db?timeout=30")):
-                pass
+    first = CrawlOptions(db_url="sqlite:///crawl.db")
+    second = CrawlOptions(db_url=f"sqlite:///{tmp_path}/crawl.db?timeout=30")
+    with run_lock(first), pytest.raises(Locked), run_lock(second):
+        pass
