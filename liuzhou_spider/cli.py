@@ -36,6 +36,23 @@ def resolve_db(db_url: str | None) -> str:
     return db_url or os.environ.get("LIUZHOU_DB") or default_url()
 
 
+def first_line(exc: BaseException) -> str:
+    """An exception as one line for a person: its message's first line, or its type."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def open_existing(db_url: str) -> Any:
+    """An engine on a database that must already exist (``stats``, ``export``): a
+    misspelt SQLite path is "no database at PATH" (exit 1), and no file is created."""
+    from storage.db import make_engine
+
+    try:
+        return make_engine(db_url, must_exist=True)
+    except Exception as exc:  # NoDatabase, DatabaseUnavailable, a bad URL
+        fail(first_line(exc))
+
+
 def fail(message: str, code: ExitCode = ExitCode.FAILED) -> None:
     """One line on stderr and the exit code: what a cron mail should show."""
     err.print(f"[bold red]error:[/] {message}", highlight=False)
@@ -156,7 +173,6 @@ def demo(db_url: str | None, size: int, seed: int, log_level: str) -> None:
 def export(db_url: str | None, fmt: str, output: str, since: str | None, column: str | None,
            bom: bool, force: bool) -> None:
     """Write the canonical records as JSON, JSON Lines or CSV."""
-    from storage.db import make_engine
     from storage.export import export_articles
 
     if bom and fmt != "csv":
@@ -168,7 +184,7 @@ def export(db_url: str | None, fmt: str, output: str, since: str | None, column:
             date.fromisoformat(since[:10])
         except ValueError:
             fail(f"--since wants a date like 2026-02-25, not {since!r}", ExitCode.USAGE)
-    engine = make_engine(resolve_db(db_url))
+    engine = open_existing(resolve_db(db_url))
     try:
         if output == "-":
             rows = export_articles(engine, fmt, sys.stdout.buffer, since=since, column=column,
@@ -192,12 +208,13 @@ def export(db_url: str | None, fmt: str, output: str, since: str | None, column:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def stats(db_url: str | None, as_json: bool) -> None:
     """What is stored: articles, URLs, duplicates merged, registrations, last runs."""
-    from storage.db import make_engine
     from storage.stats import collect
 
-    engine = make_engine(resolve_db(db_url))
+    engine = open_existing(resolve_db(db_url))
     try:
         data = collect(engine)
+    except Exception as exc:  # not our schema, server gone meanwhile, ...
+        fail(first_line(exc))
     finally:
         engine.dispose()
     if as_json:
@@ -214,12 +231,29 @@ def db() -> None:
 @db.command()
 @db_option
 def upgrade(db_url: str | None) -> None:
-    """Create or migrate the schema (Alembic)."""
+    """Create or migrate the schema (Alembic); creates a new SQLite file if none exists.
+
+    A database holding other tables than this program's is refused, untouched.
+    """
+    from storage.db import make_engine, sqlite_file
     from storage.migrate import upgrade as upgrade_schema
 
     url = resolve_db(db_url)
-    upgrade_schema(url)
-    err.print(f"schema up to date: {url.split('@')[-1]}")
+    path = sqlite_file(url)
+    new = path is not None and not path.exists()
+    try:
+        engine = make_engine(url)
+    except Exception as exc:
+        fail(first_line(exc))
+    try:
+        upgrade_schema(engine)
+    except Exception as exc:
+        fail(first_line(exc))
+    finally:
+        engine.dispose()
+    where = engine.url.render_as_string(hide_password=True)
+    err.print(f"new database created: {path}" if new else f"schema up to date: {where}",
+              highlight=False)
 
 
 @main.command()

@@ -11,6 +11,7 @@ from enum import IntEnum
 from typing import Any
 
 COLUMN_LINKS = "liuzhou/column_links"  # stats prefix: article links on a column's page 1
+STORAGE_FAILED = "storage_failed"  # finish reason: the database stopped taking any page
 
 
 class ExitCode(IntEnum):
@@ -43,12 +44,15 @@ def count(stats: dict[str, Any], key: str) -> int:
 
 
 def error_count(stats: dict[str, Any]) -> int:
-    """Pages that failed for good: download errors after retries, parse errors, 5xx."""
+    """Pages that failed for good: download errors after retries, parse errors, 5xx,
+    errors raised in a pipeline step, and pages the database did not take."""
     return (
         count(stats, "liuzhou/parse_errors")
         + count(stats, "retry/max_reached")
         + count(stats, "spider_exceptions/count")
         + count(stats, "liuzhou/http_errors")
+        + count(stats, "liuzhou/item_errors")
+        + count(stats, "liuzhou/write_errors")
     )
 
 
@@ -77,6 +81,7 @@ def assess(
     blocked = count(stats, "liuzhou/blocked")
     leaks = count(stats, "liuzhou/chrome_leaks")
     collapsed = list(stats.get("liuzhou/collapsed_columns") or [])
+    not_stored = count(stats, "liuzhou/write_errors")
     attempted = pages + errors
     rate = errors / attempted if attempted else 0.0
     checks = {
@@ -86,7 +91,9 @@ def assess(
         "blocked": blocked,
         "chrome_leaks": leaks,
         "collapsed_columns": collapsed,
+        "write_errors": not_stored,
     }
+    storage = f"{not_stored} page(s) could not be stored in the database"
     if finish_reason == "shutdown":
         return RunOutcome("interrupted", ExitCode.INTERRUPTED, "stopped before the end", checks)
     if blocked:
@@ -94,6 +101,9 @@ def assess(
             "blocked", ExitCode.BLOCKED,
             f"the site answered {blocked} bot challenge(s) (HTTP 412/521)", checks,
         )
+    if finish_reason == STORAGE_FAILED or (not_stored and rate > max_error_rate):
+        return RunOutcome("failed", ExitCode.FAILED, f"{storage}; the crawl stopped"
+                          if finish_reason == STORAGE_FAILED else storage, checks)
     # A resumed run may find nothing left: its first part fetched everything before the
     # pause.  Only a run that had pages to fetch and fetched none has failed.
     if pages + not_modified == 0 and not stats.get("liuzhou/resumed"):
@@ -108,6 +118,8 @@ def assess(
             "unhealthy", ExitCode.UNHEALTHY,
             f"column lists collapsed since the last run: {', '.join(collapsed)}", checks,
         )
+    if not_stored:
+        return RunOutcome("partial", ExitCode.PARTIAL, storage, checks)
     if errors or leaks:
         reason = f"{errors} page(s) failed" if errors else f"{leaks} body(ies) kept chrome"
         return RunOutcome("partial", ExitCode.PARTIAL, reason, checks)

@@ -5,6 +5,11 @@ run asks conditionally (304 costs the site nothing), skips parsing a page whose 
 not change, stops paging through a column once a page lists only known articles, and
 re-checks known articles nobody links to any more (to notice deletions).  ``--full``
 switches all of it off.
+
+Stopping early is safe only if the last run stored everything it met: pages a failed or
+partial run lost deep in a column would otherwise never be fetched again.  So after any
+run that did not end ``success`` every column is paged to its end (``pager_depth_after``);
+conditional requests keep the known pages cheap.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from storage.storable import is_keyed, url_key
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +34,19 @@ class Remembered(Protocol):
     gone_at: str | None
 
 
+def pager_depth_after(previous_status: str | None, depth: int) -> int:
+    """The pager depth of this run: ``depth`` (``LIUZHOU_PAGER_DEPTH``) after a run that
+    ended ``success`` (or none), else 0: read every page of every column."""
+    return depth if previous_status in (None, "success") else 0
+
+
 @dataclass
 class SeenBefore:
-    """The URL memory of earlier runs and the rules that use it."""
+    """The URL memory of earlier runs and the rules that use it.
+
+    The memory is keyed as the database stores URLs (``storage.storable.url_key``: a URL
+    too long for an index by prefix and hash), so lookups go through the same key.
+    """
 
     memory: dict[str, Remembered] = field(default_factory=dict)
     pager_depth: int = 1  # column pages always read, from page 1, before stopping is allowed
@@ -46,7 +63,7 @@ class SeenBefore:
         A page fetched but never stored as an article (a run killed between the two
         writes) is asked for in full, so the next run completes it.
         """
-        seen = self.memory.get(url)
+        seen = self.memory.get(url_key(url))
         if seen is None or seen.gone_at or seen.status != 200 or seen.article_id is None:
             return {}
         headers = {}
@@ -58,7 +75,7 @@ class SeenBefore:
 
     def unchanged(self, url: str, content_hash: str) -> bool:
         """True when a stored article's page answered the same bytes as last time."""
-        seen = self.memory.get(url)
+        seen = self.memory.get(url_key(url))
         return (
             seen is not None and seen.article_id is not None
             and seen.content_hash == content_hash and not seen.gone_at
@@ -66,7 +83,7 @@ class SeenBefore:
 
     def is_known_article(self, url: str) -> bool:
         """A page stored as an article by an earlier run."""
-        seen = self.memory.get(url)
+        seen = self.memory.get(url_key(url))
         return seen is not None and seen.article_id is not None
 
     def follow_pager(self, page_index: int, article_urls: list[str]) -> bool:
@@ -84,4 +101,5 @@ class SeenBefore:
         return sorted(
             url for url, seen in self.memory.items()
             if seen.article_id is not None and not seen.gone_at and url not in self.requested
+            and not is_keyed(url)  # stored by hash: not a URL that can be asked for
         )

@@ -29,7 +29,7 @@ from sqlalchemy import text
 from liuzhou_spider.gc_tuning import tuned_for_long_run
 from liuzhou_spider.health import RunOutcome, assess
 from liuzhou_spider.spiders.lztz import LztzSpider
-from storage.db import make_engine
+from storage.db import database_identity, make_engine
 from storage.migrate import ensure_schema
 
 logger = logging.getLogger(__name__)
@@ -121,10 +121,10 @@ def build_settings(options: CrawlOptions) -> Settings:
 
 
 def lock_key(db_url: str) -> str:
-    """What identifies a database whatever the spelling: SQLite files by absolute path."""
-    if db_url.startswith("sqlite:///") and db_url != "sqlite:///:memory:":
-        return "sqlite:" + str(Path(db_url.removeprefix("sqlite:///")).resolve())
-    return db_url.split("?", 1)[0]
+    """What identifies a database whatever the spelling (``storage.db.database_identity``):
+    a SQLite file by its real path, whatever the query string, relative or through a
+    symlink; a server database without user or password."""
+    return database_identity(db_url)
 
 
 def lock_path(key: str) -> Path:

@@ -77,5 +77,11 @@ LIUZHOU_PAGER_DEPTH = 1  # incremental runs read this many pager pages of a colu
 LIUZHOU_RECHECK_LIMIT = 200  # known articles no page links to, re-asked per run (newest
 #                              first) to notice deletions; 0 = never
 
+# Storage: a failed write is retried, then written page by page; nothing is dropped quietly.
+LIUZHOU_WRITE_RETRIES = 3  # retries of a failed batch write, after 0.5, 1, 2 s (see below)
+LIUZHOU_WRITE_BACKOFF = 0.5  # seconds before the first retry; doubled for each next one
+LIUZHOU_WRITE_FAILURES_TO_STOP = 3  # batches in a row with no page stored stop the crawl
+#                                     (a full disk); 0 = never stop
+
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -4,24 +4,64 @@ The event loop never waits on the database: records are buffered, and a full buf
 handed to ``Repository.write_batch`` in a thread.  Batches are written in order (a lock)
 so a page's fetch and its merge decision never overtake each other.  Every committed
 batch stays committed; the run's row says whether the run finished.
+
+Nothing is dropped quietly.  A batch whose write fails is kept and written again after a
+pause (a locked or briefly full database recovers); if it still fails it is written page
+by page, so one value the database rejects costs one page, not a hundred; a page that
+cannot be stored at all is logged and counted (``liuzhou/write_errors``), and the health
+verdict fails the run or makes it partial, naming storage.  When nothing at all can be
+written any more (a full disk) the crawl stops instead of fetching pages it cannot keep.
+Errors raised by any pipeline step are counted too (``liuzhou/item_errors``): Scrapy only
+logs them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 from typing import Any, Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from liuzhou_spider.database import database_for
-from liuzhou_spider.health import COLUMN_LINKS, assess, collapsed_columns, error_count
+from liuzhou_spider.health import (
+    COLUMN_LINKS,
+    STORAGE_FAILED,
+    assess,
+    collapsed_columns,
+    error_count,
+)
 from liuzhou_spider.items import MergeDecision, PageFetch
 from pipelines.dedup import article_id_for
 from pipelines.reconcile import reconcile
+from storage.repository import SETTLED
 
 logger = logging.getLogger(__name__)
+
+Unit = tuple[list[PageFetch], list[MergeDecision]]
+
+
+def pages_of(fetches: list[PageFetch], decisions: list[MergeDecision]) -> list[Unit]:
+    """A batch cut into pages: each decision with the fetches of its URL, then the rest."""
+    by_url: dict[str, list[PageFetch]] = {}
+    for fetch in fetches:
+        by_url.setdefault(fetch.url, []).append(fetch)
+    units: list[Unit] = [(by_url.pop(d.article.raw.url, []), [d]) for d in decisions]
+    return units + [(page_fetches, []) for page_fetches in by_url.values()]
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception in one line: a database error's message runs over several."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def urls_of(units: Iterable[Unit]) -> set[str]:
+    """The page URLs of some units (what a lost unit costs, counted once per page)."""
+    return {f.url for fs, _ in units for f in fs} | {
+        d.article.raw.url for _, ds in units for d in ds}
 
 
 class StoringStep:
@@ -35,8 +75,15 @@ class StoringStep:
         self.lock = asyncio.Lock()
         self.run_id: int | None = None
         self.counts = {"articles_new": 0, "articles_updated": 0, "duplicates_merged": 0}
-        # Signal receivers are weak references: connect a bound method of this object.
+        self.edited: set[str] = set()  # articles whose title or body this run changed
+        settings = crawler.settings
+        self.retries = settings.getint("LIUZHOU_WRITE_RETRIES", 3)
+        self.backoff = settings.getfloat("LIUZHOU_WRITE_BACKOFF", 0.5)
+        self.failures_to_stop = settings.getint("LIUZHOU_WRITE_FAILURES_TO_STOP", 3)
+        self.failed_batches = 0  # consecutive batches of which not one page was stored
+        # Signal receivers are weak references: connect bound methods of this object.
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.item_error, signal=signals.item_error)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -73,28 +120,94 @@ class StoringStep:
             return
         if not decision.known_page:
             self.counts["duplicates_merged"] += 1  # another URL joined an article
-        if decision.body_replaced:
-            self.counts["articles_updated"] += 1
+
+    def item_error(self, item: Any, response: Any, spider: Spider, failure: Any) -> None:
+        """A pipeline step raised on an item: Scrapy logs it, the verdict must count it."""
+        self.crawler.stats.inc_value("liuzhou/item_errors")  # type: ignore[union-attr]
 
     async def flush(self) -> None:
-        """Write what is buffered as one transaction, in a worker thread."""
+        """Write what is buffered as one transaction, in a worker thread.
+
+        The buffer is handed over only to be written: a batch that fails is retried, then
+        written page by page, and what still fails is counted, never dropped unnoticed.
+        """
         async with self.lock:
             fetches, self.fetches = self.fetches, []
             decisions, self.decisions = self.decisions, []
             if not fetches and not decisions:
                 return
             assert self.run_id is not None
-            await asyncio.to_thread(
-                self.repository.write_batch, self.run_id, fetches, decisions
-            )
+            if await self._write_retried(fetches, decisions):
+                self.failed_batches = 0
+                return
+            pages = pages_of(fetches, decisions)
+            lost = [page for page in pages if not await self._write(*page, level=logging.DEBUG)]
+            self._count_lost(lost, everything=len(lost) == len(pages))
+
+    async def _write_retried(self, fetches: list[PageFetch],
+                             decisions: list[MergeDecision]) -> bool:
+        """Write one batch, trying again after growing pauses; False if it never went in."""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+            level = logging.WARNING if attempt < self.retries else logging.ERROR
+            if await self._write(fetches, decisions, level=level):
+                return True
+        return False
+
+    async def _write(self, fetches: list[PageFetch], decisions: list[MergeDecision], *,
+                     level: int) -> bool:
+        """One transaction in the worker thread; False (the error logged at ``level``, in
+        one line) if it failed."""
+        assert self.run_id is not None
+        try:
+            result = await asyncio.to_thread(
+                self.repository.write_batch, self.run_id, fetches, decisions)
+        except Exception as exc:
+            logger.log(level, "Database write of %d page(s) failed: %s",
+                       len(urls_of([(fetches, decisions)])), one_line(exc))
+            return False
+        stats = self.crawler.stats
+        assert stats is not None
+        if result.repaired:
+            stats.inc_value("liuzhou/values_repaired", len(result.repaired))
+        self.edited |= result.edited
+        self.counts["articles_updated"] = len(self.edited)
+        return True
+
+    def _count_lost(self, lost: list[Unit], *, everything: bool) -> None:
+        """Count the pages that could not be stored; stop a crawl that can store nothing."""
+        if not lost:
+            self.failed_batches = 0
+            return
+        urls = sorted(urls_of(lost))
+        logger.error("%d page(s) not stored (database write failed), the first: %s",
+                     len(urls), ", ".join(urls[:3]))
+        for url in urls:
+            logger.info("Page not stored: %s", url)
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value("liuzhou/write_errors", len(urls))
+        self.failed_batches = self.failed_batches + 1 if everything else 0
+        engine = self.crawler.engine
+        if self.failures_to_stop and self.failed_batches >= self.failures_to_stop and engine:
+            logger.error("%d batches in a row could not be stored: stopping the crawl",
+                         self.failed_batches)
+            self.failed_batches = 0
+            asyncio.get_running_loop().create_task(
+                engine.close_spider_async(reason=STORAGE_FAILED))
 
     async def close_spider(self) -> None:
         await self.flush()
         repository = self.repository
-        # Streamed through the rule in the thread: one pass, no list of every sighting.
-        verdicts = await asyncio.to_thread(
-            lambda: reconcile(repository.registration_observations()))
-        await asyncio.to_thread(repository.set_registration_verdicts, verdicts)
+        try:
+            # Streamed through the rule in the thread: one pass, no list of every sighting.
+            verdicts = await asyncio.to_thread(
+                lambda: reconcile(repository.registration_observations()))
+            await asyncio.to_thread(repository.set_registration_verdicts, verdicts)
+        except Exception as exc:  # the verdicts are derived: the next run writes them
+            logger.error("Filing-number verdicts not stored: %s", one_line(exc))
+            self.crawler.stats.inc_value("liuzhou/write_errors")  # type: ignore[union-attr]
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
         """Finish the run's row once the crawl's outcome is known."""
@@ -125,10 +238,22 @@ class StoringStep:
         }
         checks = {**outcome.checks, "reason": outcome.reason, "finish_reason": reason,
                   "column_links": column_links}
-        if outcome.status != "interrupted":
+        crawl_stats.set_value("liuzhou/outcome", outcome.status)
+        try:
+            # However the run ended: a failed or interrupted run's articles settle too;
+            # an interrupted one's again when it is resumed (or the next run ends).
+            final = outcome.status != "interrupted"
             await asyncio.to_thread(self.repository.settle_article_ids, self.run_id,
-                                    article_id_for)
-        await asyncio.to_thread(
-            self.repository.finish_run, self.run_id, outcome.status, counts, checks
-        )
-        self.crawler.stats.set_value("liuzhou/outcome", outcome.status)  # type: ignore[union-attr]
+                                    article_id_for, final=final)
+            checks[SETTLED] = final
+        except Exception as exc:
+            logger.error("Article ids could not be settled (the next run settles them): %s",
+                         one_line(exc))
+        try:
+            await asyncio.to_thread(
+                self.repository.finish_run, self.run_id, outcome.status, counts, checks
+            )
+        except Exception as exc:
+            # The exit code still tells (it comes from the same stats); the row stays
+            # 'running' and the next run marks it interrupted.
+            logger.error("The run's row could not be finished: %s", one_line(exc))

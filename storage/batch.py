@@ -32,6 +32,7 @@ from storage.models import (
     Url,
 )
 from storage.rows import Row, Rows
+from storage.storable import storable_decision, storable_fetch
 from storage.timefmt import shanghai_iso, utc_iso
 
 ARTICLES = Article.__table__
@@ -43,6 +44,8 @@ OBSERVATIONS = RegistrationObservation.__table__
 URLS = Url.__table__
 
 # The content fields a newer version replaces; the older values go to article_versions.
+# Only a change of title or body is an edit (a version); the other fields follow quietly.
+EDIT_FIELDS = ("title", "body_text")
 CONTENT_FIELDS = ("title", "published_at", "source", "column_path", "body_text", "body_html",
                   "images", "attachments", "body_hash", "content_url", "content_docid")
 
@@ -109,9 +112,15 @@ class Batch:
         session.flush()  # the batch reads and writes below the ORM: nothing may be pending
         self.connection = session.connection()
         self.run_id = run_id
-        self.fetches = fetches
-        self.hashes = [_content_hash(f) for f in fetches]
-        self.decisions = decisions
+        # Stored as every database accepts them; the pages that needed it are counted.
+        stored_fetches = [storable_fetch(f) for f in fetches]
+        stored_decisions = [storable_decision(d) for d in decisions]
+        self.repaired = {f.url for f, repaired in stored_fetches if repaired} | {
+            d.article.raw.url for d, repaired in stored_decisions if repaired}
+        self.fetches = [f for f, _ in stored_fetches]
+        self.hashes = [_content_hash(f) for f in self.fetches]
+        self.decisions = [d for d, _ in stored_decisions]
+        fetches, decisions = self.fetches, self.decisions
         article_ids = {d.article_id for d in decisions}
         self.articles = Rows(ARTICLES, lambda row: row["id"], self._in(ARTICLES.c.id, article_ids),
                              unique=("canonical_url",))
@@ -127,6 +136,7 @@ class Batch:
                                  self._in(OBSERVATIONS.c.url, {f.url for f in fetches}))
         self.logged = self._logged()
         self.versions: list[Row] = []  # article_versions rows, in the order replaced
+        self.edited: set[str] = set()  # articles whose title or body an earlier run stored
         self.columns: dict[str, list[str]] = {}  # article id -> new column path
         self.replaced: set[str] = set()  # articles whose old column rows go
         self.contents: list[Row] = []  # page_contents rows not stored yet
@@ -227,15 +237,22 @@ class Batch:
         article["last_seen_at"] = _latest(article["last_seen_at"], seen)
 
     def _replace_content(self, article: Row, decision: MergeDecision, seen: str) -> None:
-        """A newer version's content; the content it replaces goes to article_versions."""
+        """A newer version's content.  The content it replaces goes to article_versions
+        only when its title or body changed and an earlier run stored it: a run that meets
+        an article's renderings one after the other (a first crawl) did not see an edit."""
         content = _content(decision)
         if all(article[name] == content[name] for name in CONTENT_FIELDS):
             return
-        self.versions.append({
-            "article_id": article["id"], "run_id": self.run_id, "replaced_at": seen,
-            **{name: article[name] for name in CONTENT_FIELDS},
-        })
-        article.update(content, updated_run_id=self.run_id)
+        edited = article["created_run_id"] != self.run_id and any(
+            article[name] != content[name] for name in EDIT_FIELDS)
+        if edited:
+            self.versions.append({
+                "article_id": article["id"], "run_id": self.run_id, "replaced_at": seen,
+                **{name: article[name] for name in CONTENT_FIELDS},
+            })
+            self.edited.add(article["id"])
+            article["updated_run_id"] = self.run_id
+        article.update(content)
         self.columns[article["id"]] = decision.article.column
         self.replaced.add(article["id"])
 

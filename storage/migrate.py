@@ -2,7 +2,12 @@
 
 A crawl may create the schema of an empty database itself, but it never migrates an
 existing one: a team's database changes only when someone runs ``liuzhou db upgrade``
-(``ensure_schema`` raises ``SchemaOutdated`` naming that command).
+(``ensure_schema`` raises ``SchemaOutdated`` naming that command).  Neither touches a
+foreign database (tables, but no schema version of this program).
+
+Every upgrade is one transaction, on SQLite too: the sqlite3 driver would otherwise run
+each CREATE in autocommit, and a first run killed half-way (a full disk) would leave a
+half-made schema that every later command refuses.  Now it is all or nothing.
 """
 
 from __future__ import annotations
@@ -85,11 +90,30 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def refuse_foreign(engine: Engine) -> None:
+    """Raise ``SchemaError`` for a database that holds tables but no version of ours."""
+    if current_revision(engine) is not None:
+        return
+    tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
+    if tables:
+        where = engine.url.render_as_string(hide_password=True)
+        raise SchemaError(
+            f"the database {where} holds tables ({', '.join(sorted(tables)[:5])}) but no "
+            "schema version of this program; use an empty database or the right one"
+        )
+
+
 def upgrade(engine_or_url: Engine | str, revision: str = "head") -> None:
-    """Create the schema or bring it to ``revision`` (``liuzhou db upgrade``)."""
+    """Create the schema or bring it to ``revision`` (``liuzhou db upgrade``), in one
+    transaction; a foreign database is refused (``SchemaError``)."""
     engine = make_engine(engine_or_url) if isinstance(engine_or_url, str) else engine_or_url
     try:
+        refuse_foreign(engine)
         with engine.begin() as connection:
+            if connection.dialect.name == "sqlite":
+                # pysqlite begins a transaction only before INSERT/UPDATE/DELETE: begin
+                # it here so that CREATE TABLE and the rest are inside it.
+                connection.exec_driver_sql("BEGIN")
             command.upgrade(alembic_config(connection), revision)
     finally:
         if isinstance(engine_or_url, str):
@@ -104,13 +128,7 @@ def ensure_schema(engine: Engine) -> None:
         return
     where = engine.url.render_as_string(hide_password=True)
     if current is None:
-        tables = set(inspect(engine).get_table_names())
-        if tables:
-            raise SchemaError(
-                f"the database {where} holds tables ({', '.join(sorted(tables)[:5])}) but no "
-                "schema version of this program; use an empty database or the right one"
-            )
-        upgrade(engine)
+        upgrade(engine)  # refuses a foreign database
         return
     known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     if current not in known:

@@ -1,8 +1,9 @@
 """The schema, as typed SQLAlchemy 2.x declarative models.
 
-Times are stored as ISO 8601 text in one fixed shape (``storage.timefmt``): that sorts
-chronologically, reads the same in ``sqlite3`` and ``psql``, and keeps the analyst views
-returning identical rows on both databases (no driver-specific datetime types).
+Times are handled as ISO 8601 text in one fixed shape (``storage.timefmt``): that sorts
+chronologically and is what the program compares and exports.  SQLite stores that text;
+PostgreSQL stores ``timestamptz`` (``storage.timetype``), which analysts' tools read as
+times, and the models turn it back into the same text.
 Constraints carry the invariants so that no code path can break them: one canonical URL
 per article, one article per URL, at most one canonical URL row per article, foreign keys
 everywhere, filing-number kinds limited to ``icp``/``psb``.
@@ -30,8 +31,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from storage.timefmt import SHANGHAI
+from storage.timetype import StoredTime
+
 COLUMN_SEPARATOR = " > "  # between the names of a column path, as in the breadcrumb
-TIMESTAMP = String(32)  # "2026-02-25T09:44:00+00:00"; published_at keeps +08:00
+TIMESTAMP = StoredTime()  # "2026-02-25T09:44:00+00:00"; timestamptz on PostgreSQL
+PUBLISHED = StoredTime(SHANGHAI)  # publication times read back at +08:00, as the site says
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -79,7 +84,7 @@ class Article(Base):
     id: Mapped[str] = mapped_column(String(16), primary_key=True)
     canonical_url: Mapped[str] = mapped_column(Text, unique=True)
     title: Mapped[str] = mapped_column(Text)
-    published_at: Mapped[str | None] = mapped_column(TIMESTAMP, index=True)
+    published_at: Mapped[str | None] = mapped_column(PUBLISHED, index=True)
     published_precision: Mapped[str | None] = mapped_column(String(8))
     source: Mapped[str | None] = mapped_column(Text)
     column_path: Mapped[str] = mapped_column(Text, default="")  # names joined by " > "
@@ -125,7 +130,7 @@ class ArticleVersion(Base):
     content_url: Mapped[str] = mapped_column(Text)
     content_docid: Mapped[str | None] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(Text)
-    published_at: Mapped[str | None] = mapped_column(TIMESTAMP)
+    published_at: Mapped[str | None] = mapped_column(PUBLISHED)
     source: Mapped[str | None] = mapped_column(Text)
     column_path: Mapped[str] = mapped_column(Text)
     body_text: Mapped[str] = mapped_column(Text)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, or_, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -36,11 +36,22 @@ from storage.models import (
     Url,
 )
 from storage.registrations import Verdicts, flatten
+from storage.storable import is_keyed
 from storage.streaming import stream, with_children
 from storage.timefmt import now_utc
 
+SETTLED = "ids_settled"  # in a run's checks: the ids of its articles have settled
 RUN_COUNT_COLUMNS = ("pages_fetched", "articles_new", "articles_updated", "duplicates_merged",
                      "errors", "pages_not_modified", "pages_gone")
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a written batch did beyond storing: pages whose values had to be repaired
+    (``storage.storable``) and articles whose title or body changed since an earlier run."""
+
+    repaired: frozenset[str]
+    edited: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,22 +102,28 @@ class Repository:
             run.counts = to_json(counts)
             run.checks = to_json(checks or {})
 
-    def settle_article_ids(self, run_id: int, id_for: Callable[[str], str]) -> int:
-        """Give the articles first stored by an unfinished crawl the id of their final
-        canonical URL; returns how many were renamed.
+    def settle_article_ids(self, run_id: int, id_for: Callable[[str], str], *,
+                           final: bool = True) -> int:
+        """Give the articles first stored by unsettled runs the id of their final canonical
+        URL; returns how many were renamed.
 
         Within a crawl, pages arrive in no fixed order: an article first met through its
         republication is stored under that page's id, then its original becomes canonical.
-        Settling ids when the crawl ends (or when an interrupted one is completed) makes
-        them depend on the site, not on the crawl order; after that they never change.
+        Settling ids when a crawl ends, however it ends, makes them depend on the site,
+        not on the crawl order; after that they never change.  Besides ``run_id`` this
+        settles every run that ended without settling (killed, or marked interrupted
+        after its process died) and, when ``final``, marks those as settled
+        (``checks.ids_settled``; ``finish_run`` records it for ``run_id``).  An
+        interrupted run settles what it stored but is not ``final``: the run that resumes
+        it may still move canonical URLs, so its articles are settled again then.
         """
-        unsettled = select(CrawlRun.id).where(or_(
-            CrawlRun.id == run_id, CrawlRun.status.in_(("running", "interrupted")),
-        ))
         table = Article.__table__
         renamed = 0
         with Session(self.engine) as session, session.begin():
-            for old_id, url in self._unsettled(session, unsettled):
+            runs = [run_id, *self._runs_to_settle(session, run_id)]
+            for old_id, url in self._unsettled(session, runs):
+                if is_keyed(url):  # the id came from the full URL, which is not stored
+                    continue
                 new_id = id_for(url)
                 if new_id == old_id:  # nearly every article: no query
                     continue
@@ -124,10 +141,25 @@ class Repository:
                                     .values(article_id=new_id))
                 session.execute(delete(table).where(table.c.id == old_id))
                 renamed += 1
+            if final:
+                for run in session.scalars(select(CrawlRun).where(CrawlRun.id.in_(runs[1:]))):
+                    run.checks = to_json({**json.loads(run.checks or "{}"), SETTLED: True})
         return renamed
 
     @staticmethod
-    def _unsettled(session: Session, runs: Select[Any]) -> Iterator[tuple[str, str]]:
+    def _runs_to_settle(session: Session, run_id: int) -> list[int]:
+        """Earlier runs whose ids may not have settled: still 'running' (killed), or
+        ended without settling (marked interrupted or failed by another process)."""
+        candidates = session.execute(
+            select(CrawlRun.id, CrawlRun.checks).where(
+                CrawlRun.id != run_id,
+                CrawlRun.status.in_(("running", "interrupted", "failed")))
+        ).all()
+        return [rid for rid, checks in candidates
+                if not json.loads(checks or "{}").get(SETTLED)]
+
+    @staticmethod
+    def _unsettled(session: Session, runs: list[int]) -> Iterator[tuple[str, str]]:
         """(id, canonical URL) of the runs' articles, in id order, a thousand at a time:
         a first crawl's are the whole archive.  An article renamed meanwhile comes back
         under its new id, which is already settled."""
@@ -149,6 +181,17 @@ class Repository:
                     CrawlRun.status.in_(("success", "partial", "unhealthy")),
                 ).limit(1)
             ) is not None
+
+    def previous_run_status(self, run_id: int | None = None) -> str | None:
+        """The status of the last run before ``run_id`` (before the newest run if None),
+        None if there is none: a run left 'running' by a dead process counts as it is."""
+        query = select(CrawlRun.status).order_by(CrawlRun.id.desc()).limit(1)
+        with Session(self.engine) as session:
+            if run_id is None:
+                run_id = session.scalar(select(CrawlRun.id).order_by(CrawlRun.id.desc()))
+            if run_id is None:
+                return None
+            return session.scalar(query.where(CrawlRun.id < run_id))
 
     def previous_run_checks(self, run_id: int) -> dict[str, Any]:
         """The health checks of the last finished run before ``run_id`` ({} if none)."""
@@ -181,10 +224,13 @@ class Repository:
     # -- the storing step ----------------------------------------------------------------
 
     def write_batch(self, run_id: int, fetches: list[PageFetch],
-                    decisions: list[MergeDecision]) -> None:
-        """Store a batch of fetches and merge decisions as one transaction (idempotent)."""
+                    decisions: list[MergeDecision]) -> BatchResult:
+        """Store a batch of fetches and merge decisions as one transaction (idempotent);
+        returns what the batch repaired and which articles it recorded an edit of."""
         with Session(self.engine) as session, session.begin():
-            Batch(session, run_id, fetches, decisions).write()
+            batch = Batch(session, run_id, fetches, decisions)
+            batch.write()
+        return BatchResult(repaired=frozenset(batch.repaired), edited=frozenset(batch.edited))
 
     # -- what earlier runs learned -------------------------------------------------------
 

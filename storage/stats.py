@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -16,17 +17,24 @@ def _count(connection: Connection, *where: Any, of: Any) -> int:
     return int(connection.scalar(select(func.count()).select_from(of).where(*where)) or 0)
 
 
+def _as_stored(row: Any) -> dict[str, Any]:
+    """A view row with times in the stored text shape (PostgreSQL gives ``datetime``):
+    ``stats`` prints the same on both databases."""
+    return {key: value.astimezone(UTC).isoformat(timespec="seconds")
+            if isinstance(value, datetime) else value for key, value in row._mapping.items()}
+
+
 def collect(engine: Engine) -> dict[str, Any]:
     """Counts of articles, URLs, merged duplicates, versions, raw pages, filing numbers
     (with conflicts: a kind seen with more than one value) and the last runs."""
     with engine.connect() as connection:
         articles = _count(connection, of=Article)
         article_urls = _count(connection, Url.article_id.is_not(None), of=Url)
-        registrations = [dict(row._mapping) for row in connection.execute(text(
+        registrations = [_as_stored(row) for row in connection.execute(text(
             "SELECT kind, value, page_count, is_canonical, first_seen_at, last_seen_at "
             "FROM v_registrations ORDER BY kind, page_count DESC, value"
         ))]
-        runs = [dict(row._mapping) for row in connection.execute(
+        runs = [_as_stored(row) for row in connection.execute(
             text("SELECT * FROM v_crawl_runs ORDER BY run_id DESC LIMIT :n"), {"n": LAST_RUNS}
         )]
         raw_bytes, stored_bytes = connection.execute(select(

@@ -23,3 +23,13 @@ def test_a_collapsed_column_list_fails_the_health_check():
     outcome = assess({"liuzhou/pages": 10, "liuzhou/collapsed_columns": ["/tzdt/"]}, "finished")
     assert outcome.exit_code == ExitCode.UNHEALTHY
     assert "/tzdt/" in outcome.reason
+
+
+def test_pages_not_stored_and_pipeline_errors_are_never_success():
+    ok = {"liuzhou/pages": 100}
+    partial = assess({**ok, "liuzhou/write_errors": 3}, "finished")
+    assert partial.status == "partial" and "could not be stored" in partial.reason
+    assert assess({**ok, "liuzhou/write_errors": 60}, "finished").status == "failed"
+    stopped = assess({**ok, "liuzhou/write_errors": 1}, "storage_failed")
+    assert stopped.exit_code == ExitCode.FAILED and "stopped" in stopped.reason
+    assert assess({**ok, "liuzhou/item_errors": 1}, "finished").status == "partial"

@@ -365,3 +365,31 @@ def test_migrations_build_exactly_the_models(engine):
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_one_sqlite_file_is_one_lock_key_however_it_is_spelt(tmp_path, monkeypatch):
+    from liuzhou_spider.runner import lock_key
+
+    (tmp_path / "x").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "x")
+    monkeypatch.chdir(tmp_path)
+    spellings = [
+        f"sqlite:///{tmp_path}/x/crawl.db", f"sqlite:///{tmp_path}/x/crawl.db?timeout=30",
+        "sqlite:///x/crawl.db", "sqlite:///./x/../x/crawl.db?timeout=30",
+        f"sqlite:///{tmp_path}/link/crawl.db", "sqlite+pysqlite:///x/crawl.db",
+    ]
+    assert {lock_key(url) for url in spellings} == {f"sqlite:{tmp_path}/x/crawl.db"}
+    assert lock_key("sqlite:///x/other.db") != lock_key(spellings[0])
+    server = {lock_key("postgresql://u:secret@DB.example:5432/crawl?connect_timeout=3"),
+              lock_key("postgresql+psycopg://other@db.example/crawl")}
+    assert server == {"postgresql://db.example:5432/crawl"}
+
+
+def test_a_second_crawl_on_the_same_file_spelt_otherwise_is_locked_out(tmp_path, monkeypatch):
+    from liuzhou_spider.runner import CrawlOptions, Locked, run_lock
+
+    monkeypatch.chdir(tmp_path)
+    first = CrawlOptions(db_url="sqlite:///crawl.db")
+    second = CrawlOptions(db_url=f"sqlite:///{tmp_path}/crawl.db?timeout=30")
+    with run_lock(first), pytest.raises(Locked), run_lock(second):
+        pass

@@ -1,8 +1,13 @@
-"""The analyst views: exactly the columns interfaces.md promises, the same rows everywhere."""
+"""The analyst views: exactly the columns interfaces.md promises, the same rows everywhere.
+
+Times are ISO text on SQLite and ``timestamptz`` on PostgreSQL (schema 0004): rows are
+compared as moments, and on PostgreSQL every time must arrive as a time.
+"""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -38,6 +43,22 @@ def fixed_clock(monkeypatch):
     monkeypatch.setattr(storage.repository, "now_utc", lambda: NOW)
 
 
+ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")
+TIME_COLUMNS = {"published_at", "first_seen_at", "last_seen_at", "started_at", "finished_at",
+                "replaced_at", "gone_at"}
+
+
+def moment(value):  # type: ignore[no-untyped-def]
+    """A time, whichever way the database gave it (text on SQLite, datetime on PostgreSQL)."""
+    if isinstance(value, str) and ISO_TIME.fullmatch(value):
+        return datetime.fromisoformat(value)
+    return value
+
+
+def moments(rows_: list[tuple]) -> list[tuple]:
+    return [tuple(moment(v) for v in row) for row in rows_]
+
+
 def rows(engine, view: str) -> tuple[list[str], list[tuple]]:
     with engine.connect() as connection:
         result = connection.execute(text(f"SELECT * FROM {view} ORDER BY 1, 2"))
@@ -51,7 +72,7 @@ def test_views_have_the_promised_columns_and_rows(repo):
     repo.set_registration_verdicts(verdicts)
     found = {view: rows(repo.engine, view) for view in COLUMNS}
     assert {view: names for view, (names, _) in found.items()} == COLUMNS
-    assert found["v_articles"][1] == [
+    assert moments(found["v_articles"][1]) == moments([
         ("aaaaaaaaaaaaaaaa", A_URL, "张壮在柳州市2026年新春第一会上强调",
          "2026-02-25T17:44:00+08:00", "柳州1号", "统战动态 > 时政聚焦 > 本市",
          "南国春来早，人勤地生宝。\n大会现场。", 18, 3, T1, T2),
@@ -59,25 +80,25 @@ def test_views_have_the_promised_columns_and_rows(repo):
          "工作时讯", "要统一思想抓落实。新增一行。", 14, 2, T1, T2),
         ("cccccccccccccccc", C_URL, INJECTION, "2020-07-31T00:00:00+08:00", None,
          "新时代 > 工作动态", f"正文 {INJECTION}", 3 + len(INJECTION), 1, T1, T1),
-    ]
-    assert found["v_article_urls"][1] == [
+    ])
+    assert moments(found["v_article_urls"][1]) == moments([
         (A_ALIAS, "aaaaaaaaaaaaaaaa", 0, 1.0, T2, T2),
         (B_URL, "bbbbbbbbbbbbbbbb", 1, 1.0, T1, T2),
         (B_NEW, "bbbbbbbbbbbbbbbb", 0, 0.8125, T2, T2),
         (A_CROSS, "aaaaaaaaaaaaaaaa", 0, 0.96875, T1, T1),
         (A_URL, "aaaaaaaaaaaaaaaa", 1, 1.0, T1, T1),
         (C_URL, "cccccccccccccccc", 1, 1.0, T1, T1),
-    ]
-    assert found["v_registrations"][1] == [
+    ])
+    assert moments(found["v_registrations"][1]) == moments([
         ("icp", "桂ICP备05009280号", 1, T1, T1, 0),
         ("icp", "桂ICP备19011773号", 3, T1, T1, 1),
         ("psb", "桂公网安备45020502000013号", 1, T1, T1, 0),
         ("psb", "桂公网安备45020502000153号", 3, T1, T1, 0),
-    ]
-    assert found["v_crawl_runs"][1] == [
+    ])
+    assert moments(found["v_crawl_runs"][1]) == moments([
         (1, NOW, NOW, "success", 6, 3, 0, 1, 0, 0, 0),
         (2, NOW, NOW, "partial", 3, 0, 1, 2, 1, 0, 0),
-    ]
+    ])
 
 
 def test_sqlite_and_postgresql_return_identical_rows(sqlite_and_pg):
@@ -87,14 +108,21 @@ def test_sqlite_and_postgresql_return_identical_rows(sqlite_and_pg):
         answers.append({view: rows(engine, view) for view in COLUMNS})
     sqlite, pg = answers
     for view in COLUMNS:
-        assert sqlite[view] == pg[view]
-        assert [tuple(map(type, r)) for r in sqlite[view][1]] == [
-            tuple(map(type, r)) for r in pg[view][1]]
+        names = sqlite[view][0]
+        assert names == pg[view][0]
+        assert moments(sqlite[view][1]) == moments(pg[view][1])
+        times = [i for i, name in enumerate(names) if name in TIME_COLUMNS]
+        for row in pg[view][1]:
+            assert all(row[i] is None or isinstance(row[i], datetime) for i in times), row
+        untimed = [[type(v) for i, v in enumerate(r) if i not in times] for r in sqlite[view][1]]
+        assert untimed == [[type(v) for i, v in enumerate(r) if i not in times]
+                           for r in pg[view][1]]
 
 
 def plain(value):
-    """Numbers as floats: PostgreSQL's round() gives Decimal where SQLite gives float."""
-    return float(value) if isinstance(value, Decimal) else value
+    """Numbers as floats (PostgreSQL's round() gives Decimal where SQLite gives float),
+    times as moments (text on SQLite, timestamptz on PostgreSQL)."""
+    return float(value) if isinstance(value, Decimal) else moment(value)
 
 
 def run_examples(engine) -> list[list[tuple]]:

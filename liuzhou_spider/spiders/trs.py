@@ -23,7 +23,7 @@ from scrapy.http import Response, TextResponse
 
 from liuzhou_spider.database import database_for
 from liuzhou_spider.health import COLUMN_LINKS
-from liuzhou_spider.incremental import SeenBefore
+from liuzhou_spider.incremental import SeenBefore, pager_depth_after
 from liuzhou_spider.items import ArticlePage, PageFetch
 from liuzhou_spider.pages.columns import ColumnTree, learned_columns
 from liuzhou_spider.pages.listing import Listing, links_in
@@ -103,7 +103,10 @@ class TrsSpider(scrapy.Spider):
         if completed and not self.settings.getbool("LIUZHOU_FULL") and not resumed_full:
             self.seen = SeenBefore(
                 memory=await asyncio.to_thread(repository.url_memory),  # type: ignore[arg-type]
-                pager_depth=self.settings.getint("LIUZHOU_PAGER_DEPTH", 1),
+                pager_depth=pager_depth_after(
+                    await asyncio.to_thread(repository.previous_run_status,
+                                            self.crawler.stats.get_value("liuzhou/run_id")),
+                    self.settings.getint("LIUZHOU_PAGER_DEPTH", 1)),
             )
             if self.seen.enabled:
                 logger.info("Incremental run: %d URLs remembered", len(self.seen.memory))
