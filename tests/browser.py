@@ -88,9 +88,11 @@ def in_browser(work: Callable[[Callable[[str], Visit]], T]) -> T:
         return pool.submit(session).result()
 
 
-def screenshot(visit: Visit, name: str, fallback: Path) -> Path:
-    """Save the whole page as ``name`` in ``LIUZHOU_SCREENSHOTS`` (else ``fallback``)."""
+def screenshot(visit: Visit, name: str, fallback: Path, height: int = 1500) -> Path:
+    """Save the top ``height`` pixels of the page as ``name`` in ``LIUZHOU_SCREENSHOTS``
+    (else ``fallback``)."""
     folder = Path(os.environ.get("LIUZHOU_SCREENSHOTS") or fallback)
     path = folder / name
-    visit.page.screenshot(path=str(path), full_page=True)
+    visit.page.screenshot(path=str(path), full_page=True,
+                          clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height})
     return path

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from liuzhou_spider.report import write_report
 from pipelines.reprocess import reprocess
 from tests.browser import chromium, in_browser, screenshot
 from tests.crawling import query
@@ -51,7 +50,8 @@ def crawled(tmp_path_factory) -> Crawled:
     demo = liuzhou("demo", "--size", str(SIZE), "--db", db_url, cwd=folder)
     assert demo.returncode == 0, demo.stderr
     assert reprocess(db_url, workers=0).errors == 0
-    write_report(db_url, folder / "report.html")
+    report = liuzhou("report", "--db", "sqlite:///crawl.db", "-o", "report.html", cwd=folder)
+    assert report.returncode == 0, report.stderr
     return Crawled(folder, db_url, folder / "report.html", demo.stdout + demo.stderr)
 
 
@@ -146,11 +146,11 @@ def test_served_pages_queries_search_and_refusals(crawled, served, tmp_path):
             visit = open_page(served + path)
             pages[name] = (visit.count("table.rows-and-columns tbody tr"), visit.errors)
         search = open_page(f"{database}/v_article_index")
-        screenshot(search, "serve.png", tmp_path)
         search.page.fill("input[name=_search]", phrase)
         search.page.press("input[name=_search]", "Enter")
         search.page.wait_for_load_state("load")
         pages["search box"] = (search.count("table.rows-and-columns tbody tr"), search.errors)
+        screenshot(search, "serve.png", tmp_path, height=1100)
         boxed = search.page.inner_text("table.rows-and-columns")
         canned = open_page(f"{database}/search?q={phrase}")
         pages["search query"] = (canned.count("table.rows-and-columns tbody tr"), canned.errors)
