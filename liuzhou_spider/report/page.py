@@ -18,7 +18,8 @@ STYLE = """
 body{font:14px/1.5 system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;
 color:#1d2733;background:#f6f7f9}
 header{background:#23395d;color:#fff;padding:16px 32px}header h1{margin:0;font-size:22px}
-header p{margin:4px 0 0;opacity:.85}header span{color:#fff;font-weight:700}main{padding:8px 32px 32px;max-width:1100px}
+header p{margin:4px 0 0;opacity:.85}header span{color:#fff;font-weight:700}
+main{padding:8px 32px 32px;max-width:1100px}
 section{background:#fff;border:1px solid #dde2e8;border-radius:6px;margin:16px 0;
 padding:12px 20px}h2{font-size:17px;margin:4px 0 8px}
 table{border-collapse:collapse;width:100%;margin:8px 0}th,td{text-align:left;
