@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,postgresql,redis]'
+	$(BIN)/pip install --quiet -e '.[dev,postgresql,redis,serve]'
 	touch $(STAMP)
 
 demo: $(STAMP)

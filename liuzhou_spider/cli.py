@@ -104,8 +104,10 @@ def main() -> None:
     """Crawl, clean, deduplicate and store the articles of www.lztz.gov.cn."""
 
 
-def crawl_and_report(options: CrawlOptions) -> None:
-    """Run a crawl, print the summary, exit with the run's code."""
+def crawl_and_report(options: CrawlOptions, report: str | None = None,
+                     serve_hint: bool = False) -> None:
+    """Run a crawl, print the summary, write the HTML report if asked, exit with the run's
+    code (a report that cannot be written is said on stderr; the run's code stands)."""
     try:
         result = run_crawl(options)
     except Locked as exc:
@@ -113,6 +115,10 @@ def crawl_and_report(options: CrawlOptions) -> None:
     except Exception as exc:  # database unreachable, schema outdated, ...
         fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     print_summary(result, options.db_url)
+    if report:
+        write_html_report(options.db_url, report)
+    if serve_hint:
+        err.print(f"Browse the data: liuzhou serve --db {options.db_url}", highlight=False)
     if result.outcome.exit_code != ExitCode.SUCCESS:
         fail(f"run {result.outcome.status}: {result.outcome.reason}", result.outcome.exit_code)
 
@@ -129,15 +135,17 @@ def crawl_and_report(options: CrawlOptions) -> None:
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None)
 @click.option("--log-level", default="INFO",
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+@click.option("--report", "report_file", type=click.Path(dir_okay=False), default=None,
+              metavar="FILE", help="After the run, write the HTML report here.")
 def crawl(db_url: str | None, start_url: tuple[str, ...], host_alias: tuple[str, ...],
           max_pages: int | None, jobdir: str | None, full: bool, log_file: str | None,
-          log_level: str) -> None:
+          log_level: str, report_file: str | None) -> None:
     """Crawl the site, clean, deduplicate, store; print a summary."""
     crawl_and_report(CrawlOptions(
         db_url=resolve_db(db_url), start_urls=list(start_url), host_aliases=list(host_alias),
         max_pages=max_pages, jobdir=jobdir, full=full, log_file=log_file,
         log_level=log_level.upper(),
-    ))
+    ), report=report_file)
 
 
 @main.command()
@@ -147,8 +155,12 @@ def crawl(db_url: str | None, start_url: tuple[str, ...], host_alias: tuple[str,
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--log-level", default="WARNING",
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
-def demo(db_url: str | None, size: int, seed: int, log_level: str) -> None:
-    """Serve the bundled offline portal on loopback, crawl it, print the summary."""
+@click.option("--report", "report_file", type=click.Path(dir_okay=False),
+              default="liuzhou-report.html", show_default=True, metavar="FILE",
+              help="Where to write the HTML report of the database.")
+def demo(db_url: str | None, size: int, seed: int, log_level: str, report_file: str) -> None:
+    """Serve the bundled offline portal on loopback, crawl it, print the summary, write the
+    HTML report and name the command that serves the data."""
     from liuzhou_spider.portal.demo import offline_portal
 
     with offline_portal(size=size, seed=seed) as server:
@@ -158,7 +170,7 @@ def demo(db_url: str | None, size: int, seed: int, log_level: str) -> None:
             db_url=resolve_db(db_url), start_urls=[server.base_url],
             host_aliases=[server.alias_base_url.split("//", 1)[1].rstrip("/")],
             log_level=log_level.upper(),
-        ))
+        ), report=report_file, serve_hint=True)
 
 
 @main.command()
@@ -315,3 +327,76 @@ def reprocess(db_url: str | None, column: str | None, since: str | None,
     )
     if result.errors:
         sys.exit(int(ExitCode.PARTIAL))
+
+
+# -- the report and the browser over the data (docs/report.md) --------------------------
+
+
+def check_date(option: str, value: str | None) -> None:
+    """Exit 2 unless ``value`` is absent or starts with a date like 2026-02-25."""
+    from datetime import date
+
+    if value is None:
+        return
+    try:
+        date.fromisoformat(value[:10])
+    except ValueError:
+        fail(f"{option} wants a date like 2026-02-25, not {value!r}", ExitCode.USAGE)
+
+
+def write_html_report(db_url: str, output: str, since: str | None = None,
+                      until: str | None = None) -> bool:
+    """Write the report; say where, or why not (on stderr). True when written."""
+    from liuzhou_spider.report import write_report
+
+    try:
+        path = write_report(db_url, output, since=since, until=until)
+    except Exception as exc:
+        err.print(f"[bold red]error:[/] report not written: "
+                  f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+                  highlight=False)
+        return False
+    err.print(f"Report: {path.resolve()} (open it in a browser)", highlight=False)
+    return True
+
+
+@main.command()
+@db_option
+@click.option("--output", "-o", default="report.html", show_default=True, metavar="FILE")
+@click.option("--since", default=None, metavar="DATE",
+              help="Articles published and runs started on or after this date.")
+@click.option("--until", default=None, metavar="DATE",
+              help="Articles published and runs started on or before this date.")
+def report(db_url: str | None, output: str, since: str | None, until: str | None) -> None:
+    """Write one self-contained HTML page: articles per month and column, runs and their
+    health, merged duplicates, filing numbers, latest articles."""
+    check_date("--since", since)
+    check_date("--until", until)
+    if not write_html_report(resolve_db(db_url), output, since, until):
+        sys.exit(int(ExitCode.FAILED))
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback: this machine only).")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8001, show_default=True)
+def serve(db_url: str | None, host: str, port: int) -> None:
+    """Browse a SQLite database read-only with Datasette: the views, the example queries,
+    facets, full-text search. Exit 2 for a PostgreSQL URL (the views and `liuzhou report`
+    serve it instead)."""
+    from liuzhou_spider.serve import NotServable, NotSQLite, sqlite_file
+    from liuzhou_spider.serve import serve as run_datasette
+
+    url = resolve_db(db_url)
+    try:
+        sqlite_file(url)
+    except NotServable as exc:
+        fail(str(exc), ExitCode.USAGE if isinstance(exc, NotSQLite) else ExitCode.FAILED)
+    try:
+        import datasette  # noqa: F401
+    except ImportError:
+        fail("Datasette is not installed: pip install 'liuzhou-spider[serve]'")
+    err.print(f"Serving {url} read-only at http://{host}:{port}/ (Ctrl-C stops)",
+              highlight=False)
+    run_datasette(url, host=host, port=port)

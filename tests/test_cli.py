@@ -37,10 +37,12 @@ def test_demo_runs_the_whole_product(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     db_url = f"sqlite:///{tmp_path / 'demo.db'}"
     done = subprocess.run([*LIUZHOU, "demo", "--size", "40", "--db", db_url],
-                          capture_output=True, text=True, env=env, timeout=300, check=False)
+                          capture_output=True, text=True, env=env, timeout=300, check=False,
+                          cwd=tmp_path)  # the demo writes liuzhou-report.html here
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Crawl summary" in done.stdout
     assert len(exported(db_url)) == 40
+    assert (tmp_path / "liuzhou-report.html").is_file()
 
 
 def crawling_slowly(portal: ServedPortal, command: list[str]) -> subprocess.Popen[str]:

@@ -361,9 +361,11 @@ def test_migrations_build_exactly_the_models(engine):
     from alembic.runtime.migration import MigrationContext
 
     from storage.models import Base
+    from storage.search import include_name
 
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name})
         assert compare_metadata(context, Base.metadata) == []
 
 

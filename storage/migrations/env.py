@@ -9,6 +9,7 @@ from __future__ import annotations
 from alembic import context
 
 from storage.models import Base
+from storage.search import include_name
 
 connection = context.config.attributes["connection"]
 context.configure(
@@ -16,6 +17,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",  # SQLite has a poor ALTER TABLE
     compare_type=True,
+    include_name=include_name,  # the FTS5 search tables have no model
 )
 with context.begin_transaction():
     context.run_migrations()
