@@ -22,7 +22,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from liuzhou_spider.health import ExitCode
 from liuzhou_spider.messages import redact, safe_url
-from liuzhou_spider.runner import CrawlOptions, Locked, LockUnavailable, run_crawl
+from liuzhou_spider.runner import (
+    CrawlOptions,
+    Locked,
+    LockUnavailable,
+    check_database,
+    run_crawl,
+)
 from storage.db import DatabaseUnavailable, default_url
 from storage.migrate import SchemaError
 
@@ -211,6 +217,7 @@ def demo(db_url: str | None, size: int, seed: int, log_level: str) -> None:
 
     url = resolve_db(db_url or DEMO_DB)
     fresh_demo_database(url, replace=db_url is None)
+    check_database(url)  # before the portal starts: a bad --db is one line, not a crawl
     with offline_portal(size=size, seed=seed) as server:
         err.print(f"Offline portal ({size} articles) at {server.base_url}, "
                   f"alias {server.alias_base_url}; database {safe_url(url)}")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-# scheme://user:password@ → scheme://user:***@ (the password ends at the last @ before
-# the host; it may itself hold ':' or '/').
-_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)[^\s]*?@(?=[^@\s]*(?:\s|$|/|'|\"))")
+# scheme://user:password@ → scheme://user:***@: the password runs to the last @ of the
+# URL (which ends at a space or a quote); it may itself hold ':', '/' or '@'.
+_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^:/@\s'\"]*:)[^\s'\"]*@")
 
 
 def redact(text: str) -> str:

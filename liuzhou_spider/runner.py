@@ -40,6 +40,10 @@ class Locked(RuntimeError):
     """Another run holds the lock of this database or JOBDIR."""
 
 
+class LockUnavailable(RuntimeError):
+    """The lock file cannot be created (a read-only or missing folder)."""
+
+
 @dataclass
 class CrawlOptions:
     """What ``liuzhou crawl`` was asked to do."""
@@ -160,15 +164,11 @@ def file_lock(path: Path, what: str, *, make_folder: bool) -> FileLock:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise LockUnavailable(f"cannot create {path.parent} for {what}: "
+            raise LockUnavailable(f"{what}: cannot create {path.parent}: "
                                   f"{exc.strerror}") from exc
     elif not path.parent.is_dir():
-        raise LockUnavailable(f"the folder of {what} does not exist: {path.parent}")
+        raise LockUnavailable(f"{what}: the folder {path.parent} does not exist")
     return FileLock(path, mode=0o660)
-
-
-class LockUnavailable(RuntimeError):
-    """The lock file cannot be created (a read-only or missing folder)."""
 
 
 @contextmanager
@@ -199,23 +199,26 @@ def server_lock(db_url: str) -> Iterator[None]:
 
 @contextmanager
 def run_lock(options: CrawlOptions) -> Iterator[None]:
-    """Hold the database's (and JOBDIR's) lock for the run, or raise ``Locked`` at once."""
-    wanted: list[tuple[Path, str, bool]] = []
+    """Hold the database's (and JOBDIR's) lock for the run, or raise ``Locked`` at once
+    (``LockUnavailable`` when the lock file cannot be made: a missing or read-only folder).
+    """
+    wanted: list[tuple[Path, str, str]] = []  # lock file, what it guards, option naming it
     database_lock = lock_path(options.db_url)
     if database_lock is not None:
-        wanted.append((database_lock, safe_url(options.db_url), False))
+        wanted.append((database_lock, safe_url(options.db_url), "--db"))
     if options.jobdir:
-        wanted.append((Path(options.jobdir) / JOBDIR_LOCK, f"JOBDIR {options.jobdir}", True))
+        wanted.append((Path(options.jobdir) / JOBDIR_LOCK, f"JOBDIR {options.jobdir}",
+                       "--jobdir"))
     acquired: list[FileLock] = []
     try:
-        for path, what, make_folder in wanted:
-            lock = file_lock(path, what, make_folder=make_folder)
+        for path, what, option in wanted:
+            lock = file_lock(path, f"{option} {what}", make_folder=option == "--jobdir")
             try:
                 lock.acquire(timeout=0)
             except Timeout as exc:
                 raise Locked(f"another crawl is running on {what}") from exc
             except OSError as exc:
-                raise LockUnavailable(f"cannot take the lock of {what} ({path}): "
+                raise LockUnavailable(f"{option}: cannot take the lock {path}: "
                                       f"{exc.strerror}") from exc
             acquired.append(lock)
         with server_lock(options.db_url):
