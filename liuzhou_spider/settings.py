@@ -58,6 +58,9 @@ DOWNLOADER_MIDDLEWARES = {
     # robots.txt per RFC 9309: 5xx or no answer disallows all (liuzhou_spider/robots.py)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "liuzhou_spider.robots.StrictRobotsTxtMiddleware": 100,
+    # a refresh to javascript: keeps the page (liuzhou_spider/refresh.py)
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "liuzhou_spider.refresh.KeepingMetaRefreshMiddleware": 580,
 }
 ITEM_PIPELINES = {
     "pipelines.steps.CleaningStep": 100,
