@@ -147,10 +147,10 @@ def lock_path(db_url: str) -> Path | None:
     else: the folder's permissions guard it, not a shared world-writable one where any
     local user could create the lock first and hold every crawl off.
     """
-    key = lock_key(db_url)
-    if not key.startswith("sqlite:"):
+    key = lock_key(db_url)  # an SQLite file's key is "sqlite:" + its absolute path
+    if not key.startswith("sqlite:") or ":memory:" in key:
         return None
-    database = Path(key.removeprefix("sqlite:"))
+    database = Path(key.removeprefix("sqlite:").split("?", 1)[0])
     return database.with_name(database.name + ".lock")
 
 
