@@ -224,6 +224,8 @@ class CleaningStep:
                 reading = await asyncio.get_running_loop().run_in_executor(None, work)
             else:
                 reading = await self.in_pool(work)
+        except BrokenProcessPool:  # it killed a fresh reader too: never read it here
+            reading = PageReading(Listing(), error=traceback.format_exc())
         except Exception:  # the worker itself failed: read the links here
             reading = PageReading(
                 parse_listing(page.html, fetch.url, spider.profile),  # type: ignore[union-attr]

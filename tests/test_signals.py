@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+import pytest_twisted
 
 from tests.crawling import exported
 from tests.portal_fixture import serve_portal
@@ -118,3 +119,40 @@ def test_a_finished_crawl_removes_only_what_it_wrote_in_its_jobdir(
     left = {p.name for p in tmp_path.iterdir()}
     assert not left & {"requests.queue", "requests.seen", "spider.state", "liuzhou.lock"}
     assert not fresh.exists()  # the run made it and nothing else is in it
+
+
+@pytest_twisted.inlineCallbacks
+def test_a_page_that_kills_every_reader_fails_alone():  # type: ignore[no-untyped-def]
+    """A page whose reading kills the worker is tried on one fresh pool, then counted as
+    its own error; the page after it is read by new workers as usual."""
+    import functools
+    from concurrent.futures.process import BrokenProcessPool
+    from types import SimpleNamespace
+
+    from scrapy.utils.defer import deferred_from_coro
+
+    from liuzhou_spider.profile import LZTZ
+    from pipelines.steps import CleaningStep, reading_pool, worker_ready
+
+    class Stats:
+        def __init__(self) -> None:
+            self.values: dict[str, int] = {}
+
+        def inc_value(self, key: str) -> None:
+            self.values[key] = self.values.get(key, 0) + 1
+
+    step = CleaningStep.__new__(CleaningStep)
+    step.crawler = SimpleNamespace(stats=Stats(), spider=SimpleNamespace(profile=LZTZ))
+    step.workers = 1
+    step.pool = reading_pool(1, LZTZ)
+
+    async def scenario() -> bool:
+        with pytest.raises(BrokenProcessPool):
+            await step.in_pool(functools.partial(os._exit, 1))
+        return await step.in_pool(worker_ready)
+
+    try:
+        assert (yield deferred_from_coro(scenario())) is True
+    finally:
+        step.pool.shutdown(wait=True)
+    assert step.crawler.stats.values["liuzhou/reading_restarts"] == 2
