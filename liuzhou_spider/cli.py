@@ -86,6 +86,9 @@ def fails_cleanly(command: Callable[..., None]) -> Callable[..., None]:
             fail(f"{exc}; try again when it has finished", ExitCode.LOCKED)
         except (DatabaseUnavailable, SchemaError, SQLAlchemyError) as exc:
             fail(f"--db: {first_line(exc)}")
+        except BrokenPipeError:  # `liuzhou export | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no 2nd error
+            fail("stdout: the reader closed the pipe before the end")
         except (LockUnavailable, ValueError, OSError) as exc:
             fail(first_line(exc))
 

@@ -184,3 +184,24 @@ def test_extract_refuses_empty_and_binary_files(content: bytes, words: list[str]
     result = run("extract", str(page))
     one_line_error(result, 1, "PAGE", *words)
     assert result.stdout == ""
+
+
+def test_the_lock_of_an_sqlite_database_sits_next_to_it_private_to_its_users(
+    tmp_path: Path
+) -> None:
+    """Not in a shared world-writable folder under a name anyone can compute: another
+    local user cannot create it first, nor open it to hold the crawls off."""
+    import stat
+
+    from liuzhou_spider.runner import CrawlOptions, Locked, lock_path, run_lock
+
+    db = tmp_path / "lz.db"
+    options = CrawlOptions(db_url=f"sqlite:///{db}?timeout=30")
+    assert lock_path(options.db_url) == tmp_path / "lz.db.lock"
+    assert lock_path("sqlite:///:memory:") is None
+    assert lock_path("postgresql://me@db/lz") is None  # the server's advisory lock
+    with run_lock(options):
+        mode = stat.S_IMODE((tmp_path / "lz.db.lock").stat().st_mode)
+        assert mode & 0o007 == 0
+        with pytest.raises(Locked, match="another crawl is running"), run_lock(options):
+            pass
