@@ -1,4 +1,5 @@
-"""The ``liuzhou`` command line (interfaces.md): crawl, demo, export, stats, db, extract.
+"""The ``liuzhou`` command line (interfaces.md): crawl, demo, export, stats, db, extract,
+reprocess.
 
 Scheduled jobs depend on these names, options and exit codes (``health.ExitCode``):
 extend them, never change them.
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -59,7 +61,7 @@ def resolve_db(db_url: str | None) -> str:
 def fail(message: str, code: ExitCode = ExitCode.FAILED) -> None:
     """One line on stderr and the exit code: what a cron mail should show (never a
     password: every message passes ``redact``)."""
-    err.print(f"[bold red]error:[/] {redact(message)}", highlight=False, markup=True,
+    err.print(f"[bold red]error:[/] {escape(redact(message))}", highlight=False,
               soft_wrap=True)
     sys.exit(int(code))
 
@@ -236,7 +238,7 @@ DEMO_DB = "sqlite:///liuzhou-demo.db"
 
 def fresh_demo_database(url: str, *, replace: bool) -> None:
     """Make sure the demo crawls into an empty database: ``replace`` removes the demo's
-    own file (and its lock and WAL files); a database named by ``--db`` that already
+    own file (and its WAL and journal files); a database named by ``--db`` that already
     holds articles is refused (exit 2), never filled with the demo's."""
     from storage.db import make_engine
     from storage.stats import collect

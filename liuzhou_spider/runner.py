@@ -226,6 +226,8 @@ def run_lock(options: CrawlOptions) -> Iterator[None]:
     finally:
         for lock in reversed(acquired):
             lock.release()
+        if database_lock is not None and not database_lock.with_suffix("").exists():
+            database_lock.unlink(missing_ok=True)  # no database (a misspelt name): no trace
 
 
 def clear_jobdir(jobdir: Path, created: bool) -> None:

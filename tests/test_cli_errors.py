@@ -205,3 +205,11 @@ def test_the_lock_of_an_sqlite_database_sits_next_to_it_private_to_its_users(
         assert mode & 0o007 == 0
         with pytest.raises(Locked, match="another crawl is running"), run_lock(options):
             pass
+
+
+def test_a_lock_taken_for_a_database_that_never_came_is_removed(tmp_path: Path) -> None:
+    from liuzhou_spider.runner import CrawlOptions, run_lock
+
+    with run_lock(CrawlOptions(db_url=f"sqlite:///{tmp_path}/typo.db")):
+        assert (tmp_path / "typo.db.lock").exists()
+    assert list(tmp_path.iterdir()) == []
