@@ -95,10 +95,14 @@ def test_a_killed_reading_worker_is_replaced(portal_dir: Path, tmp_path: Path) -
 
 
 def test_a_finished_crawl_removes_only_what_it_wrote_in_its_jobdir(
-    portal_dir: Path, tmp_path: Path
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
 ) -> None:
     """``--jobdir`` may be any folder, the working folder or the database's: after a
     finished run only Scrapy's state and the lock are gone, everything else stays."""
+    from liuzhou_spider.portal.generate import build_site
+
+    portal_dir = tmp_path_factory.mktemp("small-portal")
+    build_site(portal_dir, size=20, seed=3, revision=1)
     db = tmp_path / "crawl.db"
     (tmp_path / "notes.txt").write_text("mine")
     (tmp_path / "keep").mkdir()
