@@ -176,6 +176,20 @@ def crawl_and_report(options: CrawlOptions) -> None:
         fail(f"run {result.outcome.status}: {result.outcome.reason}", result.outcome.exit_code)
 
 
+def checked_host_aliases(aliases: tuple[str, ...]) -> list[str]:
+    """``--host-alias`` values: HOST or HOST:PORT, no scheme or path, or exit 2."""
+    for alias in aliases:
+        parts = urlsplit("//" + alias)
+        try:
+            parts.port  # noqa: B018  (raises ValueError for a port out of range)
+        except ValueError:
+            parts = parts._replace(netloc="")
+        if not parts.hostname or parts.netloc != alias or "@" in alias:
+            fail(f"--host-alias wants HOST or HOST:PORT like lztz.gov.cn, not {alias!r}",
+                 ExitCode.USAGE)
+    return list(aliases)
+
+
 @main.command()
 @db_option
 @click.option("--start-url", multiple=True, help="Crawl from here (repeatable).")
@@ -197,7 +211,7 @@ def crawl(db_url: str | None, start_url: tuple[str, ...], host_alias: tuple[str,
         fail(f"--log-file: the folder of {log_file} does not exist", ExitCode.USAGE)
     crawl_and_report(CrawlOptions(
         db_url=resolve_db(db_url), start_urls=checked_start_urls(start_url),
-        host_aliases=list(host_alias),
+        host_aliases=checked_host_aliases(host_alias),
         max_pages=max_pages, jobdir=jobdir, full=full, log_file=log_file,
         log_level=log_level.upper(),
     ))

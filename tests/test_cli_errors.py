@@ -83,6 +83,8 @@ def test_redact_hides_every_password_and_only_passwords() -> None:
     (["crawl", "--start-url", "http://127.0.0.1:99999/"], ["--start-url"]),
     (["crawl", "--start-url", "http://127.0.0.1:1/", "--log-file", "/no/such/dir/c.log"],
      ["--log-file"]),
+    (["crawl", "--host-alias", "http://lztz.gov.cn/"], ["--host-alias"]),
+    (["crawl", "--host-alias", "lztz.gov.cn:99999"], ["--host-alias"]),
     (["export", "--since", "2026-13-45"], ["--since"]),
     (["export", "--since", "2026-01-01garbage"], ["--since"]),
     (["export", "--format", "json", "--spreadsheet-safe"], ["--spreadsheet-safe"]),
