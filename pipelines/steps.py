@@ -120,7 +120,10 @@ def reading_worker_init(parent_pid: int, profile: SiteProfile) -> None:
 def stop_signals_ignored() -> Iterator[None]:
     """Ignore SIGINT and SIGTERM in this process for a moment: a process started meanwhile
     inherits the dispositions, so a signal sent to the whole group while a reading worker
-    is still importing (before ``reading_worker_init`` runs) does not kill it."""
+    is still importing (before ``reading_worker_init`` runs, about a second) does not kill
+    it.  A signal that reaches this process in the few milliseconds of the spawn itself
+    is lost: blocking it instead would not carry over (the spawn resets the signal mask).
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
