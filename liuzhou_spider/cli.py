@@ -1,4 +1,5 @@
-"""The ``liuzhou`` command line (interfaces.md): crawl, demo, export, stats, db, extract.
+"""The ``liuzhou`` command line (interfaces.md): crawl, demo, export, stats, db, extract,
+reprocess.
 
 Scheduled jobs depend on these names, options and exit codes (``health.ExitCode``):
 extend them, never change them.
@@ -6,19 +7,32 @@ extend them, never change them.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from liuzhou_spider.health import ExitCode
-from liuzhou_spider.runner import CrawlOptions, Locked, run_crawl
-from storage.db import default_url
+from liuzhou_spider.messages import redact, safe_url
+from liuzhou_spider.runner import (
+    CrawlOptions,
+    Locked,
+    LockUnavailable,
+    check_database,
+    run_crawl,
+)
+from storage.db import DatabaseUnavailable, default_url
+from storage.migrate import SchemaError
 
 err = Console(stderr=True)
 
@@ -32,8 +46,16 @@ def db_option(func: Any) -> Any:
 
 
 def resolve_db(db_url: str | None) -> str:
-    """The database URL a command uses."""
-    return db_url or os.environ.get("LIUZHOU_DB") or default_url()
+    """The database URL a command uses, refused at once (exit 2) when it is not one."""
+    from storage.db import normalize_url
+
+    url = db_url or os.environ.get("LIUZHOU_DB") or default_url()
+    try:
+        normalize_url(url).get_dialect()
+    except (ValueError, SQLAlchemyError) as exc:
+        fail(f"--db: not a database URL this program can use: {url!r} ({first_line(exc)}; "
+             f"try sqlite:///liuzhou.db or postgresql://user@host/db)", ExitCode.USAGE)
+    return url
 
 
 def first_line(exc: BaseException) -> str:
@@ -54,9 +76,68 @@ def open_existing(db_url: str) -> Any:
 
 
 def fail(message: str, code: ExitCode = ExitCode.FAILED) -> None:
-    """One line on stderr and the exit code: what a cron mail should show."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    """One line on stderr and the exit code: what a cron mail should show (never a
+    password: every message passes ``redact``)."""
+    err.print(f"[bold red]error:[/] {escape(redact(message))}", highlight=False,
+              soft_wrap=True)
     sys.exit(int(code))
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception as one line: its message's first line, else its type."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def fails_cleanly(command: Callable[..., None]) -> Callable[..., None]:
+    """Every command ends a failure the same way: one line naming the problem (and the
+    option), a documented exit code, no traceback.
+
+    A database that cannot be opened or used (``--db``) and a file that cannot be
+    written exit 1; a run holding the lock exits 5.  Bad command lines are refused
+    before anything starts, by the commands themselves (exit 2).
+    """
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except Locked as exc:
+            fail(f"{exc}; try again when it has finished", ExitCode.LOCKED)
+        except (DatabaseUnavailable, SchemaError, SQLAlchemyError) as exc:
+            fail(f"--db: {first_line(exc)}")
+        except BrokenPipeError:  # `liuzhou export | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no 2nd error
+            fail("stdout: the reader closed the pipe before the end")
+        except (LockUnavailable, ValueError, OSError) as exc:
+            fail(first_line(exc))
+
+    return wrapper
+
+
+def checked_date(option: str, value: str | None) -> str | None:
+    """A ``--since``/``--until`` value, refused at once (exit 2) when it is not a date."""
+    from storage.timefmt import since_bound
+
+    if value is not None:
+        try:
+            since_bound(value)
+        except ValueError:
+            fail(f"{option} wants a date like 2026-02-25, not {value!r}", ExitCode.USAGE)
+    return value
+
+
+def checked_start_urls(urls: tuple[str, ...]) -> list[str]:
+    """``--start-url`` values: absolute http(s) URLs with a host, or exit 2."""
+    for url in urls:
+        parts = urlsplit(url)
+        try:
+            parts.port  # noqa: B018  (raises ValueError for a port out of range)
+        except ValueError:
+            parts = parts._replace(netloc="")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            fail(f"--start-url wants an http(s) URL like https://www.lztz.gov.cn/, "
+                 f"not {url!r}", ExitCode.USAGE)
+    return list(urls)
 
 
 def print_summary(result: Any, db_url: str) -> None:
@@ -108,12 +189,7 @@ def crawl_and_report(options: CrawlOptions, report: str | None = None,
                      serve_hint: bool = False) -> None:
     """Run a crawl, print the summary, write the HTML report if asked, exit with the run's
     code (a report that cannot be written is said on stderr; the run's code stands)."""
-    try:
-        result = run_crawl(options)
-    except Locked as exc:
-        fail(f"{exc}; try again when it has finished", ExitCode.LOCKED)
-    except Exception as exc:  # database unreachable, schema outdated, ...
-        fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    result = run_crawl(options)
     print_summary(result, options.db_url)
     if report:
         write_html_report(options.db_url, report)
@@ -121,6 +197,20 @@ def crawl_and_report(options: CrawlOptions, report: str | None = None,
         err.print(f"Browse the data: liuzhou serve --db {options.db_url}", highlight=False)
     if result.outcome.exit_code != ExitCode.SUCCESS:
         fail(f"run {result.outcome.status}: {result.outcome.reason}", result.outcome.exit_code)
+
+
+def checked_host_aliases(aliases: tuple[str, ...]) -> list[str]:
+    """``--host-alias`` values: HOST or HOST:PORT, no scheme or path, or exit 2."""
+    for alias in aliases:
+        parts = urlsplit("//" + alias)
+        try:
+            parts.port  # noqa: B018  (raises ValueError for a port out of range)
+        except ValueError:
+            parts = parts._replace(netloc="")
+        if not parts.hostname or parts.netloc != alias or "@" in alias:
+            fail(f"--host-alias wants HOST or HOST:PORT like lztz.gov.cn, not {alias!r}",
+                 ExitCode.USAGE)
+    return list(aliases)
 
 
 @main.command()
@@ -137,12 +227,16 @@ def crawl_and_report(options: CrawlOptions, report: str | None = None,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
 @click.option("--report", "report_file", type=click.Path(dir_okay=False), default=None,
               metavar="FILE", help="After the run, write the HTML report here.")
+@fails_cleanly
 def crawl(db_url: str | None, start_url: tuple[str, ...], host_alias: tuple[str, ...],
           max_pages: int | None, jobdir: str | None, full: bool, log_file: str | None,
           log_level: str, report_file: str | None) -> None:
     """Crawl the site, clean, deduplicate, store; print a summary."""
+    if log_file is not None and not Path(log_file).resolve().parent.is_dir():
+        fail(f"--log-file: the folder of {log_file} does not exist", ExitCode.USAGE)
     crawl_and_report(CrawlOptions(
-        db_url=resolve_db(db_url), start_urls=list(start_url), host_aliases=list(host_alias),
+        db_url=resolve_db(db_url), start_urls=checked_start_urls(start_url),
+        host_aliases=checked_host_aliases(host_alias),
         max_pages=max_pages, jobdir=jobdir, full=full, log_file=log_file,
         log_level=log_level.upper(),
     ), report=report_file)
@@ -158,19 +252,58 @@ def crawl(db_url: str | None, start_url: tuple[str, ...], host_alias: tuple[str,
 @click.option("--report", "report_file", type=click.Path(dir_okay=False),
               default="liuzhou-report.html", show_default=True, metavar="FILE",
               help="Where to write the HTML report of the database.")
+@fails_cleanly
 def demo(db_url: str | None, size: int, seed: int, log_level: str, report_file: str) -> None:
     """Serve the bundled offline portal on loopback, crawl it, print the summary, write the
-    HTML report and name the command that serves the data."""
+    HTML report and name the command that serves the data.
+
+    The demo fills a database of its own (``liuzhou-demo.db`` unless ``--db`` names
+    another), never ``$LIUZHOU_DB`` or ``liuzhou.db``, and starts it afresh each time: the
+    portal's port changes from run to run, so its URLs would pile up as new articles.
+    """
     from liuzhou_spider.portal.demo import offline_portal
 
+    url = resolve_db(db_url or DEMO_DB)
+    fresh_demo_database(url, replace=db_url is None)
+    check_database(url)  # before the portal starts: a bad --db is one line, not a crawl
     with offline_portal(size=size, seed=seed) as server:
         err.print(f"Offline portal ({size} articles) at {server.base_url}, "
-                  f"alias {server.alias_base_url}")
+                  f"alias {server.alias_base_url}; database {safe_url(url)}")
         crawl_and_report(CrawlOptions(
-            db_url=resolve_db(db_url), start_urls=[server.base_url],
+            db_url=url, start_urls=[server.base_url],
             host_aliases=[server.alias_base_url.split("//", 1)[1].rstrip("/")],
             log_level=log_level.upper(),
         ), report=report_file, serve_hint=True)
+
+
+DEMO_DB = "sqlite:///liuzhou-demo.db"
+
+
+def fresh_demo_database(url: str, *, replace: bool) -> None:
+    """Make sure the demo crawls into an empty database: ``replace`` removes the demo's
+    own file (and its WAL and journal files); a database named by ``--db`` that already
+    holds articles is refused (exit 2), never filled with the demo's."""
+    from storage.db import make_engine
+    from storage.stats import collect
+
+    if replace:
+        path = Path(url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        return
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return
+    engine = make_engine(url)
+    try:
+        articles = collect(engine).get("articles", 0)
+    except SQLAlchemyError:
+        articles = 0  # no schema yet: an empty database
+    finally:
+        engine.dispose()
+    if articles:
+        fail(f"--db {safe_url(url)} already holds {articles} article(s); the demo fills a "
+             f"database of its own (leave out --db for {DEMO_DB.removeprefix('sqlite:///')})",
+             ExitCode.USAGE)
 
 
 @main.command()
@@ -181,43 +314,75 @@ def demo(db_url: str | None, size: int, seed: int, log_level: str, report_file: 
 @click.option("--since", default=None, metavar="DATE", help="Published on or after this date.")
 @click.option("--column", default=None, metavar="NAME", help="Only articles of this column.")
 @click.option("--bom", is_flag=True, help="Start with a UTF-8 byte-order mark (spreadsheets).")
+@click.option("--spreadsheet-safe/--no-spreadsheet-safe", "spreadsheet", default=None,
+              help="CSV: a quote before cells starting with = + - @ tab CR, so a spreadsheet "
+                   "never runs them as formulas (default: on with --bom, off without).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@fails_cleanly
 def export(db_url: str | None, fmt: str, output: str, since: str | None, column: str | None,
-           bom: bool, force: bool) -> None:
+           bom: bool, spreadsheet: bool | None, force: bool) -> None:
     """Write the canonical records as JSON, JSON Lines or CSV."""
     from storage.export import export_articles
 
     if bom and fmt != "csv":
         fail("--bom is for CSV only (JSON readers reject a byte-order mark)", ExitCode.USAGE)
-    if since is not None:
-        from datetime import date
-
-        try:
-            date.fromisoformat(since[:10])
-        except ValueError:
-            fail(f"--since wants a date like 2026-02-25, not {since!r}", ExitCode.USAGE)
+    if spreadsheet and fmt != "csv":
+        fail("--spreadsheet-safe is for CSV only", ExitCode.USAGE)
+    checked_date("--since", since)
+    path = None if output == "-" else checked_output(Path(output), force)
     engine = open_existing(resolve_db(db_url))
     try:
-        if output == "-":
+        if column is not None:
+            check_column(engine, column)
+        if path is None:
             rows = export_articles(engine, fmt, sys.stdout.buffer, since=since, column=column,
-                                   bom=bom)
+                                   bom=bom, spreadsheet=spreadsheet)
             sys.stdout.buffer.flush()
         else:
-            path = Path(output)
-            if path.exists() and not force:
-                fail(f"{output} exists; use --force to overwrite it", ExitCode.USAGE)
             tmp = path.with_name(path.name + ".part")
-            with tmp.open("wb") as out:
-                rows = export_articles(engine, fmt, out, since=since, column=column, bom=bom)
-            tmp.replace(path)
+            try:
+                with tmp.open("wb") as out:
+                    rows = export_articles(engine, fmt, out, since=since, column=column,
+                                           bom=bom, spreadsheet=spreadsheet)
+                tmp.replace(path)
+            finally:
+                tmp.unlink(missing_ok=True)  # a failed export leaves nothing behind
     finally:
         engine.dispose()
     err.print(f"{rows} article(s) exported")
 
 
+def checked_output(path: Path, force: bool) -> Path:
+    """``--output`` as a file that can be written, or exit 2 before anything is read."""
+    if path.is_dir():
+        fail(f"--output {path} is a folder; name a file in it", ExitCode.USAGE)
+    if not path.parent.is_dir():
+        fail(f"--output {path}: the folder {path.parent} does not exist", ExitCode.USAGE)
+    if path.exists() and not force:
+        fail(f"--output {path} exists; use --force to overwrite it", ExitCode.USAGE)
+    return path
+
+
+def check_column(engine: Any, column: str) -> None:
+    """Refuse (exit 2) a ``--column`` no article is filed under, naming the closest."""
+    import difflib
+
+    from storage.export import column_names
+
+    names = column_names(engine)
+    if column in names:
+        return
+    close = difflib.get_close_matches(column, names, n=3, cutoff=0.3)
+    hint = (f"did you mean {', '.join(close)}?" if close
+            else f"columns: {', '.join(names[:20])}{' ...' if len(names) > 20 else ''}"
+            if names else "the database has no articles yet")
+    fail(f"--column {column!r}: no article is filed under it; {hint}", ExitCode.USAGE)
+
+
 @main.command()
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@fails_cleanly
 def stats(db_url: str | None, as_json: bool) -> None:
     """What is stored: articles, URLs, duplicates merged, registrations, last runs."""
     from storage.stats import collect
@@ -242,6 +407,7 @@ def db() -> None:
 
 @db.command()
 @db_option
+@fails_cleanly
 def upgrade(db_url: str | None) -> None:
     """Create or migrate the schema (Alembic); creates a new SQLite file if none exists.
 
@@ -271,6 +437,7 @@ def upgrade(db_url: str | None) -> None:
 @main.command()
 @click.argument("page", type=click.Path(exists=True, dir_okay=False))
 @click.option("--url", default=None, help="The URL the page was fetched from.")
+@fails_cleanly
 def extract(page: str, url: str | None) -> None:
     """Print the clean article of one saved page as JSON (template or fallback)."""
     from dataclasses import asdict
@@ -281,13 +448,48 @@ def extract(page: str, url: str | None) -> None:
     from pipelines.cleaning import clean_article
 
     page_url = url or Path(page).resolve().as_uri()
-    html = decode_html(Path(page).read_bytes(), None)
+    html = decode_html(checked_page(Path(page)), None)
     raw = parse_article(html, page_url, LZTZ, canonical_url=canonicalize(page_url, LZTZ))
     clean = asdict(clean_article(raw, LZTZ))
     clean.pop("raw")
     clean["url"] = page_url
     clean["template"] = raw.template
     click.echo(json.dumps(clean, ensure_ascii=False, indent=2))
+
+
+# Signatures of the binary files most often saved by mistake.
+MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+         b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive",
+         b"\x1f\x8b": "gzip data"}
+
+
+def binary_reason(data: bytes) -> str | None:
+    """Why ``data`` is not a text page (a known signature, NUL or control bytes), or None.
+
+    Text, in any charset the site uses, has no NUL and next to no C0 control bytes other
+    than tab, newlines and form feed; random or compressed bytes have about one in ten.
+    """
+    for magic, name in MAGIC.items():
+        if data.startswith(magic):
+            return name
+    if b"\x00" in data:
+        return "binary data: NUL bytes"
+    sample = data[:65536]
+    controls = sum(1 for byte in sample if byte < 0x20 and byte not in b"\t\n\r\f")
+    if controls > len(sample) / 100:
+        return f"binary data: {controls} control bytes in the first {len(sample)}"
+    return None
+
+
+def checked_page(path: Path) -> bytes:
+    """The bytes of a saved page, or exit 1 for an empty file or one that is not text."""
+    data = path.read_bytes()
+    if not data.strip():
+        fail(f"PAGE {path} is empty: nothing to extract")
+    reason = binary_reason(data)
+    if reason:
+        fail(f"PAGE {path} is not an HTML page ({reason})")
+    return data
 
 
 @main.command()
@@ -298,6 +500,7 @@ def extract(page: str, url: str | None) -> None:
 @click.option("--workers", type=click.IntRange(min=0), default=None, metavar="N",
               help="Processes reading the pages (0: none; default: one per core from "
                    "1,000 pages on).")
+@fails_cleanly
 def reprocess(db_url: str | None, column: str | None, since: str | None,
               until: str | None, workers: int | None) -> None:
     """Re-run parsing, cleaning and merging over the stored pages (no network)."""
@@ -305,6 +508,9 @@ def reprocess(db_url: str | None, column: str | None, since: str | None,
 
     from pipelines.reprocess import reprocess as rebuild
 
+    url = resolve_db(db_url)
+    checked_date("--since", since)
+    checked_date("--until", until)
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeRemainingColumn(), console=err,
                   transient=True) as bar:
@@ -313,13 +519,8 @@ def reprocess(db_url: str | None, column: str | None, since: str | None,
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        try:
-            result = rebuild(resolve_db(db_url), column=column, since=since, until=until,
-                             progress=progress, workers=workers)
-        except Locked as exc:
-            fail(f"{exc}; try again when it has finished", ExitCode.LOCKED)
-        except Exception as exc:
-            fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        result = rebuild(url, column=column, since=since, until=until,
+                         progress=progress, workers=workers)
     err.print(
         f"{result.pages} page(s) reprocessed in {result.seconds:.1f} s: "
         f"{result.articles_new} article(s), {result.duplicates_merged} merged, "

@@ -12,6 +12,10 @@ from typing import Any
 
 COLUMN_LINKS = "liuzhou/column_links"  # stats prefix: article links on a column's page 1
 STORAGE_FAILED = "storage_failed"  # finish reason: the database stopped taking any page
+# Requests refused because their host's robots.txt was unreachable, and those hosts
+# (liuzhou_spider.robots).
+ROBOTS_REFUSED = "liuzhou/robots_unreachable_refused"
+ROBOTS_UNREACHABLE_HOSTS = "liuzhou/robots_unreachable_hosts"
 
 
 class ExitCode(IntEnum):
@@ -56,6 +60,17 @@ def error_count(stats: dict[str, Any]) -> int:
     )
 
 
+def robots_refusal(stats: dict[str, Any]) -> str:
+    """Why requests were refused for an unreachable robots.txt (``liuzhou_spider.robots``),
+    or "" when none were: a refused run is never a success."""
+    refused = count(stats, ROBOTS_REFUSED)
+    if not refused:
+        return ""
+    hosts = ", ".join(stats.get(ROBOTS_UNREACHABLE_HOSTS) or [])
+    return (f"robots.txt of {hosts} unreachable (5xx or no answer): {refused} request(s) "
+            f"refused for now (RFC 9309)")
+
+
 def collapsed_columns(
     previous: dict[str, int], current: dict[str, int], *, min_links: int = 5, ratio: float = 0.5
 ) -> list[str]:
@@ -92,6 +107,7 @@ def assess(
         "chrome_leaks": leaks,
         "collapsed_columns": collapsed,
         "write_errors": not_stored,
+        "robots_refused": count(stats, ROBOTS_REFUSED),
     }
     storage = f"{not_stored} page(s) could not be stored in the database"
     if finish_reason == "shutdown":
@@ -107,7 +123,8 @@ def assess(
     # A resumed run may find nothing left: its first part fetched everything before the
     # pause.  Only a run that had pages to fetch and fetched none has failed.
     if pages + not_modified == 0 and not stats.get("liuzhou/resumed"):
-        return RunOutcome("failed", ExitCode.FAILED, "no page could be fetched", checks)
+        return RunOutcome("failed", ExitCode.FAILED,
+                          robots_refusal(stats) or "no page could be fetched", checks)
     if rate > max_error_rate:
         return RunOutcome(
             "failed", ExitCode.FAILED,
@@ -123,4 +140,6 @@ def assess(
     if errors or leaks:
         reason = f"{errors} page(s) failed" if errors else f"{leaks} body(ies) kept chrome"
         return RunOutcome("partial", ExitCode.PARTIAL, reason, checks)
+    if robots_refusal(stats):
+        return RunOutcome("partial", ExitCode.PARTIAL, robots_refusal(stats), checks)
     return RunOutcome("success", ExitCode.SUCCESS, "ok", checks)

@@ -12,7 +12,6 @@ import ipaddress
 import logging
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,16 +26,22 @@ from scrapy.utils.project import get_project_settings
 from sqlalchemy import text
 
 from liuzhou_spider.gc_tuning import tuned_for_long_run
-from liuzhou_spider.health import RunOutcome, assess
+from liuzhou_spider.health import RunOutcome, assess, error_count
+from liuzhou_spider.messages import safe_url
 from liuzhou_spider.spiders.lztz import LztzSpider
 from storage.db import database_identity, make_engine
 from storage.migrate import ensure_schema
+from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
 
 
 class Locked(RuntimeError):
     """Another run holds the lock of this database or JOBDIR."""
+
+
+class LockUnavailable(RuntimeError):
+    """The lock file cannot be created (a read-only or missing folder)."""
 
 
 @dataclass
@@ -127,19 +132,43 @@ def lock_key(db_url: str) -> str:
     return database_identity(db_url)
 
 
-def lock_path(key: str) -> Path:
-    """A lock file named after what it protects (a database or a JOBDIR).
+# What Scrapy writes into a JOBDIR (scheduler queue, seen fingerprints, spider state),
+# and the JOBDIR's lock: all that a finished crawl removes from it.
+JOBDIR_FILES = ("requests.queue", "requests.seen", "spider.state")
+JOBDIR_LOCK = "liuzhou.lock"
 
-    The folder is shared by every user of the machine (sticky, world-writable, like
-    /tmp itself), so a second user's run sees the first one's lock.
+
+def lock_path(db_url: str) -> Path | None:
+    """The lock file of a database: next to an SQLite file (``liuzhou.db.lock``), None for a
+    server database (its advisory lock, ``server_lock``, serves every user and machine).
+
+    Next to the file, the lock is found by every run that can write the database (a
+    timer's run under ``ProtectSystem=strict`` and a run by hand alike) and by no one
+    else: the folder's permissions guard it, not a shared world-writable one where any
+    local user could create the lock first and hold every crawl off.
     """
-    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    folder = Path(tempfile.gettempdir()) / "liuzhou-locks"
-    if not folder.is_dir():
-        folder.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(PermissionError):
-            folder.chmod(0o1777)
-    return folder / f"{digest}.lock"
+    key = lock_key(db_url)  # an SQLite file's key is "sqlite:" + its absolute path
+    if not key.startswith("sqlite:") or ":memory:" in key:
+        return None
+    database = Path(key.removeprefix("sqlite:").split("?", 1)[0])
+    return database.with_name(database.name + ".lock")
+
+
+def file_lock(path: Path, what: str, *, make_folder: bool) -> FileLock:
+    """An exclusive lock on ``path``, readable and writable only by the owner and group
+    (those who share the database): another user cannot open it to hold it.
+
+    ``make_folder``: create the folder (a new JOBDIR); a database's folder must exist.
+    """
+    if make_folder:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LockUnavailable(f"{what}: cannot create {path.parent}: "
+                                  f"{exc.strerror}") from exc
+    elif not path.parent.is_dir():
+        raise LockUnavailable(f"{what}: the folder {path.parent} does not exist")
+    return FileLock(path, mode=0o660)
 
 
 @contextmanager
@@ -157,7 +186,7 @@ def server_lock(db_url: str) -> Iterator[None]:
         with engine.connect() as connection:
             got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key})
             if not got.scalar():
-                raise Locked(f"another crawl is running on {engine.url.render_as_string()}")
+                raise Locked(f"another crawl is running on {safe_url(db_url)}")
             connection.commit()
             try:
                 yield
@@ -170,24 +199,54 @@ def server_lock(db_url: str) -> Iterator[None]:
 
 @contextmanager
 def run_lock(options: CrawlOptions) -> Iterator[None]:
-    """Hold the database's (and JOBDIR's) lock for the run, or raise ``Locked`` at once."""
-    keys = [lock_key(options.db_url)]
+    """Hold the database's (and JOBDIR's) lock for the run, or raise ``Locked`` at once
+    (``LockUnavailable`` when the lock file cannot be made: a missing or read-only folder).
+    """
+    wanted: list[tuple[Path, str, str]] = []  # lock file, what it guards, option naming it
+    database_lock = lock_path(options.db_url)
+    if database_lock is not None:
+        wanted.append((database_lock, safe_url(options.db_url), "--db"))
     if options.jobdir:
-        keys.append(str(Path(options.jobdir).resolve()))
-    locks = [FileLock(lock_path(key), mode=0o666) for key in keys]
+        wanted.append((Path(options.jobdir) / JOBDIR_LOCK, f"JOBDIR {options.jobdir}",
+                       "--jobdir"))
     acquired: list[FileLock] = []
     try:
-        for key, lock in zip(keys, locks, strict=True):
+        for path, what, option in wanted:
+            lock = file_lock(path, f"{option} {what}", make_folder=option == "--jobdir")
             try:
                 lock.acquire(timeout=0)
             except Timeout as exc:
-                raise Locked(f"another crawl is running on {key}") from exc
+                raise Locked(f"another crawl is running on {what}") from exc
+            except OSError as exc:
+                raise LockUnavailable(f"{option}: cannot take the lock {path}: "
+                                      f"{exc.strerror}") from exc
             acquired.append(lock)
         with server_lock(options.db_url):
             yield
     finally:
         for lock in reversed(acquired):
             lock.release()
+        if database_lock is not None and not database_lock.with_suffix("").exists():
+            database_lock.unlink(missing_ok=True)  # no database (a misspelt name): no trace
+
+
+def clear_jobdir(jobdir: Path, created: bool) -> None:
+    """Remove what a finished crawl wrote into its JOBDIR, and the folder itself if this
+    run created it and nothing else is left: a JOBDIR can be any folder (``.``, the
+    database's), and nothing else in it belongs to the crawl.
+
+    A finished crawl's JOBDIR remembers every request made: left in place it would make
+    the next run with it skip its own start pages.
+    """
+    for name in (*JOBDIR_FILES, JOBDIR_LOCK):
+        path = jobdir / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    if created:
+        with contextlib.suppress(OSError):  # not empty: someone else's files stay
+            jobdir.rmdir()
 
 
 def check_database(url: str) -> None:
@@ -203,12 +262,42 @@ def check_database(url: str) -> None:
         engine.dispose()
 
 
+class StoppableProcess(CrawlerProcess):
+    """A ``CrawlerProcess`` that remembers whether a second Ctrl-C or SIGTERM forced the
+    stop: Scrapy then stops the reactor without closing the spider, so no
+    ``finish_reason`` is set and no pipeline closes the run's row."""
+
+    forced = False
+
+    def _signal_kill(self, signum: int, frame: Any) -> None:
+        self.forced = True
+        super()._signal_kill(signum, frame)
+
+
+def close_forced_run(db_url: str, stats: dict[str, Any], outcome: RunOutcome) -> None:
+    """Close the row of a run stopped by force as ``interrupted``: what it wrote stays,
+    what it held in memory is fetched again by the next run."""
+    run_id = stats.get("liuzhou/run_id")
+    if run_id is None:
+        return
+    counts = {"pages_fetched": outcome.checks.get("pages_fetched", 0),
+              "errors": error_count(stats)}
+    checks = {**outcome.checks, "reason": outcome.reason, "finish_reason": "forced"}
+    engine = make_engine(db_url)
+    try:
+        Repository(engine).finish_run(int(run_id), outcome.status, counts, checks)
+    finally:
+        engine.dispose()
+
+
 def run_crawl(options: CrawlOptions) -> CrawlResult:
     """Crawl once, in this process (a process can run one crawl: Twisted's reactor)."""
+    jobdir = Path(options.jobdir) if options.jobdir else None
+    jobdir_created = jobdir is not None and not jobdir.exists()
     with run_lock(options):
         check_database(options.db_url)
         settings = build_settings(options)
-        process = CrawlerProcess(settings)
+        process = StoppableProcess(settings)
         crawler = process.create_crawler(LztzSpider)
         process.crawl(
             crawler, start_url=options.start_urls or None,
@@ -217,10 +306,12 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
         with tuned_for_long_run():
             process.start()
         stats = crawler.stats.get_stats() if crawler.stats else {}
-    reason = str(stats.get("finish_reason", "finished"))
-    if options.jobdir and reason != "shutdown":
-        # A finished crawl's JOBDIR remembers every request made: left in place it would
-        # make the next scheduled run skip its own start pages.
-        shutil.rmtree(options.jobdir, ignore_errors=True)
-    outcome = assess(stats, reason, max_error_rate=settings.getfloat("LIUZHOU_MAX_ERROR_RATE"))
+        forced = process.forced and "liuzhou/outcome" not in stats
+        reason = "shutdown" if forced else str(stats.get("finish_reason", "finished"))
+        outcome = assess(stats, reason,
+                         max_error_rate=settings.getfloat("LIUZHOU_MAX_ERROR_RATE"))
+        if forced:
+            close_forced_run(options.db_url, stats, outcome)
+    if jobdir is not None and reason != "shutdown":
+        clear_jobdir(jobdir, jobdir_created)
     return CrawlResult(outcome=outcome, stats=stats)

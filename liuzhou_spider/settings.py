@@ -55,6 +55,12 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "liuzhou_spider.middlewares.BackoffRetryMiddleware": 550,
     "liuzhou_spider.middlewares.SiteGuardMiddleware": 50,
+    # robots.txt per RFC 9309: 5xx or no answer disallows all (liuzhou_spider/robots.py)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "liuzhou_spider.robots.StrictRobotsTxtMiddleware": 100,
+    # a refresh to javascript: keeps the page (liuzhou_spider/refresh.py)
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "liuzhou_spider.refresh.KeepingMetaRefreshMiddleware": 580,
 }
 ITEM_PIPELINES = {
     "pipelines.steps.CleaningStep": 100,

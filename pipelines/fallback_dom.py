@@ -14,7 +14,7 @@ import re
 
 from lxml import etree, html
 
-from liuzhou_spider.pages.text import drop_keep_tail
+from liuzhou_spider.pages.text import drop_keep_tail, empty_void_elements
 
 # Never text of the article, whatever the page.
 _DROP_TAGS = (
@@ -66,7 +66,7 @@ def parse(markup: str) -> html.HtmlElement | None:
         root = html.document_fromstring(markup, parser=_PARSER)
     except (etree.ParserError, ValueError, TypeError):
         return None
-    return root
+    return empty_void_elements(root)
 
 
 def class_id(el: etree._Element) -> str:

@@ -11,11 +11,9 @@ decisions, and so the database, are those of reading in this process.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import zlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 from scrapy.http import TextResponse
@@ -25,7 +23,7 @@ from liuzhou_spider.items import CleanArticle
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.urls import canonicalize
 from pipelines.cleaning import read_article
-from pipelines.steps import DEDUP_CONFIG, reading_profile, reading_worker_init, with_sketch
+from pipelines.steps import DEDUP_CONFIG, reading_pool, reading_profile, with_sketch
 
 # A pool costs about a second of imports per worker before the first page: below this
 # many pages a reprocess reads them itself.
@@ -94,10 +92,7 @@ def page_reader(profile: SiteProfile, workers: int) -> Iterator[ReadPage]:
 
         yield here
         return
-    with ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"),
-        initializer=reading_worker_init, initargs=(os.getpid(), profile),
-    ) as pool:
+    with reading_pool(workers, profile) as pool:
         def submit(compressed: bytes, headers: str, url: str, status: int, fetched_at: str
                    ) -> PendingRead:
             return pool.submit(read_stored, compressed, headers, url, status, fetched_at,

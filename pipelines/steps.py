@@ -16,7 +16,10 @@ import signal
 import threading
 import time
 import traceback
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Self
 
@@ -92,14 +95,18 @@ def worker_ready() -> bool:
 
 
 def reading_worker_init(parent_pid: int, profile: SiteProfile) -> None:
-    """Set up a reading worker: its site profile, deaf to Ctrl-C, gone with the crawl.
+    """Set up a reading worker: its site profile, deaf to Ctrl-C and SIGTERM, gone with
+    the crawl.
 
-    Ctrl-C pauses a crawl, which then waits for the pages its workers hold; a crawl
-    killed outright (SIGKILL) cannot stop its workers, so they watch for that themselves.
+    Ctrl-C, ``systemctl stop`` and a unit's timeout (SIGTERM to the whole control group)
+    stop a crawl, which then waits for the pages its workers hold: a worker that died of
+    the signal would turn each of them into an error.  A crawl killed outright (SIGKILL)
+    cannot stop its workers, so they watch for that themselves.
     """
     global _worker_profile
     _worker_profile = profile
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent_pid:
@@ -109,20 +116,58 @@ def reading_worker_init(parent_pid: int, profile: SiteProfile) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+@contextmanager
+def stop_signals_ignored() -> Iterator[None]:
+    """Ignore SIGINT and SIGTERM in this process for a moment: a process started meanwhile
+    inherits the dispositions, so a signal sent to the whole group while a reading worker
+    is still importing (before ``reading_worker_init`` runs, about a second) does not kill
+    it.  A signal that reaches this process in the few milliseconds of the spawn itself
+    is lost: blocking it instead would not carry over (the spawn resets the signal mask).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {signum: signal.signal(signum, signal.SIG_IGN)
+             for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+
+
+def reading_pool(workers: int, profile: SiteProfile) -> ProcessPoolExecutor:
+    """``workers`` reading processes for ``profile``, started now.
+
+    A spawned worker imports the whole reading code (about a second of CPU): starting
+    them while the first list pages download keeps the first article pages from waiting.
+    Their start is not awaited, so Ctrl-C still stops at once.
+    """
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"),
+        initializer=reading_worker_init, initargs=(os.getpid(), profile),
+    )
+    with stop_signals_ignored():
+        for _ in range(workers):
+            pool.submit(worker_ready)
+    return pool
+
+
 class CleaningStep:
     """ArticlePage → CleanArticle, and the page's links back to the spider; counts
     fallback use and chrome leaks.
 
     Reading a page (parsing and cleaning) is pure-Python CPU work: in the crawl's own
     process it would compete with the event loop for one core (the GIL), so it runs in a
-    worker process (``LIUZHOU_READING_PROCESSES``; 0 = a thread).  Workers ignore Ctrl-C:
-    a paused crawl finishes the pages it holds instead of losing them.
+    worker process (``LIUZHOU_READING_PROCESSES``; 0 = a thread).  Workers ignore Ctrl-C
+    and SIGTERM: a stopped crawl finishes the pages it holds instead of losing them; a
+    worker that dies all the same is replaced.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.workers = crawler.settings.getint("LIUZHOU_READING_PROCESSES", 1)
-        self.pool: Executor | None = None
+        self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -130,20 +175,35 @@ class CleaningStep:
 
     async def open_spider(self) -> None:
         if self.workers > 0:
-            self.pool = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=reading_worker_init,
-                initargs=(os.getpid(), self.crawler.spider.profile),  # type: ignore[union-attr]
-            )
-            # Start the workers now (a spawned worker imports the whole reading code, about
-            # a second of CPU) while the first list pages download, not when the first
-            # article pages are waiting; without waiting, so Ctrl-C still stops at once.
-            for _ in range(self.workers):
-                self.pool.submit(worker_ready)
+            self.pool = reading_pool(self.workers, self.profile)
 
     async def close_spider(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True)
+
+    @property
+    def profile(self) -> SiteProfile:
+        return self.crawler.spider.profile  # type: ignore[union-attr]
+
+    async def in_pool(self, work: Callable[[], PageReading]) -> PageReading:
+        """Run ``work`` in the reading pool; if a worker dies (killed, out of memory), start
+        a new pool and try the page once more there.
+
+        A dead worker breaks its whole pool: without a new one every later page of the
+        run would fail.  The pages in flight when it died are read again once each, so a
+        page that kills its reader is counted once, as that page's error, not forever.
+        """
+        loop = asyncio.get_running_loop()
+        pool = self.pool
+        try:
+            return await loop.run_in_executor(pool, work)
+        except BrokenProcessPool:
+            if self.pool is pool:  # the first page to notice replaces the pool
+                logger.error("A reading worker died; starting new reading workers")
+                self.crawler.stats.inc_value("liuzhou/reading_restarts")  # type: ignore[union-attr]
+                pool.shutdown(wait=False, cancel_futures=True)  # type: ignore[union-attr]
+                self.pool = reading_pool(self.workers, self.profile)
+            return await loop.run_in_executor(self.pool, work)
 
     async def process_item(self, item: Any) -> Any:
         return await self.read(item) if isinstance(item, ArticlePage) else item
@@ -163,7 +223,12 @@ class CleaningStep:
             fetched_at=fetch.fetched_at, headers=fetch.headers,
         )
         try:
-            reading = await asyncio.get_running_loop().run_in_executor(self.pool, work)
+            if self.pool is None:
+                reading = await asyncio.get_running_loop().run_in_executor(None, work)
+            else:
+                reading = await self.in_pool(work)
+        except BrokenProcessPool:  # it killed a fresh reader too: never read it here
+            reading = PageReading(Listing(), error=traceback.format_exc())
         except Exception:  # the worker itself failed: read the links here
             reading = PageReading(
                 parse_listing(page.html, fetch.url, spider.profile),  # type: ignore[union-attr]

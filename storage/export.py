@@ -78,24 +78,48 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _csv_cell(name: str, value: Any) -> Any:
+# OWASP "CSV injection": a spreadsheet runs a cell that starts with one of these as a
+# formula (=HYPERLINK(...) phoning home, =cmd|... running a program on old Excel).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a spreadsheet shows it and never runs it: a single quote before a
+    formula start (the quote is what a person types to enter such text by hand)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_cell(name: str, value: Any, safe: bool) -> Any:
     if name in LIST_FIELDS:
-        return _dumps(value)
-    return "" if value is None else value
+        value = _dumps(value)
+    elif value is None:
+        return ""
+    return spreadsheet_safe(value) if safe and isinstance(value, str) else value
+
+
+def column_names(engine: Engine) -> list[str]:
+    """Every column name an article is filed under, at any level, sorted."""
+    with engine.connect() as connection:
+        return list(connection.scalars(
+            select(ArticleColumn.name).distinct().order_by(ArticleColumn.name)))
 
 
 def export_articles(engine: Engine, fmt: Format, out: BinaryIO, *, since: str | None = None,
-                    column: str | None = None, bom: bool = False) -> int:
+                    column: str | None = None, bom: bool = False,
+                    spreadsheet: bool | None = None) -> int:
     """Write the canonical records to ``out`` as ``fmt``; return how many were written.
 
     ``since`` keeps articles published on or after that date (Asia/Shanghai); ``column``
     keeps those with that exact name at any level of their column path.  ``bom`` starts
     a CSV with a UTF-8 byte-order mark, which spreadsheet programs need to read UTF-8.
+    ``spreadsheet`` (default: as ``bom``, the CSV made for spreadsheets) makes CSV cells
+    spreadsheet-safe (``spreadsheet_safe``); otherwise every cell is the stored text.
     """
     if fmt not in ("json", "jsonl", "csv"):
         raise ValueError(f"unknown export format {fmt!r}: json, jsonl or csv")
-    if bom and fmt != "csv":
-        raise ValueError("a byte-order mark is only for CSV")
+    if (bom or spreadsheet) and fmt != "csv":
+        raise ValueError("a byte-order mark and spreadsheet-safe cells are only for CSV")
+    safe = bom if spreadsheet is None else spreadsheet
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
     rows = 0
     try:
@@ -108,7 +132,7 @@ def export_articles(engine: Engine, fmt: Format, out: BinaryIO, *, since: str | 
             text.write("[")
         for record in iter_records(engine, since=since, column=column):
             if writer is not None:
-                writer.writerow([_csv_cell(name, record[name]) for name in FIELDS])
+                writer.writerow([_csv_cell(name, record[name], safe) for name in FIELDS])
             elif fmt == "json":
                 text.write(("," if rows else "") + "\n" + _dumps(record))
             else:

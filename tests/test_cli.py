@@ -33,24 +33,34 @@ def comparable(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     )
 
 
-def test_demo_runs_the_whole_product(tmp_path: Path) -> None:
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    db_url = f"sqlite:///{tmp_path / 'demo.db'}"
-    done = subprocess.run([*LIUZHOU, "demo", "--size", "40", "--db", db_url],
-                          capture_output=True, text=True, env=env, timeout=300, check=False,
-                          cwd=tmp_path)  # the demo writes liuzhou-report.html here
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "Crawl summary" in done.stdout
-    assert len(exported(db_url)) == 40
-    assert (tmp_path / "liuzhou-report.html").is_file()
+def test_demo_runs_the_whole_product_in_its_own_database_repeatably(tmp_path: Path) -> None:
+    """The demo crawls the offline portal and prints the summary; neither ``liuzhou.db``
+    nor ``$LIUZHOU_DB`` (production) gets the generated articles, and a second demo gives
+    the same database as the first, not twice the URLs."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "LIUZHOU_DB": f"sqlite:///{tmp_path / 'production.db'}"}
+    demo_db = f"sqlite:///{tmp_path / 'liuzhou-demo.db'}"
+    counts = []
+    for _ in range(2):
+        done = subprocess.run([*LIUZHOU, "demo", "--size", "10"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "Crawl summary" in done.stdout and "liuzhou-demo.db" in done.stderr
+        assert (tmp_path / "liuzhou-report.html").is_file() and "liuzhou serve" in done.stderr
+        records = exported(demo_db)
+        counts.append((len(records), sum(len(r["urls"]) for r in records)))
+    assert counts[0] == counts[1] and counts[0][0] == 10
+    assert not (tmp_path / "production.db").exists() and not (tmp_path / "liuzhou.db").exists()
 
 
-def crawling_slowly(portal: ServedPortal, command: list[str]) -> subprocess.Popen[str]:
+def crawling_slowly(portal: ServedPortal, command: list[str], **popen: Any
+                    ) -> subprocess.Popen[str]:
     """Start a crawl against a portal that answers every request 0.3 s late, and return
     once the portal has answered 20 of its requests: the crawl is then under way, holds
     its lock, and is far from done, however slowly this machine started it."""
     portal.control("fault", {"path": "*", "kind": "slow", "times": None, "delay": 0.3})
-    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                           **popen)
     deadline = time.monotonic() + 120
     while len(portal.requests()) < 20 and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)

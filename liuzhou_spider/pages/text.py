@@ -52,6 +52,11 @@ _STYLED_XPATH = etree.XPath("//*[@style]")
 _TEXTS = etree.XPath(".//text()[not(parent::script|parent::style)]", smart_strings=False)
 # lxml.html's parser options, without its element classes; fed UTF-8 bytes (parse_document).
 _PAGE_PARSER = etree.HTMLParser(encoding="utf-8")
+# HTML5 void elements that libxml2's HTML 4 parser does not know as empty: it makes them
+# hold everything up to their parent's end, so pruning a bare <embed> took the rest of
+# the article with it, and a <wbr> hid the text after it from the line reader.
+_FILLED_VOIDS = etree.XPath(
+    "//embed[node()]|//source[node()]|//track[node()]|//wbr[node()]|//keygen[node()]")
 
 
 def normalize_space(text: str | None) -> str:
@@ -126,8 +131,25 @@ def parse_document(markup: str) -> etree._Element:
         except (etree.ParserError, ValueError):  # ValueError: lone surrogates
             root = None
         if root is not None:  # None: the document is empty (html.document_fromstring raises)
-            return root
+            return empty_void_elements(root)
     return etree.fromstring(b"<html><body></body></html>", _PAGE_PARSER)
+
+
+def empty_void_elements(root: etree._Element) -> etree._Element:
+    """``root`` with what libxml2 put inside void elements (``_FILLED_VOIDS``) moved back
+    after them, where the page has it; returns ``root``."""
+    for element in _FILLED_VOIDS(root):
+        parent = element.getparent()
+        if parent is None:
+            continue
+        children, tail = list(element), element.tail
+        element.tail, element.text = element.text, None
+        at = parent.index(element)
+        for offset, child in enumerate(children, start=1):
+            parent.insert(at + offset, child)
+        last = children[-1] if children else element
+        last.tail = (last.tail or "") + (tail or "") or None
+    return root
 
 
 def parse_fragment(markup: str | None) -> html.HtmlElement:
@@ -143,7 +165,7 @@ def parse_fragment(markup: str | None) -> html.HtmlElement:
                 root.append(node)
     except (etree.ParserError, ValueError):
         pass
-    return root
+    return empty_void_elements(root)
 
 
 def prune(root: etree._Element) -> None:
