@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from liuzhou_spider.bounds import SETTING, cut_by, site_size
+
 COLUMN_LINKS = "liuzhou/column_links"  # stats prefix: article links on a column's page 1
 
 
@@ -52,6 +54,31 @@ def error_count(stats: dict[str, Any]) -> int:
     )
 
 
+REFUSED = "liuzhou/refused"  # stats: pages not taken as what they claim, and /<reason>
+MAX_REFUSED = "liuzhou/max_refused"  # the run's LIUZHOU_MAX_REFUSED, set by the spider
+MAX_REFUSED_SHARE = "liuzhou/max_refused_share"
+
+
+def refusals(stats: dict[str, Any]) -> dict[str, int]:
+    """Pages refused, by reason (liuzhou_spider.pages.trust; too_large: DOWNLOAD_MAXSIZE)."""
+    prefix = REFUSED + "/"
+    return {key.removeprefix(prefix): int(value) for key, value in sorted(stats.items())
+            if key.startswith(prefix) and value}
+
+
+def too_many_refused(stats: dict[str, Any], refused: int, pages: int) -> bool:
+    """Many refusals mean the site is not answering with its pages (maintenance, a
+    proxy's error pages, a broken encoding): a health check, not a few bad pages."""
+    limit = stats.get(MAX_REFUSED, 20)
+    share = stats.get(MAX_REFUSED_SHARE, 0.05)
+    return bool(refused) and (refused >= limit or refused > share * max(pages, 1))
+
+
+def describe(counts: dict[str, int]) -> str:
+    """``name n, name n`` for a reason line."""
+    return ", ".join(f"{name} {n}" for name, n in counts.items())
+
+
 def collapsed_columns(
     previous: dict[str, int], current: dict[str, int], *, min_links: int = 5, ratio: float = 0.5
 ) -> list[str]:
@@ -79,6 +106,8 @@ def assess(
     collapsed = list(stats.get("liuzhou/collapsed_columns") or [])
     attempted = pages + errors
     rate = errors / attempted if attempted else 0.0
+    refused = refusals(stats)
+    cut = cut_by(stats, finish_reason)
     checks = {
         "pages_fetched": pages + not_modified,
         "errors": errors,
@@ -86,6 +115,10 @@ def assess(
         "blocked": blocked,
         "chrome_leaks": leaks,
         "collapsed_columns": collapsed,
+        "refused": refused,
+        "bounds_cut": cut,
+        # Remembered for the next run's page and time budgets (liuzhou_spider.bounds).
+        **site_size(stats, pages + not_modified, finish_reason == "finished" and not cut),
     }
     if finish_reason == "shutdown":
         return RunOutcome("interrupted", ExitCode.INTERRUPTED, "stopped before the end", checks)
@@ -108,7 +141,21 @@ def assess(
             "unhealthy", ExitCode.UNHEALTHY,
             f"column lists collapsed since the last run: {', '.join(collapsed)}", checks,
         )
-    if errors or leaks:
-        reason = f"{errors} page(s) failed" if errors else f"{leaks} body(ies) kept chrome"
+    if cut:
+        # A bound reached means a trap, a runaway pager or a site far larger than
+        # before: the run stored what it read, but a person must look (docs/refusals.md).
+        named = ", ".join(f"{name} ({SETTING.get(name, name)}: {n})" for name, n in cut.items())
+        return RunOutcome("unhealthy", ExitCode.UNHEALTHY, f"cut by bounds: {named}", checks)
+    refused_count = count(stats, REFUSED)
+    if too_many_refused(stats, refused_count, pages):
+        return RunOutcome(
+            "unhealthy", ExitCode.UNHEALTHY,
+            f"{refused_count} page(s) refused as not pages of the site: {describe(refused)}",
+            checks,
+        )
+    if errors or leaks or refused_count:
+        reason = (f"{errors} page(s) failed" if errors
+                  else f"{leaks} body(ies) kept chrome" if leaks
+                  else f"{refused_count} page(s) refused: {describe(refused)}")
         return RunOutcome("partial", ExitCode.PARTIAL, reason, checks)
     return RunOutcome("success", ExitCode.SUCCESS, "ok", checks)

@@ -171,3 +171,4 @@ class ArticlePage:
 
     fetch: PageFetch
     html: str
+    depth: int = 0  # links from the start page: the page's links are one deeper

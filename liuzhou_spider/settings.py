@@ -55,6 +55,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "liuzhou_spider.middlewares.BackoffRetryMiddleware": 550,
     "liuzhou_spider.middlewares.SiteGuardMiddleware": 50,
+    "liuzhou_spider.middlewares.BoundsMiddleware": 60,
 }
 ITEM_PIPELINES = {
     "pipelines.steps.CleaningStep": 100,
@@ -76,6 +77,33 @@ LIUZHOU_PAGER_DEPTH = 1  # incremental runs read this many pager pages of a colu
 #                          stop at the first page listing only stored articles (0 = all)
 LIUZHOU_RECHECK_LIMIT = 200  # known articles no page links to, re-asked per run (newest
 #                              first) to notice deletions; 0 = never
+
+# What the crawler refuses, and the bounds of one run (docs/refusals.md).
+# A response over DOWNLOAD_MAXSIZE is dropped, also when it only grows that large while
+# being decompressed (Scrapy's HttpCompressionMiddleware inflates in 64 KiB steps and
+# stops at this size): a gzip bomb costs at most this much memory.
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # bytes; a page of the portal is about 50 KiB
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+LIUZHOU_DEPTH_LIMIT = 20  # links from the start page (articles sit at 3-5); 0 = none
+LIUZHOU_MAX_URL_LENGTH = 1000  # characters; the site's own URLs are under 100
+LIUZHOU_MAX_PAGER_PAGES = 1000  # list pages per column (index_999.html is the last)
+# Page and time budgets: FACTOR times the largest complete run so far, within [MIN, MAX];
+# MAX until a run completes.
+LIUZHOU_PAGE_BUDGET_FACTOR = 3.0
+LIUZHOU_PAGE_BUDGET_MIN = 5000  # pages
+LIUZHOU_PAGE_BUDGET_MAX = 300000
+LIUZHOU_TIME_BUDGET_FACTOR = 3.0
+LIUZHOU_TIME_BUDGET_MIN = 2 * 3600  # seconds
+LIUZHOU_TIME_BUDGET_MAX = 72 * 3600
+LIUZHOU_MAX_TITLE_CHARS = 500  # longer titles, sources and bodies are cut (and counted)
+LIUZHOU_MAX_SOURCE_CHARS = 200
+LIUZHOU_MAX_BODY_CHARS = 500000
+# Trust: a response must be an HTML page of the site (liuzhou_spider/pages/trust.py).
+LIUZHOU_TRUST_MAX_REPLACEMENT_SHARE = 0.01  # U+FFFD among non-space characters
+LIUZHOU_TRUST_SHRINK_RATIO = 0.5  # a body under this share of the stored one is refused
+LIUZHOU_TRUST_SAME_BODY_LIMIT = 25  # pages one title and body may appear at in a run
+LIUZHOU_MAX_REFUSED = 20  # refused pages that make a run unhealthy (fewer: partial)
+LIUZHOU_MAX_REFUSED_SHARE = 0.05  # or this share of the pages read
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
