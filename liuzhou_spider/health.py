@@ -136,23 +136,21 @@ def assess(
             "failed", ExitCode.FAILED,
             f"{errors} of {attempted} pages failed ({rate:.0%} > {max_error_rate:.0%})", checks,
         )
+    # Health checks: each failed one is named, so one line says everything to look at.
+    unhealthy = []
     if collapsed:
-        return RunOutcome(
-            "unhealthy", ExitCode.UNHEALTHY,
-            f"column lists collapsed since the last run: {', '.join(collapsed)}", checks,
-        )
+        unhealthy.append(f"column lists collapsed since the last run: {', '.join(collapsed)}")
     if cut:
         # A bound reached means a trap, a runaway pager or a site far larger than
         # before: the run stored what it read, but a person must look (docs/refusals.md).
         named = ", ".join(f"{name} ({SETTING.get(name, name)}: {n})" for name, n in cut.items())
-        return RunOutcome("unhealthy", ExitCode.UNHEALTHY, f"cut by bounds: {named}", checks)
+        unhealthy.append(f"cut by bounds: {named}")
     refused_count = count(stats, REFUSED)
     if too_many_refused(stats, refused_count, pages):
-        return RunOutcome(
-            "unhealthy", ExitCode.UNHEALTHY,
-            f"{refused_count} page(s) refused as not pages of the site: {describe(refused)}",
-            checks,
-        )
+        unhealthy.append(
+            f"{refused_count} page(s) refused as not pages of the site: {describe(refused)}")
+    if unhealthy:
+        return RunOutcome("unhealthy", ExitCode.UNHEALTHY, "; ".join(unhealthy), checks)
     if errors or leaks or refused_count:
         reason = (f"{errors} page(s) failed" if errors
                   else f"{leaks} body(ies) kept chrome" if leaks

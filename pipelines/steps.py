@@ -33,6 +33,7 @@ from liuzhou_spider.pages.trust import (
     RepeatedBodies,
     judge_article,
     shrunk,
+    site_links,
 )
 from liuzhou_spider.profile import SiteProfile
 from pipelines.cleaning import read_article
@@ -179,8 +180,7 @@ class CleaningStep:
             )
         clean = reading.article
         links = reading.links
-        refused = clean and judge_article(clean.raw.template, clean.body_text, sum(
-            map(len, (links.article_urls, links.column_urls, links.pager_urls, links.other_urls))))
+        refused = clean and judge_article(clean.raw.template, clean.body_text, site_links(links))
         if refused:
             raise refusal(spider, refused, fetch.url)
         engine = self.crawler.engine

@@ -14,6 +14,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from liuzhou_spider.pages.listing import Listing
+
 # Reasons, as counted and logged.
 EMPTY = "empty"  # no bytes, or only whitespace and NUL bytes
 BINARY = "binary"  # an image, archive or other non-text file, or random bytes
@@ -82,6 +84,18 @@ def judge_response(body: bytes, text: str,
                    rules: TrustRules = TrustRules()) -> str | None:
     """Why the answer ``body`` (decoded as ``text``) is not an HTML page, or None."""
     return sniff(body, rules) or judge_text(text, rules)
+
+
+def site_links(listing: Listing) -> int:
+    """How many links of a page lead to the site's pages (menu, columns, articles)."""
+    return sum(map(len, (listing.article_urls, listing.column_urls, listing.pager_urls,
+                         listing.other_urls)))
+
+
+def judge_listing(listing: Listing) -> str | None:
+    """``NOT_SITE_PAGE`` for a list page without a single link into the site: every page
+    of the site carries its menu, a maintenance notice or a proxy's error page does not."""
+    return None if site_links(listing) else NOT_SITE_PAGE
 
 
 def judge_article(template: str, body_text: str, site_links: int) -> str | None:

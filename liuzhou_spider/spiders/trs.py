@@ -17,7 +17,12 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider, DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import (
+    CloseSpider,
+    DontCloseSpider,
+    DownloadCancelledError,
+    IgnoreRequest,
+)
 from scrapy.http import Response, TextResponse
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
@@ -39,7 +44,7 @@ from liuzhou_spider.items import ArticlePage, PageFetch
 from liuzhou_spider.pages.listing import Listing, links_in
 from liuzhou_spider.pages.registrations import find_registrations
 from liuzhou_spider.pages.text import parse_document
-from liuzhou_spider.pages.trust import BINARY, TrustRules, judge_response
+from liuzhou_spider.pages.trust import BINARY, TrustRules, judge_listing, judge_response
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.urls import article_ids, canonicalize
 
@@ -171,7 +176,12 @@ class TrsSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         message = str(failure.value)
-        if "max size" in message or "DOWNLOAD_MAXSIZE" in message:
+        # Scrapy drops an answer past DOWNLOAD_MAXSIZE: announced too large (a message
+        # naming the max size), inflating past it (HttpCompressionMiddleware), or read
+        # past it without a declared length (the HTTP/1.1 handler cancels the download:
+        # the one cancellation it makes).
+        if "max size" in message or "DOWNLOAD_MAXSIZE" in message or failure.check(
+                DownloadCancelledError):
             self.refuse(TOO_LARGE, url)
             return
         if failure.check(IgnoreRequest):
@@ -279,9 +289,14 @@ class TrsSpider(scrapy.Spider):
             return
         # One parse for the footer and the links: this runs on the event loop.
         root = parse_document(html)
+        listing = links_in(root, html, response.url, self.profile)
+        refused = judge_listing(listing)
+        if refused:
+            self.refuse(refused, response.url)
+            return
         fetch.registrations = find_registrations(html, root)  # list pages carry footers too
         yield fetch
-        yield from self.follow(links_in(root, html, response.url, self.profile), canonical, depth)
+        yield from self.follow(listing, canonical, depth)
 
     def admit(self, link: str, depth: int) -> bool:
         """Whether a link may be followed at ``depth``; a refused one is counted under
