@@ -55,13 +55,14 @@ def error_count(stats: dict[str, Any]) -> int:
 
 
 REFUSED = "liuzhou/refused"  # stats: pages not taken as what they claim, and /<reason>
+CAPPED = "liuzhou/capped"  # stats prefix: article fields cut at their caps, by field
 MAX_REFUSED = "liuzhou/max_refused"  # the run's LIUZHOU_MAX_REFUSED, set by the spider
 MAX_REFUSED_SHARE = "liuzhou/max_refused_share"
 
 
-def refusals(stats: dict[str, Any]) -> dict[str, int]:
-    """Pages refused, by reason (liuzhou_spider.pages.trust; too_large: DOWNLOAD_MAXSIZE)."""
-    prefix = REFUSED + "/"
+def refusals(stats: dict[str, Any], prefix: str = REFUSED + "/") -> dict[str, int]:
+    """Pages refused, by reason (liuzhou_spider.pages.trust; too_large: DOWNLOAD_MAXSIZE);
+    with another ``prefix``, the counts under it by name."""
     return {key.removeprefix(prefix): int(value) for key, value in sorted(stats.items())
             if key.startswith(prefix) and value}
 
@@ -116,6 +117,7 @@ def assess(
         "chrome_leaks": leaks,
         "collapsed_columns": collapsed,
         "refused": refused,
+        "capped": (capped := refusals(stats, CAPPED + "/")),
         "bounds_cut": cut,
         # Remembered for the next run's page and time budgets (liuzhou_spider.bounds).
         **site_size(stats, pages + not_modified, finish_reason == "finished" and not cut),
@@ -151,9 +153,10 @@ def assess(
             f"{refused_count} page(s) refused as not pages of the site: {describe(refused)}")
     if unhealthy:
         return RunOutcome("unhealthy", ExitCode.UNHEALTHY, "; ".join(unhealthy), checks)
-    if errors or leaks or refused_count:
+    if errors or leaks or refused_count or capped:
         reason = (f"{errors} page(s) failed" if errors
                   else f"{leaks} body(ies) kept chrome" if leaks
-                  else f"{refused_count} page(s) refused: {describe(refused)}")
+                  else f"{refused_count} page(s) refused: {describe(refused)}" if refused_count
+                  else f"fields cut at their caps: {describe(capped)}")
         return RunOutcome("partial", ExitCode.PARTIAL, reason, checks)
     return RunOutcome("success", ExitCode.SUCCESS, "ok", checks)

@@ -95,9 +95,8 @@ LIUZHOU_PAGE_BUDGET_MAX = 300000
 LIUZHOU_TIME_BUDGET_FACTOR = 3.0
 LIUZHOU_TIME_BUDGET_MIN = 2 * 3600  # seconds
 LIUZHOU_TIME_BUDGET_MAX = 72 * 3600
-LIUZHOU_MAX_TITLE_CHARS = 500  # longer titles, sources and bodies are cut (and counted)
-LIUZHOU_MAX_SOURCE_CHARS = 200
-LIUZHOU_MAX_BODY_CHARS = 500000
+# Caps on title, source and body: pipelines/cleaning.py MAX_* (constants: a reprocess
+# rebuilds the same articles without the crawl's settings).
 # Trust: a response must be an HTML page of the site (liuzhou_spider/pages/trust.py).
 LIUZHOU_TRUST_MAX_REPLACEMENT_SHARE = 0.01  # U+FFFD among non-space characters
 LIUZHOU_TRUST_SHRINK_RATIO = 0.5  # a body under this share of the stored one is refused

@@ -24,6 +24,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from liuzhou_spider.database import database_for
+from liuzhou_spider.health import CAPPED
 from liuzhou_spider.items import ArticlePage, CleanArticle, PageFetch
 from liuzhou_spider.pages.listing import Listing, links_in, parse_listing
 from liuzhou_spider.pages.text import parse_document
@@ -209,6 +210,10 @@ class CleaningStep:
             stats.inc_value("liuzhou/chrome_leaks")
             logger.warning("Chrome left in body of %s: %s", clean.raw.url,
                            ", ".join(clean.chrome_leaks))
+        for name in clean.capped:
+            stats.inc_value(f"{CAPPED}/{name}")
+            logger.warning("The %s of %s was cut at its cap (docs/refusals.md)", name,
+                           clean.raw.url)
         if not clean.body_text:
             stats.inc_value("liuzhou/empty_bodies")
             logger.warning("No body text found at %s", clean.raw.url)

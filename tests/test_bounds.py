@@ -92,3 +92,25 @@ def test_refused_pages_few_partial_many_unhealthy() -> None:
     assert share.checks["refused"] == {"mojibake": 3}
     clean = assess(stats_of(40), "finished")
     assert clean.status == "success" and clean.checks["refused"] == {}
+
+
+def test_title_source_and_body_are_cut_at_their_caps() -> None:
+    from liuzhou_spider.pages.article import parse_article
+    from liuzhou_spider.profile import LZTZ
+    from pipelines import cleaning
+    from tests.hostile_server import article_html
+
+    url = "https://www.lztz.gov.cn/tzdt/t20240102_1.html"
+    paragraphs = [f"第{i}段" + "正文内容。" * 40_000 for i in range(6)]
+    page = article_html(1, title="标" * 1_000_000, paragraphs=paragraphs)
+    page = page.replace("来源：市委统战部", "来源：" + "源" * 5000)
+    clean = cleaning.clean_article(parse_article(page, url, LZTZ), LZTZ)
+    assert clean.capped == ("title", "source", "body")
+    assert len(clean.title) == cleaning.MAX_TITLE_CHARS
+    assert clean.source is not None and len(clean.source) == cleaning.MAX_SOURCE_CHARS
+    assert len(clean.body_text) == cleaning.MAX_BODY_CHARS
+    assert len(clean.body_html) <= cleaning.MAX_BODY_HTML_CHARS + 100
+    normal = cleaning.clean_article(parse_article(article_html(2), url, LZTZ), LZTZ)
+    assert normal.capped == ()
+    outcome = assess({"liuzhou/pages": 10, "liuzhou/capped/title": 1}, "finished")
+    assert outcome.status == "partial" and "title 1" in outcome.reason
