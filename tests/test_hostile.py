@@ -216,6 +216,23 @@ def test_the_page_budget_ends_a_runaway_run(tmp_path: Path):  # type: ignore[no-
     assert "page_budget" in outcome.reason
     status, checks = run_row(db_url)
     assert status == "unhealthy" and "page_budget" in checks
+    assert stats["liuzhou/incremental"] is False
+
+
+@pytest_twisted.inlineCallbacks
+def test_after_a_run_cut_by_its_budget_the_next_run_crawls_everything(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """An incremental run stops paging where stored articles begin: after a run that saw
+    only part of the site, it would never reach the rest."""
+    db_url = f"sqlite:///{tmp_path / 'crawl.db'}"
+    with HostileSite() as site:
+        site.add_articles(30)
+        outcome, _ = yield crawl(site, db_url, LIUZHOU_PAGE_BUDGET_MAX=10)
+        assert "page_budget" in outcome.reason
+        outcome, stats = yield crawl(site, db_url)
+        assert (outcome.status, stats["liuzhou/incremental"]) == ("success", False)
+        assert len(stored(db_url)) == 30
+        outcome, stats = yield crawl(site, db_url)
+    assert (outcome.status, stats["liuzhou/incremental"]) == ("success", True)
 
 
 @pytest_twisted.inlineCallbacks

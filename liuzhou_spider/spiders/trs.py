@@ -30,6 +30,7 @@ from twisted.python.failure import Failure
 
 from liuzhou_spider.bounds import (
     FINISH_PREFIX,
+    PAGE_BUDGET,
     SITE_PAGES,
     SITE_SECONDS,
     STATS_PREFIX,
@@ -116,8 +117,11 @@ class TrsSpider(scrapy.Spider):
         if state is not None and "full_run" in state:
             self.crawler.stats.set_value("liuzhou/resumed", True)  # type: ignore[union-attr]
         repository = database_for(self.crawler).repository
+        previous = await self.set_bounds(repository)
         # Until one crawl has run to its end the site was never seen whole: crawl it all.
-        completed = await asyncio.to_thread(repository.has_completed_run)
+        # A run its page or time budget cut short saw part of it: crawl it all again.
+        completed = await asyncio.to_thread(repository.has_completed_run) and not (
+            {PAGE_BUDGET, TIME_BUDGET} & set(previous.get("bounds_cut") or {}))
         if completed and not self.settings.getbool("LIUZHOU_FULL") and not resumed_full:
             self.seen = SeenBefore(
                 memory=await asyncio.to_thread(repository.url_memory),  # type: ignore[arg-type]
@@ -125,14 +129,15 @@ class TrsSpider(scrapy.Spider):
             )
             if self.seen.enabled:
                 logger.info("Incremental run: %d URLs remembered", len(self.seen.memory))
+        self.crawler.stats.set_value("liuzhou/incremental", self.seen.enabled)  # type: ignore[union-attr]
         if state is not None:
             state.setdefault("full_run", not self.seen.enabled)
-        await self.set_bounds(repository)
         for url in self.profile.start_urls:
             yield self.request(canonicalize(url, self.profile))
 
-    async def set_bounds(self, repository: Any) -> None:
-        """Size the run's budgets from the last complete run, and start the clock."""
+    async def set_bounds(self, repository: Any) -> dict[str, Any]:
+        """Size the run's budgets from the last complete run, and start the clock;
+        returns that run's checks."""
         stats = self.crawler.stats
         assert stats is not None
         # This run's row is opened by the storing step; before it, every run is earlier.
@@ -147,6 +152,7 @@ class TrsSpider(scrapy.Spider):
         logger.info("Bounds of this run: %s", self.bounds)
         if self.bounds.time_budget:
             self.time_limit = call_later(self.bounds.time_budget, self.cut, TIME_BUDGET)
+        return previous
 
     def cut(self, bound: str) -> None:
         """End the run because it reached ``bound`` (its finish reason names it)."""
