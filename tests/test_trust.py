@@ -61,6 +61,9 @@ def test_bytes_decoded_with_a_wrong_declared_charset_are_mojibake() -> None:
     gbk = (PAGES / "legacy_gb2312.html").read_bytes()
     assert judged(gbk, "utf-8") == trust.MOJIBAKE
     assert judged(gbk, "gb18030") is None
+    utf8 = article_html(3).encode()
+    for declared in ("gb18030", "big5", "cp1252", "shift_jis"):  # what a wrong header says
+        assert judged(utf8, declared) == trust.MOJIBAKE, declared
     # A few stray replacement characters of the site's own are not a wrong charset.
     text = article_html(1).replace("柳州", "柳\ufffd", 3)
     assert trust.judge_text(text) is None

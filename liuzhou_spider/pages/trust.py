@@ -135,13 +135,13 @@ class RepeatedBodies:
     """
 
     limit: int = TrustRules.same_body_limit
-    seen: Counter[tuple[str, str]] = field(default_factory=Counter)
+    seen: Counter[int] = field(default_factory=Counter)  # by hash: a run holds every page's
 
     def repeated(self, title: str, body_hash: str) -> bool:
         """Count one more page with this title and body; True once it is at too many.
 
         A run asks for each URL once, so pages count URLs.
         """
-        key = (title.strip(), body_hash)
+        key = hash((title.strip(), body_hash))
         self.seen[key] += 1
         return self.seen[key] > self.limit
