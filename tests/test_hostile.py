@@ -28,6 +28,7 @@ from tests.hostile_server import (
     Page,
     Raw,
     Reset,
+    Slow,
     article_html,
     article_url,
     calendar,
@@ -248,11 +249,12 @@ def test_the_time_budget_ends_a_slow_run(tmp_path: Path):  # type: ignore[no-unt
 
 
 @pytest_twisted.inlineCallbacks
-def test_connection_resets_are_retried_then_counted(tmp_path: Path):  # type: ignore[no-untyped-def]
+def test_resets_are_retried_then_counted_slow_answers_waited_for(tmp_path: Path):  # type: ignore[no-untyped-def]
     db_url = f"sqlite:///{tmp_path / 'crawl.db'}"
     with HostileSite() as site:
         good = site.add_articles(4)
         site.routes[good[0]] = Reset(times=1, then=site.routes[good[0]])
+        site.routes[good[1]] = Slow(0.5, then=site.routes[good[1]])
         site.route(article_url(990), Reset())
         outcome, stats = yield crawl(site, db_url)
     assert sorted(stored(db_url)) == sorted(p.lstrip("/") for p in good)

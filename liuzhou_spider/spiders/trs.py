@@ -156,6 +156,8 @@ class TrsSpider(scrapy.Spider):
 
     def cut(self, bound: str) -> None:
         """End the run because it reached ``bound`` (its finish reason names it)."""
+        if bound == TIME_BUDGET:
+            self.time_limit = None  # fired: nothing left to cancel
         engine = self.crawler.engine
         if engine is None or engine.spider is None:
             return
