@@ -101,7 +101,7 @@ def site_size(stats: dict[str, Any], pages: int, complete: bool) -> dict[str, fl
     The largest complete run so far: an incremental run fetches a fraction of the site
     and must not shrink the budget of the next full one; a run cut short says nothing.
     """
-    before_pages = float(stats.get(SITE_PAGES) or 0)
+    before_pages = int(stats.get(SITE_PAGES) or 0)
     before_seconds = float(stats.get(SITE_SECONDS) or 0)
     if not complete:
         return {"site_pages": before_pages, "site_seconds": before_seconds}
