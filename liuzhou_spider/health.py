@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from liuzhou_spider.bounds import SETTING, cut_by, site_size
+
 COLUMN_LINKS = "liuzhou/column_links"  # stats prefix: article links on a column's page 1
 STORAGE_FAILED = "storage_failed"  # finish reason: the database stopped taking any page
 # Requests refused because their host's robots.txt was unreachable, and those hosts
@@ -69,6 +71,30 @@ def robots_refusal(stats: dict[str, Any]) -> str:
     hosts = ", ".join(stats.get(ROBOTS_UNREACHABLE_HOSTS) or [])
     return (f"robots.txt of {hosts} unreachable (5xx or no answer): {refused} request(s) "
             f"refused for now (RFC 9309)")
+REFUSED = "liuzhou/refused"  # stats: pages not taken as what they claim, and /<reason>
+CAPPED = "liuzhou/capped"  # stats prefix: article fields cut at their caps, by field
+MAX_REFUSED = "liuzhou/max_refused"  # the run's LIUZHOU_MAX_REFUSED, set by the spider
+MAX_REFUSED_SHARE = "liuzhou/max_refused_share"
+
+
+def refusals(stats: dict[str, Any], prefix: str = REFUSED + "/") -> dict[str, int]:
+    """Pages refused, by reason (liuzhou_spider.pages.trust; too_large: DOWNLOAD_MAXSIZE);
+    with another ``prefix``, the counts under it by name."""
+    return {key.removeprefix(prefix): int(value) for key, value in sorted(stats.items())
+            if key.startswith(prefix) and value}
+
+
+def too_many_refused(stats: dict[str, Any], refused: int, pages: int) -> bool:
+    """Many refusals mean the site is not answering with its pages (maintenance, a
+    proxy's error pages, a broken encoding): a health check, not a few bad pages."""
+    limit = stats.get(MAX_REFUSED, 20)
+    share = stats.get(MAX_REFUSED_SHARE, 0.05)
+    return bool(refused) and (refused >= limit or refused > share * max(pages, 1))
+
+
+def describe(counts: dict[str, int]) -> str:
+    """``name n, name n`` for a reason line."""
+    return ", ".join(f"{name} {n}" for name, n in counts.items())
 
 
 def collapsed_columns(
@@ -99,6 +125,8 @@ def assess(
     not_stored = count(stats, "liuzhou/write_errors")
     attempted = pages + errors
     rate = errors / attempted if attempted else 0.0
+    refused = refusals(stats)
+    cut = cut_by(stats, finish_reason)
     checks = {
         "pages_fetched": pages + not_modified,
         "errors": errors,
@@ -108,6 +136,11 @@ def assess(
         "collapsed_columns": collapsed,
         "write_errors": not_stored,
         "robots_refused": count(stats, ROBOTS_REFUSED),
+        "refused": refused,
+        "capped": (capped := refusals(stats, CAPPED + "/")),
+        "bounds_cut": cut,
+        # Remembered for the next run's page and time budgets (liuzhou_spider.bounds).
+        **site_size(stats, pages + not_modified, finish_reason == "finished" and not cut),
     }
     storage = f"{not_stored} page(s) could not be stored in the database"
     if finish_reason == "shutdown":
@@ -130,15 +163,28 @@ def assess(
             "failed", ExitCode.FAILED,
             f"{errors} of {attempted} pages failed ({rate:.0%} > {max_error_rate:.0%})", checks,
         )
+    # Health checks: each failed one is named, so one line says everything to look at.
+    unhealthy = []
     if collapsed:
-        return RunOutcome(
-            "unhealthy", ExitCode.UNHEALTHY,
-            f"column lists collapsed since the last run: {', '.join(collapsed)}", checks,
-        )
+        unhealthy.append(f"column lists collapsed since the last run: {', '.join(collapsed)}")
+    if cut:
+        # A bound reached means a trap, a runaway pager or a site far larger than
+        # before: the run stored what it read, but a person must look (docs/refusals.md).
+        named = ", ".join(f"{name} ({SETTING.get(name, name)}: {n})" for name, n in cut.items())
+        unhealthy.append(f"cut by bounds: {named}")
+    refused_count = count(stats, REFUSED)
+    if too_many_refused(stats, refused_count, pages):
+        unhealthy.append(
+            f"{refused_count} page(s) refused as not pages of the site: {describe(refused)}")
+    if unhealthy:
+        return RunOutcome("unhealthy", ExitCode.UNHEALTHY, "; ".join(unhealthy), checks)
     if not_stored:
         return RunOutcome("partial", ExitCode.PARTIAL, storage, checks)
-    if errors or leaks:
-        reason = f"{errors} page(s) failed" if errors else f"{leaks} body(ies) kept chrome"
+    if errors or leaks or refused_count or capped:
+        reason = (f"{errors} page(s) failed" if errors
+                  else f"{leaks} body(ies) kept chrome" if leaks
+                  else f"{refused_count} page(s) refused: {describe(refused)}" if refused_count
+                  else f"fields cut at their caps: {describe(capped)}")
         return RunOutcome("partial", ExitCode.PARTIAL, reason, checks)
     if robots_refusal(stats):
         return RunOutcome("partial", ExitCode.PARTIAL, robots_refusal(stats), checks)

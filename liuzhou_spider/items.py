@@ -92,6 +92,7 @@ class CleanArticle:
     attachments: list[Attachment] = field(default_factory=list)
     extractor: Literal["template", "fallback"] = "template"
     chrome_leaks: list[str] = field(default_factory=list)  # markers left in body_text
+    capped: tuple[str, ...] = ()  # fields cut at their caps (pipelines.cleaning MAX_*)
     fetch: PageFetch | None = None  # the fetch it was read from, stored with its decision
     sketch: BodySketch | None = field(default=None, compare=False, repr=False)  # read off-loop
 
@@ -171,3 +172,4 @@ class ArticlePage:
 
     fetch: PageFetch
     html: str
+    depth: int = 0  # links from the start page: the page's links are one deeper

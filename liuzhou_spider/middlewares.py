@@ -1,4 +1,5 @@
-"""Downloader middlewares: retries that back off, and a guard that keeps us on the site."""
+"""Downloader middlewares: retries that back off, a guard that keeps us on the site, and
+the run's bounds."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
 
+from liuzhou_spider.bounds import PAGE_BUDGET, STATS_PREFIX
 from liuzhou_spider.urls import is_site_url
 
 if TYPE_CHECKING:
@@ -104,3 +106,42 @@ class SiteGuardMiddleware:
         self.crawler.stats.inc_value("liuzhou/offsite_refused")
         logger.info("Refused offsite request %s", request.url)
         raise IgnoreRequest(f"offsite: {request.url}")
+
+
+class BoundsMiddleware:
+    """The run's bounds at the last gate before the network: every request, wherever
+    it came from (a redirect, a retry, a re-check), counts against the page budget and
+    passes the link bounds (``liuzhou_spider.bounds``).
+
+    The spider applies the link bounds before it schedules a link (so a link refused
+    at one depth can still come by a shorter path); here they catch what bypasses the
+    spider, and the budget ends the run once spent.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.requests = 0
+        self.spent = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        spider = self.crawler.spider
+        bounds = getattr(spider, "bounds", None)
+        if bounds is None:
+            return None
+        stats = self.crawler.stats
+        assert stats is not None
+        bound = bounds.refuse_link(request.url, request.meta.get("depth", 0))
+        if bound is None and bounds.page_budget and self.requests >= bounds.page_budget:
+            bound = PAGE_BUDGET
+            if not self.spent:
+                self.spent = True
+                spider.cut(PAGE_BUDGET)  # type: ignore[union-attr]
+        if bound is None:
+            self.requests += 1
+            return None
+        stats.inc_value(STATS_PREFIX + bound)
+        raise IgnoreRequest(f"{bound} bound: {request.url[:200]}")

@@ -61,6 +61,7 @@ DOWNLOADER_MIDDLEWARES = {
     # a refresh to javascript: keeps the page (liuzhou_spider/refresh.py)
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "liuzhou_spider.refresh.KeepingMetaRefreshMiddleware": 580,
+    "liuzhou_spider.middlewares.BoundsMiddleware": 60,
 }
 ITEM_PIPELINES = {
     "pipelines.steps.CleaningStep": 100,
@@ -88,6 +89,31 @@ LIUZHOU_WRITE_RETRIES = 3  # retries of a failed batch write, after 0.5, 1, 2 s 
 LIUZHOU_WRITE_BACKOFF = 0.5  # seconds before the first retry; doubled for each next one
 LIUZHOU_WRITE_FAILURES_TO_STOP = 3  # batches in a row with no page stored stop the crawl
 #                                     (a full disk); 0 = never stop
+# What the crawler refuses, and the bounds of one run (docs/refusals.md).
+# A response over DOWNLOAD_MAXSIZE is dropped, also when it only grows that large while
+# being decompressed (Scrapy's HttpCompressionMiddleware inflates in 64 KiB steps and
+# stops at this size): a gzip bomb costs at most this much memory.
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # bytes; a page of the portal is about 50 KiB
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+LIUZHOU_DEPTH_LIMIT = 20  # links from the start page (articles sit at 3-5); 0 = none
+LIUZHOU_MAX_URL_LENGTH = 1000  # characters; the site's own URLs are under 100
+LIUZHOU_MAX_PAGER_PAGES = 1000  # list pages per column (index_999.html is the last)
+# Page and time budgets: FACTOR times the largest complete run so far, within [MIN, MAX];
+# MAX until a run completes.
+LIUZHOU_PAGE_BUDGET_FACTOR = 3.0
+LIUZHOU_PAGE_BUDGET_MIN = 5000  # pages
+LIUZHOU_PAGE_BUDGET_MAX = 300000
+LIUZHOU_TIME_BUDGET_FACTOR = 3.0
+LIUZHOU_TIME_BUDGET_MIN = 2 * 3600  # seconds
+LIUZHOU_TIME_BUDGET_MAX = 72 * 3600
+# Caps on title, source and body: pipelines/cleaning.py MAX_* (constants: a reprocess
+# rebuilds the same articles without the crawl's settings).
+# Trust: a response must be an HTML page of the site (liuzhou_spider/pages/trust.py).
+LIUZHOU_TRUST_MAX_REPLACEMENT_SHARE = 0.01  # U+FFFD among non-space characters
+LIUZHOU_TRUST_SHRINK_RATIO = 0.5  # a body under this share of the stored one is refused
+LIUZHOU_TRUST_SAME_BODY_LIMIT = 25  # pages one title and body may appear at in a run
+LIUZHOU_MAX_REFUSED = 20  # refused pages that make a run unhealthy (fewer: partial)
+LIUZHOU_MAX_REFUSED_SHARE = 0.05  # or this share of the pages read
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

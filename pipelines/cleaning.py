@@ -56,6 +56,14 @@ NAV_RUN = 3  # this many link-only lines in a row are a menu
 _HOME_WORDS = ("首页", "网站首页", "返回首页", "主页")
 REPEAT_MIN_LINES = 3  # a repeated run this long is a repeated body...
 REPEAT_MIN_CHARS = 30  # ...and so is a shorter run holding this much text
+# Caps on what one article may store (docs/refusals.md).  Constants, not settings: a
+# reprocess must rebuild the articles a crawl stored.  Far above any real article (a
+# title of 100 characters, a body of 20,000 are long); a page past them is hostile or
+# broken, and is stored cut and counted (``CleanArticle.capped``) rather than whole.
+MAX_TITLE_CHARS = 500
+MAX_SOURCE_CHARS = 200
+MAX_BODY_CHARS = 1_000_000
+MAX_BODY_HTML_CHARS = 4 * MAX_BODY_CHARS
 
 # Chrome wherever it stands, recognised by how the line starts.
 _CHROME_START = re.compile(
@@ -414,20 +422,30 @@ def clean_article(raw: RawArticle, profile: SiteProfile) -> CleanArticle:
     _rebuild_tree(root, region_lines, keep)
     _drop_empty(root)
     published_at, precision = _published(raw)
+    source = normalize_space(raw.source) or None
+    capped = tuple(name for name, value, cap in (
+        ("title", title, MAX_TITLE_CHARS), ("source", source, MAX_SOURCE_CHARS),
+        ("body", body_text, MAX_BODY_CHARS)) if value and len(value) > cap)
+    inner = _inner_html(root)
+    if capped:
+        title, body_text = title[:MAX_TITLE_CHARS], body_text[:MAX_BODY_CHARS]
+        source = source[:MAX_SOURCE_CHARS] if source else None
+        inner = inner[:MAX_BODY_HTML_CHARS]  # the sanitiser closes what the cut left open
 
     return CleanArticle(
         raw=raw,
         title=title,
         published_at=published_at,
         published_precision=precision,
-        source=normalize_space(raw.source) or None,
+        source=source,
         column=column,
         body_text=body_text,
-        body_html=sanitize_html(_inner_html(root), raw.url),
+        body_html=sanitize_html(inner, raw.url),
         images=[Image(f.url, f.caption) for f in found],
         attachments=list(raw.attachments),
         extractor="fallback" if from_fallback else "template",
         chrome_leaks=[m for m in profile.chrome_markers if m in body_text],
+        capped=capped,
     )
 
 

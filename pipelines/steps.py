@@ -24,11 +24,21 @@ from dataclasses import dataclass, replace
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 
 from liuzhou_spider.database import database_for
+from liuzhou_spider.health import CAPPED
 from liuzhou_spider.items import ArticlePage, CleanArticle, PageFetch
 from liuzhou_spider.pages.listing import Listing, links_in, parse_listing
 from liuzhou_spider.pages.text import parse_document
+from liuzhou_spider.pages.trust import (
+    REPEATED_BODY,
+    SHRUNK,
+    RepeatedBodies,
+    judge_article,
+    shrunk,
+    site_links,
+)
 from liuzhou_spider.profile import SiteProfile
 from pipelines.cleaning import read_article, with_learned_column
 from pipelines.dedup import DedupConfig, Deduplicator
@@ -234,11 +244,17 @@ class CleaningStep:
                 parse_listing(page.html, fetch.url, spider.profile),  # type: ignore[union-attr]
                 error=traceback.format_exc(),
             )
+        clean = reading.article
+        links = reading.links
+        refused = clean and judge_article(clean.raw.template, clean.body_text, site_links(links))
+        if refused:
+            raise refusal(spider, refused, fetch.url)
         engine = self.crawler.engine
         assert engine is not None
-        for request in spider.follow(reading.links, fetch.canonical_url):  # type: ignore[union-attr]
+        # The spider's follow() applies the run's bounds: links of an article page are
+        # held to the same depth, length and pager limits as those of a list page.
+        for request in spider.follow(links, fetch.canonical_url, page.depth):  # type: ignore[union-attr]
             engine.crawl(request)
-        clean = reading.article
         if clean is None:
             stats.inc_value("liuzhou/parse_errors")
             logger.error("Could not read article page %s\n%s", fetch.url, reading.error)
@@ -260,18 +276,35 @@ class CleaningStep:
             stats.inc_value("liuzhou/chrome_leaks")
             logger.warning("Chrome left in body of %s: %s", clean.raw.url,
                            ", ".join(clean.chrome_leaks))
+        for name in clean.capped:
+            stats.inc_value(f"{CAPPED}/{name}")
+            logger.warning("The %s of %s was cut at its cap (docs/refusals.md)", name,
+                           clean.raw.url)
         if not clean.body_text:
             stats.inc_value("liuzhou/empty_bodies")
             logger.warning("No body text found at %s", clean.raw.url)
         return clean
 
 
+def refusal(spider: Any, reason: str, url: str) -> DropItem:
+    """The page is counted and logged as refused (``spider.refuse``) and goes no further:
+    it is not stored, so it overwrites nothing."""
+    spider.refuse(reason, url)
+    return DropItem(f"refused ({reason}): {url}", log_level="DEBUG")
+
+
 class DedupStep:
-    """CleanArticle → MergeDecision, against everything stored by earlier runs too."""
+    """CleanArticle → MergeDecision, against everything stored by earlier runs too.
+
+    Before merging, a page that would replace its stored body with one far shorter, or
+    whose title and body this run has met at too many URLs, is refused
+    (``liuzhou_spider.pages.trust``): a broken answer must not overwrite an article.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.dedup = Deduplicator(DEDUP_CONFIG)
+        self.repeated = RepeatedBodies(crawler.settings.getint("LIUZHOU_TRUST_SAME_BODY_LIMIT", 25))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -287,7 +320,14 @@ class DedupStep:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, CleanArticle):
             return item
-        decision = self.dedup.assign(item, item.sketch)
+        spider = self.crawler.spider
+        sketch = item.sketch or self.dedup.sketch(item.body_text)
+        stored = self.dedup.stored_length(item.raw)
+        if shrunk(len(item.body_text), stored, spider.trust):  # type: ignore[union-attr]
+            raise refusal(spider, SHRUNK, item.raw.url)
+        if self.repeated.repeated(item.title, sketch.digest):
+            raise refusal(spider, REPEATED_BODY, item.raw.url)
+        decision = self.dedup.assign(item, sketch)
         stats = self.crawler.stats
         assert stats is not None
         if decision.is_new_article:

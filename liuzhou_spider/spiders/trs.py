@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -18,17 +17,36 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider, DontCloseSpider
+from scrapy.exceptions import (
+    CloseSpider,
+    DontCloseSpider,
+    DownloadCancelledError,
+    IgnoreRequest,
+)
 from scrapy.http import Response, TextResponse
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import deferred_from_coro
+from twisted.python.failure import Failure
 
+from liuzhou_spider.bounds import (
+    FINISH_PREFIX,
+    PAGE_BUDGET,
+    SITE_PAGES,
+    SITE_SECONDS,
+    STATS_PREFIX,
+    TIME_BUDGET,
+    Bounds,
+    pager_index,
+)
 from liuzhou_spider.database import database_for
-from liuzhou_spider.health import COLUMN_LINKS
+from liuzhou_spider.health import COLUMN_LINKS, MAX_REFUSED, MAX_REFUSED_SHARE, REFUSED
 from liuzhou_spider.incremental import SeenBefore, pager_depth_after
 from liuzhou_spider.items import ArticlePage, PageFetch
 from liuzhou_spider.pages.columns import ColumnTree, learned_columns
 from liuzhou_spider.pages.listing import Listing, links_in
 from liuzhou_spider.pages.registrations import find_registrations
 from liuzhou_spider.pages.text import parse_document
+from liuzhou_spider.pages.trust import BINARY, TrustRules, judge_listing, judge_response
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.urls import article_ids, canonicalize
 
@@ -36,13 +54,7 @@ logger = logging.getLogger(__name__)
 
 BLOCK_STATUSES = frozenset({412, 521})
 GONE_STATUSES = frozenset({404, 410})
-_PAGER_INDEX = re.compile(r"index_(\d+)\.s?html?$")
-
-
-def pager_index(url: str) -> int:
-    """0 for a column's first page (``/col/``, ``index.html``), N for ``index_N.html``."""
-    match = _PAGER_INDEX.search(url)
-    return int(match.group(1)) if match else 0
+TOO_LARGE = "too_large"  # a refusal reason: over DOWNLOAD_MAXSIZE, or inflating past it
 
 
 def _split(value: str | list[str] | tuple[str, ...] | None) -> list[str]:
@@ -83,11 +95,20 @@ class TrsSpider(scrapy.Spider):
         self.seen = SeenBefore()
         self.rechecked = False
         self.columns = ColumnTree()  # folder → column names, from the list pages read
+        self.bounds = Bounds()
+        self.trust = TrustRules()
+        self.time_limit: Any = None  # the pending time-budget call
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TrsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.recheck_when_idle, signal=signals.spider_idle)
+        settings = crawler.settings
+        spider.trust = TrustRules(
+            max_replacement_share=settings.getfloat("LIUZHOU_TRUST_MAX_REPLACEMENT_SHARE", 0.01),
+            shrink_ratio=settings.getfloat("LIUZHOU_TRUST_SHRINK_RATIO", 0.5),
+            same_body_limit=settings.getint("LIUZHOU_TRUST_SAME_BODY_LIMIT", 25),
+        )
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -98,8 +119,11 @@ class TrsSpider(scrapy.Spider):
         if state is not None and "full_run" in state:
             self.crawler.stats.set_value("liuzhou/resumed", True)  # type: ignore[union-attr]
         repository = database_for(self.crawler).repository
+        previous = await self.set_bounds(repository)
         # Until one crawl has run to its end the site was never seen whole: crawl it all.
-        completed = await asyncio.to_thread(repository.has_completed_run)
+        # A run its page or time budget cut short saw part of it: crawl it all again.
+        completed = await asyncio.to_thread(repository.has_completed_run) and not (
+            {PAGE_BUDGET, TIME_BUDGET} & set(previous.get("bounds_cut") or {}))
         if completed and not self.settings.getbool("LIUZHOU_FULL") and not resumed_full:
             self.seen = SeenBefore(
                 memory=await asyncio.to_thread(repository.url_memory),  # type: ignore[arg-type]
@@ -110,18 +134,80 @@ class TrsSpider(scrapy.Spider):
             )
             if self.seen.enabled:
                 logger.info("Incremental run: %d URLs remembered", len(self.seen.memory))
+        self.crawler.stats.set_value("liuzhou/incremental", self.seen.enabled)  # type: ignore[union-attr]
         if state is not None:
             state.setdefault("full_run", not self.seen.enabled)
         for url in self.profile.start_urls:
             yield self.request(canonicalize(url, self.profile))
 
-    def request(self, url: str, *, article: bool = False) -> scrapy.Request:
+    async def set_bounds(self, repository: Any) -> dict[str, Any]:
+        """Size the run's budgets from the last complete run, and start the clock;
+        returns that run's checks."""
+        stats = self.crawler.stats
+        assert stats is not None
+        # This run's row is opened by the storing step; before it, every run is earlier.
+        this_run = stats.get_value("liuzhou/run_id") or 2**31 - 1
+        previous = await asyncio.to_thread(repository.previous_run_checks, this_run)
+        self.bounds = Bounds.from_settings(self.settings, previous)
+        stats.set_value(SITE_PAGES, previous.get("site_pages") or 0)
+        stats.set_value(SITE_SECONDS, previous.get("site_seconds") or 0)
+        settings = self.settings
+        stats.set_value(MAX_REFUSED, settings.getint("LIUZHOU_MAX_REFUSED", 20))
+        stats.set_value(MAX_REFUSED_SHARE, settings.getfloat("LIUZHOU_MAX_REFUSED_SHARE", 0.05))
+        logger.info("Bounds of this run: %s", self.bounds)
+        if self.bounds.time_budget:
+            self.time_limit = call_later(self.bounds.time_budget, self.cut, TIME_BUDGET)
+        return previous
+
+    def cut(self, bound: str) -> None:
+        """End the run because it reached ``bound`` (its finish reason names it)."""
+        if bound == TIME_BUDGET:
+            self.time_limit = None  # fired: nothing left to cancel
+        engine = self.crawler.engine
+        if engine is None or engine.spider is None:
+            return
+        logger.error("Run cut short: %s reached (see docs/refusals.md)", bound)
+        deferred_from_coro(engine.close_spider_async(reason=FINISH_PREFIX + bound))
+
+    def closed(self, reason: str) -> None:
+        if self.time_limit is not None:
+            self.time_limit.cancel()
+            self.time_limit = None
+
+    def request(self, url: str, *, article: bool = False, depth: int = 0) -> scrapy.Request:
         """A request for a site page: conditional for articles fetched before."""
         self.seen.requested.add(url)
         headers = self.seen.conditional_headers(url) if article else {}
         return scrapy.Request(
-            url, callback=self.parse, headers=headers or None, priority=10 if article else 0,
+            url, callback=self.parse, errback=self.download_failed, headers=headers or None,
+            priority=10 if article else 0, meta={"depth": depth},
         )
+
+    def download_failed(self, failure: Failure) -> None:
+        """A request that got no usable answer: an answer over the size bound is a
+        refusal; anything else is logged as Scrapy would (and counted by the retries)."""
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        message = str(failure.value)
+        # Scrapy drops an answer past DOWNLOAD_MAXSIZE: announced too large (a message
+        # naming the max size), inflating past it (HttpCompressionMiddleware), or read
+        # past it without a declared length (the HTTP/1.1 handler cancels the download:
+        # the one cancellation it makes).
+        if "max size" in message or "DOWNLOAD_MAXSIZE" in message or failure.check(
+                DownloadCancelledError):
+            self.refuse(TOO_LARGE, url)
+            return
+        if failure.check(IgnoreRequest):
+            return  # a middleware's decision (a bound, the site guard), counted there
+        logger.error("Download failed for %s: %s", url, failure.getErrorMessage())
+
+    def refuse(self, reason: str, url: str) -> None:
+        """Count and log a page that is not taken as what it claims: it stores nothing."""
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value(REFUSED)
+        stats.inc_value(f"{REFUSED}/{reason}")
+        logger.warning("Refused %s: %s (docs/refusals.md)", url, reason)
 
     def recheck_when_idle(self) -> None:
         """Before closing, ask again for known articles no page links to any more.
@@ -195,24 +281,53 @@ class TrsSpider(scrapy.Spider):
             logger.warning("HTTP %s at %s", response.status, response.url)
             return
         if not isinstance(response, TextResponse):
-            return  # an attachment or image reached by a redirect: recorded, not read
+            if not urlsplit(response.url).path.lower().endswith(
+                    (*self.profile.attachment_exts, *self.profile.image_exts)):
+                self.refuse(BINARY, response.url)  # a page URL answered with a file
+            return  # an attachment or image reached by a redirect: not read
         stats.inc_value("liuzhou/pages")
         html = response.text
+        refused = judge_response(response.body, html, self.trust)
+        if refused:
+            # Not stored: the URL keeps what its last trusted fetch answered, so the next
+            # run asks again as before and a stored article keeps its content.
+            self.refuse(refused, response.url)
+            return
+        depth = response.meta.get("depth", 0)
         if kind == "article":
             # Read in a worker process by the reading step (pipelines.steps), which then
             # passes the fetch on with the article read from it, and hands the page's
             # links back to ``follow``.
-            yield ArticlePage(fetch=fetch, html=html)
+            yield ArticlePage(fetch=fetch, html=html, depth=depth)
             return
         # One parse for the footer and the links: this runs on the event loop.
         root = parse_document(html)
+        listing = links_in(root, html, response.url, self.profile)
+        refused = judge_listing(listing)
+        if refused:
+            self.refuse(refused, response.url)
+            return
         fetch.registrations = find_registrations(html, root)  # list pages carry footers too
         self.columns.learn(learned_columns(root, canonical))
         yield fetch
-        yield from self.follow(links_in(root, html, response.url, self.profile), canonical)
+        yield from self.follow(listing, canonical, depth)
 
-    def follow(self, listing: Listing, url: str) -> Iterator[scrapy.Request]:
+    def admit(self, link: str, depth: int) -> bool:
+        """Whether a link may be followed at ``depth``; a refused one is counted under
+        its bound and stays unrequested (a shorter path to it may still come)."""
+        bound = self.bounds.refuse_link(link, depth)
+        if bound is None:
+            return True
+        self.crawler.stats.inc_value(STATS_PREFIX + bound)  # type: ignore[union-attr]
+        logger.info("Not following %s: %s bound", link[:200], bound)
+        return False
+
+    def follow(self, listing: Listing, url: str, depth: int = 0) -> Iterator[scrapy.Request]:
         """Requests for the site pages a page links to (articles first), each asked once.
+
+        Every link passes the run's bounds here, whichever page it was found on (list
+        pages in ``parse``, article pages through the reading step): ``depth`` is the
+        page's own.
 
         Every page repeats the menu: asking Scrapy again for what this run already
         requested only has its duplicate filter drop it, after the spider middlewares,
@@ -227,14 +342,15 @@ class TrsSpider(scrapy.Spider):
                 f"{COLUMN_LINKS}{path}", len(listing.article_urls)
             )
         requested = self.seen.requested
+        depth += 1
         for link in listing.article_urls:
-            if link not in requested:
-                yield self.request(link, article=True)
+            if link not in requested and self.admit(link, depth):
+                yield self.request(link, article=True, depth=depth)
         pager = listing.pager_urls
         if self.seen.enabled and pager:
             index = pager_index(url)
             following = self.seen.follow_pager(index, listing.article_urls)
             pager = [u for u in pager if following and pager_index(u) == index + 1]
         for link in (*pager, *listing.column_urls, *listing.other_urls):
-            if link not in requested:
-                yield self.request(link)
+            if link not in requested and self.admit(link, depth):
+                yield self.request(link, depth=depth)

@@ -217,6 +217,16 @@ class Deduplicator:
 
     # -- assignment -------------------------------------------------------------------
 
+    def stored_length(self, raw: RawArticle) -> int | None:
+        """The length of the body this page would replace when it is its article's
+        content page again (a re-fetch of the page the article's body came from), else
+        None: only then does a page's body replace the article's whatever its length."""
+        number = self._identity(raw)
+        if number is None:
+            return None
+        art = self._articles[number]
+        return art.content.body_len if art.content.url == page_url(raw) else None
+
     def sketch(self, text: str) -> BodySketch:
         """What ``assign`` compares of a body (``sketch_body`` with this signer)."""
         return sketch_body(text, self.signer)
