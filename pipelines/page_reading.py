@@ -22,6 +22,7 @@ from scrapy.http import TextResponse
 from scrapy.responsetypes import responsetypes
 
 from liuzhou_spider.items import CleanArticle
+from liuzhou_spider.pages.decoding import content_type_of, decode_page
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.urls import canonicalize
 from pipelines.cleaning import read_article
@@ -51,8 +52,9 @@ def process_page(
     response = cls(url=url, body=body, headers=headers, status=status)
     if not isinstance(response, TextResponse):
         return None
+    text = decode_page(body, content_type_of(headers)).text  # as the spider reads it
     return read_article(
-        response.text, url, profile, canonical_url=canonicalize(url, profile),
+        text, url, profile, canonical_url=canonicalize(url, profile),
         status=status, fetched_at=fetched_at, headers=headers,
     )
 

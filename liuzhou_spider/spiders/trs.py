@@ -25,6 +25,7 @@ from liuzhou_spider.database import database_for
 from liuzhou_spider.health import COLUMN_LINKS
 from liuzhou_spider.incremental import SeenBefore
 from liuzhou_spider.items import ArticlePage, PageFetch
+from liuzhou_spider.pages.decoding import decode_page
 from liuzhou_spider.pages.listing import Listing, links_in
 from liuzhou_spider.pages.registrations import find_registrations
 from liuzhou_spider.pages.text import parse_document
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 BLOCK_STATUSES = frozenset({412, 521})
 GONE_STATUSES = frozenset({404, 410})
+DECODE_REPLACED = "liuzhou/decode_replaced"  # pages that decode only with U+FFFD in them
 _PAGER_INDEX = re.compile(r"index_(\d+)\.s?html?$")
 
 
@@ -192,7 +194,15 @@ class TrsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return  # an attachment or image reached by a redirect: recorded, not read
         stats.inc_value("liuzhou/pages")
-        html = response.text
+        # Not ``response.text``: a declared charset the bytes do not decode in is not
+        # believed (pages.decoding), and the reprocess and ``liuzhou extract`` read the
+        # same text from the same bytes.
+        decoded = decode_page(response.body, header_text(response, "Content-Type"))
+        if decoded.replacements:
+            stats.inc_value(DECODE_REPLACED)
+            logger.warning("%s decodes only with %d replacement character(s) (%s)",
+                           response.url, decoded.replacements, decoded.encoding)
+        html = decoded.text
         if kind == "article":
             # Read in a worker process by the reading step (pipelines.steps), which then
             # passes the fetch on with the article read from it, and hands the page's
