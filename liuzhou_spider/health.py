@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from liuzhou_spider.field_quality import FIELD_FAILURES
+
 COLUMN_LINKS = "liuzhou/column_links"  # stats prefix: article links on a column's page 1
+PAGER_UNREADABLE = "liuzhou/pager_unreadable"  # list pages whose pager script names no page
+PAGER_UNREADABLE_URLS = "liuzhou/pager_unreadable_urls"  # the first of them, to name
 
 
 class ExitCode(IntEnum):
@@ -77,6 +81,8 @@ def assess(
     blocked = count(stats, "liuzhou/blocked")
     leaks = count(stats, "liuzhou/chrome_leaks")
     collapsed = list(stats.get("liuzhou/collapsed_columns") or [])
+    unreadable_pagers = count(stats, PAGER_UNREADABLE)
+    field_failures = list(stats.get(FIELD_FAILURES) or [])
     attempted = pages + errors
     rate = errors / attempted if attempted else 0.0
     checks = {
@@ -86,6 +92,9 @@ def assess(
         "blocked": blocked,
         "chrome_leaks": leaks,
         "collapsed_columns": collapsed,
+        "unreadable_pagers": unreadable_pagers,
+        "unreadable_pager_urls": list(stats.get(PAGER_UNREADABLE_URLS) or []),
+        "field_failures": field_failures,
     }
     if finish_reason == "shutdown":
         return RunOutcome("interrupted", ExitCode.INTERRUPTED, "stopped before the end", checks)
@@ -107,6 +116,17 @@ def assess(
         return RunOutcome(
             "unhealthy", ExitCode.UNHEALTHY,
             f"column lists collapsed since the last run: {', '.join(collapsed)}", checks,
+        )
+    if unreadable_pagers:
+        return RunOutcome(
+            "unhealthy", ExitCode.UNHEALTHY,
+            f"{unreadable_pagers} list page(s) with an unreadable pager (columns crawled to "
+            f"that page only): {', '.join(checks['unreadable_pager_urls'])}", checks,
+        )
+    if field_failures:
+        return RunOutcome(
+            "unhealthy", ExitCode.UNHEALTHY,
+            f"field quality fell: {'; '.join(field_failures)}", checks,
         )
     if errors or leaks:
         reason = f"{errors} page(s) failed" if errors else f"{leaks} body(ies) kept chrome"

@@ -5,8 +5,8 @@ portal served in other markup must clean the same: a line is chrome when its tex
 so (当前位置…, 分享本文至, 【打印正文】, 上一篇, 责任编辑, 版权所有, ICP备…), when it
 repeats the title, the info line or a column name, and a body printed twice on one page
 (the seed page carries two renderings) is cut as a repeated run of lines, while a single
-paragraph the article itself says twice stays.  The same line decisions drive ``body_text`` and the tree that becomes
-``body_html``, so the two never disagree.
+paragraph the article itself says twice stays.  The same line decisions drive
+``body_text`` and the tree that becomes ``body_html``, so the two never disagree.
 """
 
 from __future__ import annotations

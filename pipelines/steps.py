@@ -23,6 +23,7 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 
 from liuzhou_spider.database import database_for
+from liuzhou_spider.field_quality import FIELD_QUALITY, FieldTally, anomalies
 from liuzhou_spider.items import ArticlePage, CleanArticle, PageFetch
 from liuzhou_spider.pages.listing import Listing, links_in, parse_listing
 from liuzhou_spider.pages.text import parse_document
@@ -123,6 +124,8 @@ class CleaningStep:
         self.crawler = crawler
         self.workers = crawler.settings.getint("LIUZHOU_READING_PROCESSES", 1)
         self.pool: Executor | None = None
+        self.quality = FieldTally()
+        self.short_body = crawler.settings.getint("LIUZHOU_SHORT_BODY_CHARS", 40)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -144,6 +147,9 @@ class CleaningStep:
     async def close_spider(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True)
+        # Read by the storing step when the run ends: stored with the run, judged there.
+        self.crawler.stats.set_value(  # type: ignore[union-attr]
+            FIELD_QUALITY, self.quality.to_json())
 
     async def process_item(self, item: Any) -> Any:
         return await self.read(item) if isinstance(item, ArticlePage) else item
@@ -197,6 +203,11 @@ class CleaningStep:
         if not clean.body_text:
             stats.inc_value("liuzhou/empty_bodies")
             logger.warning("No body text found at %s", clean.raw.url)
+        if clean.raw.rendering == "article":  # print and mobile renderings repeat it
+            profile = self.crawler.spider.profile  # type: ignore[union-attr]
+            self.quality.add(clean, anomalies(
+                clean, site_names=profile.site_name_suffixes, short_body_chars=self.short_body,
+            ))
         return clean
 
 

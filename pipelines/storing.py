@@ -16,6 +16,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from liuzhou_spider.database import database_for
+from liuzhou_spider.field_quality import FIELD_FAILURES, FIELD_QUALITY, Thresholds, failures
 from liuzhou_spider.health import COLUMN_LINKS, assess, collapsed_columns, error_count
 from liuzhou_spider.items import MergeDecision, PageFetch
 from pipelines.dedup import article_id_for
@@ -96,6 +97,15 @@ class StoringStep:
             lambda: reconcile(repository.registration_observations()))
         await asyncio.to_thread(repository.set_registration_verdicts, verdicts)
 
+    def thresholds(self) -> Thresholds:
+        """The field-quality thresholds of the settings (``LIUZHOU_FIELD_*``)."""
+        settings = self.crawler.settings
+        return Thresholds(
+            floors={k: float(v) for k, v in settings.getdict("LIUZHOU_FIELD_FLOORS").items()},
+            max_drop=settings.getfloat("LIUZHOU_FIELD_MAX_DROP", 0.25),
+            min_articles=settings.getint("LIUZHOU_FIELD_MIN_ARTICLES", 20),
+        )
+
     async def spider_closed(self, spider: Spider, reason: str) -> None:
         """Finish the run's row once the crawl's outcome is known."""
         if self.run_id is None:
@@ -110,6 +120,10 @@ class StoringStep:
         collapsed = collapsed_columns(previous.get("column_links") or {}, column_links)
         if collapsed and reason == "finished":
             crawl_stats.set_value("liuzhou/collapsed_columns", collapsed)
+        quality = crawl_stats.get_value(FIELD_QUALITY) or {}
+        failed_fields = failures(quality, previous.get("field_quality"), self.thresholds())
+        if failed_fields and reason == "finished":
+            crawl_stats.set_value(FIELD_FAILURES, failed_fields)
         stats = crawl_stats.get_stats()
         outcome = assess(
             stats, reason,
@@ -124,7 +138,7 @@ class StoringStep:
             "pages_gone": int(stats.get("liuzhou/gone", 0)),
         }
         checks = {**outcome.checks, "reason": outcome.reason, "finish_reason": reason,
-                  "column_links": column_links}
+                  "column_links": column_links, "field_quality": quality}
         if outcome.status != "interrupted":
             await asyncio.to_thread(self.repository.settle_article_ids, self.run_id,
                                     article_id_for)

@@ -22,7 +22,7 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import Response, TextResponse
 
 from liuzhou_spider.database import database_for
-from liuzhou_spider.health import COLUMN_LINKS
+from liuzhou_spider.health import COLUMN_LINKS, PAGER_UNREADABLE, PAGER_UNREADABLE_URLS
 from liuzhou_spider.incremental import SeenBefore
 from liuzhou_spider.items import ArticlePage, PageFetch
 from liuzhou_spider.pages.decoding import decode_page
@@ -213,7 +213,15 @@ class TrsSpider(scrapy.Spider):
         root = parse_document(html)
         fetch.registrations = find_registrations(html, root)  # list pages carry footers too
         yield fetch
-        yield from self.follow(links_in(root, html, response.url, self.profile), canonical)
+        listing = links_in(root, html, response.url, self.profile)
+        if listing.pager_unreadable:
+            # Its column would be crawled to this page only: the run must say so.
+            stats.inc_value(PAGER_UNREADABLE)
+            unreadable = stats.get_value(PAGER_UNREADABLE_URLS) or []
+            if len(unreadable) < 20:
+                stats.set_value(PAGER_UNREADABLE_URLS, [*unreadable, canonical])
+            logger.error("Unreadable pager script at %s", response.url)
+        yield from self.follow(listing, canonical)
 
     def follow(self, listing: Listing, url: str) -> Iterator[scrapy.Request]:
         """Requests for the site pages a page links to (articles first), each asked once.
