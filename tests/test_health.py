@@ -23,3 +23,12 @@ def test_a_collapsed_column_list_fails_the_health_check():
     outcome = assess({"liuzhou/pages": 10, "liuzhou/collapsed_columns": ["/tzdt/"]}, "finished")
     assert outcome.exit_code == ExitCode.UNHEALTHY
     assert "/tzdt/" in outcome.reason
+
+
+def test_an_unreadable_pager_fails_the_health_check_naming_the_page():
+    stats = {"liuzhou/pages": 10, "liuzhou/pager_unreadable": 1,
+             "liuzhou/pager_unreadable_urls": ["https://www.lztz.gov.cn/gzsx/"]}
+    outcome = assess(stats, "finished")
+    assert outcome.exit_code == ExitCode.UNHEALTHY
+    assert "https://www.lztz.gov.cn/gzsx/" in outcome.reason
+    assert outcome.checks["unreadable_pagers"] == 1
