@@ -37,11 +37,12 @@ logger = logging.getLogger(__name__)
 BLOCK_STATUSES = frozenset({412, 521})
 GONE_STATUSES = frozenset({404, 410})
 DECODE_REPLACED = "liuzhou/decode_replaced"  # pages that decode only with U+FFFD in them
-_PAGER_INDEX = re.compile(r"index_(\d+)\.s?html?$")
+_PAGER_INDEX = re.compile(r"/[A-Za-z][\w-]*?_(\d+)\.[A-Za-z]+$")
 
 
 def pager_index(url: str) -> int:
-    """0 for a column's first page (``/col/``, ``index.html``), N for ``index_N.html``."""
+    """0 for a column's first page (``/col/``, ``index.html``), N for ``index_N.html``
+    (or ``xlist_N.shtml``); a list page's URL, not an article's."""
     match = _PAGER_INDEX.search(url)
     return int(match.group(1)) if match else 0
 
@@ -244,9 +245,11 @@ class TrsSpider(scrapy.Spider):
                 yield self.request(link, article=True)
         pager = listing.pager_urls
         if self.seen.enabled and pager:
-            index = pager_index(url)
-            following = self.seen.follow_pager(index, listing.article_urls)
-            pager = [u for u in pager if following and pager_index(u) == index + 1]
+            # The next page is the one after this in the pager's own order: a 1-based
+            # pager goes from ``xlist.shtml`` to ``xlist_2.shtml``.
+            position = pager.index(url) if url in pager else pager_index(url)
+            following = self.seen.follow_pager(position, listing.article_urls)
+            pager = pager[position + 1 : position + 2] if following else []
         for link in (*pager, *listing.column_urls, *listing.other_urls):
             if link not in requested:
                 yield self.request(link)
