@@ -77,6 +77,11 @@ def test_every_call_is_read_and_the_names_default_to_the_page_own() -> None:
 
 def test_a_definition_alone_is_no_pager() -> None:
     assert read_pager(f"<script>{COMMON_JS}</script>", COLUMN) == Pager()
+    usage = "<script>\n  // 用法：createPageHTML(总页数, 当前页, 'index', 'html')\n</script>"
+    assert read_pager(usage, COLUMN) == Pager()
+    after_link = "<script>document.write('<a href=\"http://x.cn/\">x</a>');" \
+                 "createPageHTML(2, 0, 'index', 'html');</script>"
+    assert read_pager(after_link, COLUMN).count == 2
     assert read_pager("<p>document.write is mentioned</p>", COLUMN) == Pager()
     # A count that writes no links is some other script's (a gallery's), not a pager.
     assert read_pager("<script>var totalPage = 4; show(totalPage);</script>", COLUMN) == Pager()

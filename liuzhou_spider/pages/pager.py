@@ -40,6 +40,7 @@ _CURRENT_VAR = re.compile(r"\bvar\s+(?:currentPage|curPage|nCurrIndex)\s*=\s*[\"
 _JOINED = re.compile(r"[\"']\s*\+\s*[\"']")  # "index"+"_" → index_
 _WRITTEN_NAME = re.compile(r"([A-Za-z0-9-]+)_[\"']\s*\+")  # "index_" + n: the later pages
 _WRITTEN_SUFFIX = re.compile(r"\.(" + "|".join(PAGE_SUFFIXES) + r")\b")
+_LINE_COMMENT = re.compile(r"(?:^|[\s;{}])//")  # not the // of http://
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.I | re.S)
 
 
@@ -151,6 +152,8 @@ def read_pager(html: str, url: str) -> Pager:
     for match in _CALL.finditer(html):
         if match.group(1) or match.group(3):  # ``function createPageHTML(…) {``
             continue
+        if _LINE_COMMENT.search(html, html.rfind("\n", 0, match.start()) + 1, match.start()):
+            continue  # ``// 用法: createPageHTML(总页数, 当前页, …)``
         present = True
         call = _read_call(match.group(2), html)
         if call is not None:
