@@ -57,7 +57,6 @@ class Thresholds:
     floors: Mapping[str, float]  # field → least share of articles that must have it
     max_drop: float = 0.25  # a share this much below the last run's fails the run
     min_articles: int = 20  # fewer articles (in the run, in a column) are not judged
-    short_body_chars: int = 40
 
 
 def anomalies(
