@@ -60,10 +60,14 @@ class Thresholds:
 
 
 def anomalies(
-    clean: CleanArticle, *, site_names: Iterable[str] = (), list_title: str | None = None,
-    short_body_chars: int = 40,
+    clean: CleanArticle, *, site_names: Iterable[str] = (), column_names: Iterable[str] = (),
+    list_title: str | None = None, short_body_chars: int = 40,
 ) -> list[str]:
-    """The anomalies of one cleaned article (see the module docstring)."""
+    """The anomalies of one cleaned article (see the module docstring).
+
+    ``column_names``: the site's column names known so far (a heading of the sidebar
+    taken for the title is some other column's name); the article's own are added.
+    """
     found: list[str] = []
     title = _bare(clean.title)
     if not title:
@@ -72,7 +76,7 @@ def anomalies(
         sites = {_bare(name) for name in (*site_names, clean.raw.meta.get("SiteName"))}
         if title in sites:
             found.append("title_is_site_name")
-        columns = {_bare(c) for c in (*clean.column, clean.raw.column_heading)}
+        columns = {_bare(c) for c in (*column_names, *clean.column, clean.raw.column_heading)}
         if title in columns:
             found.append("title_is_column_name")
         if list_title and not _same_title(title, _bare(list_title)):

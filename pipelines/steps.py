@@ -125,6 +125,7 @@ class CleaningStep:
         self.workers = crawler.settings.getint("LIUZHOU_READING_PROCESSES", 1)
         self.pool: Executor | None = None
         self.quality = FieldTally()
+        self.column_names: set[str] = set()  # every column name the run's articles showed
         self.short_body = crawler.settings.getint("LIUZHOU_SHORT_BODY_CHARS", 40)
 
     @classmethod
@@ -206,8 +207,10 @@ class CleaningStep:
         if clean.raw.rendering == "article":  # print and mobile renderings repeat it
             profile = self.crawler.spider.profile  # type: ignore[union-attr]
             self.quality.add(clean, anomalies(
-                clean, site_names=profile.site_name_suffixes, short_body_chars=self.short_body,
+                clean, site_names=profile.site_name_suffixes, column_names=self.column_names,
+                short_body_chars=self.short_body,
             ))
+            self.column_names.update(clean.column)
         return clean
 
 

@@ -62,6 +62,11 @@ def test_each_anomaly(fields: dict[str, object], expected: list[str]) -> None:
     assert anomalies(article(**fields), site_names=SITES) == expected
 
 
+def test_a_title_that_is_another_column_name() -> None:
+    assert anomalies(article(title="工作视线"), column_names=["统战动态", "工作视线"]) == [
+        "title_is_column_name"]
+
+
 def test_a_title_that_disagrees_with_the_list_link_text() -> None:
     clean = article()
     assert anomalies(clean, list_title="张壮在柳州市2026年新春第一会…") == []
