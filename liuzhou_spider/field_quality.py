@@ -47,7 +47,6 @@ ANOMALY_FIELD = {
 _SEPARATORS = "-_|–—·:：,，.。>»/\\"
 EXAMPLES = 5  # URLs kept per anomaly, for the summary and the analyst
 FIELD_QUALITY = "liuzhou/field_quality"  # stats key: the run's FieldTally.to_json()
-FIELD_FAILURES = "liuzhou/field_failures"  # stats key: why field quality fails the run
 
 
 @dataclass(frozen=True)

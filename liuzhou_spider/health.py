@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
-from liuzhou_spider.field_quality import FIELD_FAILURES
-
 COLUMN_LINKS = "liuzhou/column_links"  # stats prefix: article links on a column's page 1
 PAGER_UNREADABLE = "liuzhou/pager_unreadable"  # list pages whose pager script names no page
 PAGER_UNREADABLE_URLS = "liuzhou/pager_unreadable_urls"  # the first of them, to name
+FIELD_FAILURES = "liuzhou/field_failures"  # why field quality fails the run (field_quality)
 
 
 class ExitCode(IntEnum):

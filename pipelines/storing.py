@@ -16,8 +16,14 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from liuzhou_spider.database import database_for
-from liuzhou_spider.field_quality import FIELD_FAILURES, FIELD_QUALITY, Thresholds, failures
-from liuzhou_spider.health import COLUMN_LINKS, assess, collapsed_columns, error_count
+from liuzhou_spider.field_quality import FIELD_QUALITY, Thresholds, failures
+from liuzhou_spider.health import (
+    COLUMN_LINKS,
+    FIELD_FAILURES,
+    assess,
+    collapsed_columns,
+    error_count,
+)
 from liuzhou_spider.items import MergeDecision, PageFetch
 from pipelines.dedup import article_id_for
 from pipelines.reconcile import reconcile
