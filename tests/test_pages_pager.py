@@ -67,6 +67,12 @@ def test_a_plain_call_that_says_page_one_on_the_first_page_is_one_based() -> Non
     assert names(pager) == ["index.html", "index_2.html", "index_3.html"]
 
 
+def test_the_last_page_of_a_plain_one_based_call_says_so() -> None:
+    url = "https://www.example.gov.cn/news/list_3.shtml"
+    pager = read_pager("<script>createPageHTML(3, 3, 'list', 'shtml')</script>", url)
+    assert names(pager) == ["list.shtml", "list_2.shtml", "list_3.shtml"]
+
+
 def test_every_call_is_read_and_the_names_default_to_the_page_own() -> None:
     html = ("<script>createPageHTML(2, 0)</script><p>…</p>"
             "<script>createPageHTML(3, 0)</script>")

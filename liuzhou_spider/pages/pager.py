@@ -13,8 +13,9 @@ only follows links sees page 1.  The forms met on real sites:
 - no function at all: ``var countPage = N`` and ``document.write`` of the links.
 
 Every call is read (a definition is skipped, not taken for the pager).  Which
-numbering a pager uses shows on a column's first page, whose own number is 0 or 1; on a
-later page an element-id call is taken as 1-based and a plain call as 0-based.  A page
+numbering a pager uses shows on a column's first page, whose own number is 0 or 1, and
+on its last page (``_N`` of N pages); elsewhere an element-id call is taken as 1-based
+and a plain call as 0-based.  A page
 whose pager script is there but cannot be read is reported (``Pager.unreadable``), since
 its column would otherwise be crawled to page 1 in silence.
 """
@@ -123,6 +124,8 @@ def _one_based(call: _Call, url: str) -> bool:
         return call.current == 1
     if call.current == 0:
         return False
+    if own is not None and own[1] is not None and own[1] >= call.count:
+        return True  # 0-based, the last page of N would be ``_{N-1}``
     return call.element_id
 
 
