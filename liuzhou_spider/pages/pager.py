@@ -15,9 +15,9 @@ only follows links sees page 1.  The forms met on real sites:
 Every call is read (a definition is skipped, not taken for the pager).  Which
 numbering a pager uses shows on a column's first page, whose own number is 0 or 1, and
 on its last page (``_N`` of N pages); elsewhere an element-id call is taken as 1-based
-and a plain call as 0-based.  A page
-whose pager script is there but cannot be read is reported (``Pager.unreadable``), since
-its column would otherwise be crawled to page 1 in silence.
+and a plain call as 0-based.  A page whose pager script is there but cannot be read is
+reported (``Pager.unreadable``), since its column would otherwise be crawled to that
+page only, in silence.
 """
 
 from __future__ import annotations
