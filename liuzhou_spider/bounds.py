@@ -31,11 +31,12 @@ FINISH_PREFIX = "bound_"
 SITE_PAGES = "liuzhou/site_pages"  # pages the site took in earlier complete runs
 SITE_SECONDS = "liuzhou/site_seconds"  # seconds a complete run of the site took
 
-_PAGER_INDEX = re.compile(r"index_(\d+)\.s?html?$")
+_PAGER_INDEX = re.compile(r"/[A-Za-z][\w-]*?_(\d+)\.[A-Za-z]+$")
 
 
 def pager_index(url: str) -> int:
-    """0 for a column's first page (``/col/``, ``index.html``), N for ``index_N.html``."""
+    """0 for a column's first page (``/col/``, ``index.html``), N for ``index_N.html``
+    (or ``xlist_N.shtml``); a list page's URL, not an article's."""
     match = _PAGER_INDEX.search(url)
     return int(match.group(1)) if match else 0
 

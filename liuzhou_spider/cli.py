@@ -83,12 +83,6 @@ def fail(message: str, code: ExitCode = ExitCode.FAILED) -> None:
     sys.exit(int(code))
 
 
-def first_line(exc: BaseException) -> str:
-    """An exception as one line: its message's first line, else its type."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def fails_cleanly(command: Callable[..., None]) -> Callable[..., None]:
     """Every command ends a failure the same way: one line naming the problem (and the
     option), a documented exit code, no traceback.
@@ -142,6 +136,7 @@ def checked_start_urls(urls: tuple[str, ...]) -> list[str]:
 
 def print_summary(result: Any, db_url: str) -> None:
     """The end-of-run summary: what this run did, then what the database holds."""
+    from liuzhou_spider.field_quality import FIELD_QUALITY, summary_lines
     from storage.db import make_engine
     from storage.stats import collect
 
@@ -157,9 +152,14 @@ def print_summary(result: Any, db_url: str) -> None:
         ("gone (404/410)", "liuzhou/gone"),
         ("blocked (412/521)", "liuzhou/blocked"),
         ("chrome leaks", "liuzhou/chrome_leaks"),
+        ("unreadable pagers", "liuzhou/pager_unreadable"),
+        ("decoded with U+FFFD", "liuzhou/decode_replaced"),
         ("robots.txt refusals", "robotstxt/forbidden"),
     ):
         table.add_row(label, str(stats.get(key, 0)))
+    for line in summary_lines(stats.get(FIELD_QUALITY) or {}):
+        label, _, value = line.partition(": ")
+        table.add_row(label, value)
     Console().print(table)
     engine = make_engine(db_url)
     try:

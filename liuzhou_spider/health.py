@@ -18,6 +18,9 @@ STORAGE_FAILED = "storage_failed"  # finish reason: the database stopped taking 
 # (liuzhou_spider.robots).
 ROBOTS_REFUSED = "liuzhou/robots_unreachable_refused"
 ROBOTS_UNREACHABLE_HOSTS = "liuzhou/robots_unreachable_hosts"
+PAGER_UNREADABLE = "liuzhou/pager_unreadable"  # list pages whose pager script names no page
+PAGER_UNREADABLE_URLS = "liuzhou/pager_unreadable_urls"  # the first of them, to name
+FIELD_FAILURES = "liuzhou/field_failures"  # why field quality fails the run (field_quality)
 
 
 class ExitCode(IntEnum):
@@ -123,6 +126,8 @@ def assess(
     leaks = count(stats, "liuzhou/chrome_leaks")
     collapsed = list(stats.get("liuzhou/collapsed_columns") or [])
     not_stored = count(stats, "liuzhou/write_errors")
+    unreadable_pagers = count(stats, PAGER_UNREADABLE)
+    field_failures = list(stats.get(FIELD_FAILURES) or [])
     attempted = pages + errors
     rate = errors / attempted if attempted else 0.0
     refused = refusals(stats)
@@ -141,6 +146,9 @@ def assess(
         "bounds_cut": cut,
         # Remembered for the next run's page and time budgets (liuzhou_spider.bounds).
         **site_size(stats, pages + not_modified, finish_reason == "finished" and not cut),
+        "unreadable_pagers": unreadable_pagers,
+        "unreadable_pager_urls": list(stats.get(PAGER_UNREADABLE_URLS) or []),
+        "field_failures": field_failures,
     }
     storage = f"{not_stored} page(s) could not be stored in the database"
     if finish_reason == "shutdown":
@@ -176,6 +184,13 @@ def assess(
     if too_many_refused(stats, refused_count, pages):
         unhealthy.append(
             f"{refused_count} page(s) refused as not pages of the site: {describe(refused)}")
+    if unreadable_pagers:
+        # Its column would be crawled to this page only: the run must say so.
+        unhealthy.append(
+            f"{unreadable_pagers} list page(s) with an unreadable pager (columns crawled to "
+            f"that page only): {', '.join(checks['unreadable_pager_urls'])}")
+    if field_failures:
+        unhealthy.append(f"field quality fell: {'; '.join(field_failures)}")
     if unhealthy:
         return RunOutcome("unhealthy", ExitCode.UNHEALTHY, "; ".join(unhealthy), checks)
     if not_stored:

@@ -114,6 +114,16 @@ LIUZHOU_TRUST_SHRINK_RATIO = 0.5  # a body under this share of the stored one is
 LIUZHOU_TRUST_SAME_BODY_LIMIT = 25  # pages one title and body may appear at in a run
 LIUZHOU_MAX_REFUSED = 20  # refused pages that make a run unhealthy (fewer: partial)
 LIUZHOU_MAX_REFUSED_SHARE = 0.05  # or this share of the pages read
+# Field-quality monitoring (liuzhou_spider.field_quality): a run fails (unhealthy) when,
+# overall or in a column of at least LIUZHOU_FIELD_MIN_ARTICLES articles, a field's
+# coverage (share of articles with the field present and not anomalous) is below its
+# floor, or more than LIUZHOU_FIELD_MAX_DROP below the last run's.
+LIUZHOU_FIELD_FLOORS = {
+    "title": 0.9, "date": 0.8, "column": 0.8, "body": 0.8, "source": 0.0, "time": 0.0,
+}
+LIUZHOU_FIELD_MAX_DROP = 0.25
+LIUZHOU_FIELD_MIN_ARTICLES = 20
+LIUZHOU_SHORT_BODY_CHARS = 40  # a body shorter than this is an anomaly (short_body)
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -4,9 +4,9 @@ Cleaning works on lines (``pages.text.lines``), not on class names, because the 
 portal served in other markup must clean the same: a line is chrome when its text says
 so (当前位置…, 分享本文至, 【打印正文】, 上一篇, 责任编辑, 版权所有, ICP备…), when it
 repeats the title, the info line or a column name, and a body printed twice on one page
-(the seed page carries two renderings) is cut as a repeated run of lines, wherever it
-stands.  The same line decisions drive ``body_text`` and the tree that becomes
-``body_html``, so the two never disagree.
+(the seed page carries two renderings) is cut as a repeated run of lines, while a single
+paragraph the article itself says twice stays.  The same line decisions drive
+``body_text`` and the tree that becomes ``body_html``, so the two never disagree.
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ CHROME_LINE_MAX = 150  # chrome lines are short; a long line holding a marker is
 HEADING_MAX = 16
 NAV_RUN = 3  # this many link-only lines in a row are a menu
 _HOME_WORDS = ("首页", "网站首页", "返回首页", "主页")
-REPEAT_MIN_LINES = 3  # a repeated run this long is a repeated body...
-REPEAT_MIN_CHARS = 30  # ...and so is a shorter run holding this much text
+REPEAT_MIN_LINES = 3  # a repeated run this long (and REPEAT_MIN_CHARS) is a second printing
+REPEAT_MIN_CHARS = 30  # a repeated run of less text is a refrain, wherever it stands
 # Caps on what one article may store (docs/refusals.md).  Constants, not settings: a
 # reprocess must rebuild the articles a crawl stored.  Far above any real article (a
 # title of 100 characters, a body of 20,000 are long); a page past them is hostile or
@@ -189,8 +189,27 @@ def _events(region_lines: list[Line], keep: list[bool], images: list[FoundImage]
     return events
 
 
+def _is_printed_twice(events: list[_Event], j: int, i: int, length: int) -> bool:
+    """Whether ``events[i:i+length]``, equal to ``events[j:j+length]``, is a second
+    printing rather than the article repeating itself.
+
+    A page prints a body twice as a run of lines: the whole body again (however short),
+    a run of several lines straight after the same run, or a long run anywhere.  A
+    single paragraph the article says twice (a slogan, a refrain, a closing line that
+    echoes the lead) is content.
+    """
+    chars = sum(event.chars for event in events[i : i + length])
+    if length >= REPEAT_MIN_LINES and chars >= REPEAT_MIN_CHARS:
+        return True
+    back_to_back = j + length == i
+    if back_to_back and length >= 2 and chars >= REPEAT_MIN_CHARS:
+        return True
+    return back_to_back and j == 0 and i + length == len(events)  # the whole body, twice
+
+
 def _repeated_runs(events: list[_Event]) -> set[int]:
-    """Lines of every run of events that repeats an earlier run (a body printed twice).
+    """Lines of every run of events that prints an earlier run again (a body printed
+    twice: see ``_is_printed_twice``).
 
     One pass with a first-seen index per key; each repeat is extended as far as it
     keeps matching, so the cost is linear in the lines dropped plus the lines read.
@@ -204,15 +223,14 @@ def _repeated_runs(events: list[_Event]) -> set[int]:
             first[events[i].key] = i
             i += 1
             continue
-        length = chars = 0
+        length = 0
         while (
             i + length < len(events)
             and j + length < i
             and events[j + length].key == events[i + length].key
         ):
-            chars += events[i + length].chars
             length += 1
-        if length >= REPEAT_MIN_LINES or chars >= REPEAT_MIN_CHARS:
+        if _is_printed_twice(events, j, i, length):
             for event in events[i : i + length]:
                 dropped.update(event.indexes)
             i += length

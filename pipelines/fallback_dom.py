@@ -14,7 +14,7 @@ import re
 
 from lxml import etree, html
 
-from liuzhou_spider.pages.text import drop_keep_tail, empty_void_elements
+from liuzhou_spider.pages.text import drop_keep_tail, empty_void_elements, without_document_end
 
 # Never text of the article, whatever the page.
 _DROP_TAGS = (
@@ -61,7 +61,7 @@ def parse(markup: str) -> html.HtmlElement | None:
     """
     if not markup or not markup.strip():
         return None
-    markup = _XML_DECL.sub("", markup, count=1).replace("\x00", "")
+    markup = without_document_end(_XML_DECL.sub("", markup, count=1).replace("\x00", ""))
     try:
         root = html.document_fromstring(markup, parser=_PARSER)
     except (etree.ParserError, ValueError, TypeError):

@@ -20,6 +20,7 @@ from scrapy.http import TextResponse
 from scrapy.responsetypes import responsetypes
 
 from liuzhou_spider.items import CleanArticle
+from liuzhou_spider.pages.decoding import content_type_of, decode_page
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.urls import canonicalize
 from pipelines.cleaning import read_article
@@ -45,7 +46,7 @@ def process_page(
     Returns None for what the spider does not read (a non-text response).  Raises what
     parsing or cleaning raises; the caller counts it.
     """
-    html = stored_text(body, headers, url, status)
+    html = stored_text(body, headers, url)
     if html is None:
         return None
     return read_article(
@@ -54,12 +55,13 @@ def process_page(
     )
 
 
-def stored_text(body: bytes, headers: dict[str, str], url: str, status: int = 200
-                ) -> str | None:
-    """A stored page's text as the crawl decoded it, or None for a non-text response."""
-    cls = responsetypes.from_args(headers=headers, url=url, body=body)
-    response = cls(url=url, body=body, headers=headers, status=status)
-    return response.text if isinstance(response, TextResponse) else None
+def stored_text(body: bytes, headers: dict[str, str], url: str) -> str | None:
+    """A stored page's text as the spider decoded it (``pages.decoding``), or None for
+    what the spider does not read (a non-text response)."""
+    if not issubclass(responsetypes.from_args(headers=headers, url=url, body=body),
+                      TextResponse):
+        return None
+    return decode_page(body, content_type_of(headers)).text
 
 
 def read_stored(compressed: bytes, headers: str, url: str, status: int, fetched_at: str,

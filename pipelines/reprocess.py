@@ -161,12 +161,12 @@ def stored_column_tree(connection: Connection) -> ColumnTree:
     from the same pages: an article page without a breadcrumb gets the same column."""
     tree = ColumnTree()
     rows = connection.execute(
-        select(Url.canonical_url, Url.status, PageContent.body, PageContent.headers)
+        select(Url.canonical_url, PageContent.body, PageContent.headers)
         .join(PageContent, PageContent.content_hash == Url.content_hash)
         .where(Url.kind == "column", Url.status < 400)
     )
-    for url, status, body, headers in rows:
-        html = stored_text(zlib.decompress(body), json.loads(headers), url, status)
+    for url, body, headers in rows:
+        html = stored_text(zlib.decompress(body), json.loads(headers), url)
         if html is not None:
             tree.learn(learned_columns(parse_document(html), url))
     return tree

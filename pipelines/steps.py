@@ -27,6 +27,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from liuzhou_spider.database import database_for
+from liuzhou_spider.field_quality import FIELD_QUALITY, FieldTally, anomalies
 from liuzhou_spider.health import CAPPED
 from liuzhou_spider.items import ArticlePage, CleanArticle, PageFetch
 from liuzhou_spider.pages.listing import Listing, links_in, parse_listing
@@ -178,6 +179,9 @@ class CleaningStep:
         self.crawler = crawler
         self.workers = crawler.settings.getint("LIUZHOU_READING_PROCESSES", 1)
         self.pool: ProcessPoolExecutor | None = None
+        self.quality = FieldTally()
+        self.column_names: set[str] = set()  # every column name the run's articles showed
+        self.short_body = crawler.settings.getint("LIUZHOU_SHORT_BODY_CHARS", 40)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -190,6 +194,9 @@ class CleaningStep:
     async def close_spider(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True)
+        # Read by the storing step when the run ends: stored with the run, judged there.
+        self.crawler.stats.set_value(  # type: ignore[union-attr]
+            FIELD_QUALITY, self.quality.to_json())
 
     @property
     def profile(self) -> SiteProfile:
@@ -283,6 +290,13 @@ class CleaningStep:
         if not clean.body_text:
             stats.inc_value("liuzhou/empty_bodies")
             logger.warning("No body text found at %s", clean.raw.url)
+        if clean.raw.rendering == "article":  # print and mobile renderings repeat it
+            profile = self.crawler.spider.profile  # type: ignore[union-attr]
+            self.quality.add(clean, anomalies(
+                clean, site_names=profile.site_name_suffixes, column_names=self.column_names,
+                short_body_chars=self.short_body,
+            ))
+            self.column_names.update(clean.column)
         return clean
 
 

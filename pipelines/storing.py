@@ -26,8 +26,10 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from liuzhou_spider.database import database_for
+from liuzhou_spider.field_quality import FIELD_QUALITY, Thresholds, failures
 from liuzhou_spider.health import (
     COLUMN_LINKS,
+    FIELD_FAILURES,
     STORAGE_FAILED,
     assess,
     collapsed_columns,
@@ -209,6 +211,15 @@ class StoringStep:
             logger.error("Filing-number verdicts not stored: %s", one_line(exc))
             self.crawler.stats.inc_value("liuzhou/write_errors")  # type: ignore[union-attr]
 
+    def thresholds(self) -> Thresholds:
+        """The field-quality thresholds of the settings (``LIUZHOU_FIELD_*``)."""
+        settings = self.crawler.settings
+        return Thresholds(
+            floors={k: float(v) for k, v in settings.getdict("LIUZHOU_FIELD_FLOORS").items()},
+            max_drop=settings.getfloat("LIUZHOU_FIELD_MAX_DROP", 0.25),
+            min_articles=settings.getint("LIUZHOU_FIELD_MIN_ARTICLES", 20),
+        )
+
     async def spider_closed(self, spider: Spider, reason: str) -> None:
         """Finish the run's row once the crawl's outcome is known."""
         if self.run_id is None:
@@ -223,6 +234,10 @@ class StoringStep:
         collapsed = collapsed_columns(previous.get("column_links") or {}, column_links)
         if collapsed and reason == "finished":
             crawl_stats.set_value("liuzhou/collapsed_columns", collapsed)
+        quality = crawl_stats.get_value(FIELD_QUALITY) or {}
+        failed_fields = failures(quality, previous.get("field_quality"), self.thresholds())
+        if failed_fields and reason == "finished":
+            crawl_stats.set_value(FIELD_FAILURES, failed_fields)
         stats = crawl_stats.get_stats()
         outcome = assess(
             stats, reason,
@@ -237,7 +252,7 @@ class StoringStep:
             "pages_gone": int(stats.get("liuzhou/gone", 0)),
         }
         checks = {**outcome.checks, "reason": outcome.reason, "finish_reason": reason,
-                  "column_links": column_links}
+                  "column_links": column_links, "field_quality": quality}
         crawl_stats.set_value("liuzhou/outcome", outcome.status)
         try:
             # However the run ended: a failed or interrupted run's articles settle too;

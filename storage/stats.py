@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection, Engine
 
-from storage.models import Article, ArticleVersion, PageContent, Url
+from storage.models import Article, ArticleVersion, CrawlRun, PageContent, Url
 
 LAST_RUNS = 5
 
@@ -22,11 +23,25 @@ def _as_stored(row: Any) -> dict[str, Any]:
     ``stats`` prints the same on both databases."""
     return {key: value.astimezone(UTC).isoformat(timespec="seconds")
             if isinstance(value, datetime) else value for key, value in row._mapping.items()}
+def _field_quality(connection: Connection) -> dict[str, Any]:
+    """Coverage and anomalies of the last finished run that read articles ({} if none):
+    the per-column detail stays in ``crawl_runs.checks``."""
+    for run_id, checks in connection.execute(
+        select(CrawlRun.id, CrawlRun.checks)
+        .where(CrawlRun.finished_at.is_not(None)).order_by(CrawlRun.id.desc()).limit(LAST_RUNS)
+    ):
+        quality = json.loads(checks or "{}").get("field_quality") or {}
+        if quality.get("articles"):
+            return {"run_id": run_id, "articles": quality["articles"],
+                    "coverage": quality.get("coverage", {}),
+                    "anomalies": quality.get("anomalies", {})}
+    return {}
 
 
 def collect(engine: Engine) -> dict[str, Any]:
     """Counts of articles, URLs, merged duplicates, versions, raw pages, filing numbers
-    (with conflicts: a kind seen with more than one value) and the last runs."""
+    (with conflicts: a kind seen with more than one value), the last runs and the field
+    quality of the latest run that read articles."""
     with engine.connect() as connection:
         articles = _count(connection, of=Article)
         article_urls = _count(connection, Url.article_id.is_not(None), of=Url)
@@ -55,4 +70,5 @@ def collect(engine: Engine) -> dict[str, Any]:
             "registrations": registrations,
             "registration_conflicts": sorted({k for k in kinds if kinds.count(k) > 1}),
             "last_runs": runs,
+            "field_quality": _field_quality(connection),
         }

@@ -282,3 +282,20 @@ def test_links_made_absolute_as_lxml_does(fragment: str) -> None:
     cleaning._make_links_absolute(ours, URL)
     theirs.make_links_absolute(URL, resolve_base_href=False, handle_failures="discard")
     assert lxml_html.tostring(ours) == lxml_html.tostring(theirs)
+
+
+def test_a_paragraph_the_article_itself_repeats_is_content() -> None:
+    slogan = "坚持大团结大联合，奋力谱写中国式现代化柳州篇章。"
+    html = f"<p>{slogan}</p><p>{P1}</p><p>{P2}</p><p>{slogan}</p><p>{P3}</p>"
+    assert body(html).split("\n") == [slogan, P1, P2, slogan, P3]
+    # Said twice in a row, too: one paragraph is not a second printing of a body.
+    html = f"<p>{P1}</p><p>{P2}</p><p>{P2}</p><p>{P3}</p>"
+    assert body(html).split("\n") == [P1, P2, P2, P3]
+
+
+def test_a_body_printed_twice_is_a_repeated_run_of_lines() -> None:
+    assert body(f"<p>{P1}</p><div><p>{P1}</p></div>") == P1  # a one-paragraph body, twice
+    twice = f"<p>{P1}</p><p>{P2}</p><p>{P1}</p><p>{P2}</p><p>{P3}</p>"  # two lines again
+    assert body(twice).split("\n") == [P1, P2, P3]
+    far = f"<p>{P1}</p><p>{P2}</p><p>{P3}</p><p>另一段。</p><p>{P1}</p><p>{P2}</p><p>{P3}</p>"
+    assert body(far).split("\n") == [P1, P2, P3, "另一段。"]

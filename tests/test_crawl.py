@@ -160,3 +160,25 @@ def test_crawl_into_each_database(db_url: str, portal_dir: Path):  # type: ignor
     assert assess(stats, stats["finish_reason"]).status == "success"
     problems = compare(exported(db_url), truth["articles"])
     assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_every_pager_form_is_crawled_to_its_last_page(crawled: dict[str, Any]) -> None:
+    """Inline pager definitions and the ``countPage``/``document.write`` form included."""
+    from liuzhou_spider.portal.plan import COLUMNS
+    from liuzhou_spider.portal.render import pager_form
+
+    site = crawled["portal_dir"] / "site"
+    requested = {site_path(r["path"]) for r in crawled["requests"] if r["status"] == 200}
+    last_pages: dict[str, list[str]] = {}
+    for column in COLUMNS:
+        pages = sorted(
+            (site / column.path).glob("index_*.html"),
+            key=lambda p: int(p.stem.split("_")[1]),
+        )
+        if pages:
+            last = f"/{column.path}/{pages[-1].name}"
+            last_pages.setdefault(pager_form(column), []).append(last)
+    assert {"inline", "written", "call"} <= set(last_pages)
+    missing = {form: sorted(set(p) - requested) for form, p in last_pages.items()}
+    assert {form: p for form, p in missing.items() if p} == {}
+    assert crawled["stats"].get("liuzhou/pager_unreadable", 0) == 0

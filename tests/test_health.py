@@ -33,3 +33,12 @@ def test_pages_not_stored_and_pipeline_errors_are_never_success():
     stopped = assess({**ok, "liuzhou/write_errors": 1}, "storage_failed")
     assert stopped.exit_code == ExitCode.FAILED and "stopped" in stopped.reason
     assert assess({**ok, "liuzhou/item_errors": 1}, "finished").status == "partial"
+
+
+def test_an_unreadable_pager_fails_the_health_check_naming_the_page():
+    stats = {"liuzhou/pages": 10, "liuzhou/pager_unreadable": 1,
+             "liuzhou/pager_unreadable_urls": ["https://www.lztz.gov.cn/gzsx/"]}
+    outcome = assess(stats, "finished")
+    assert outcome.exit_code == ExitCode.UNHEALTHY
+    assert "https://www.lztz.gov.cn/gzsx/" in outcome.reason
+    assert outcome.checks["unreadable_pagers"] == 1

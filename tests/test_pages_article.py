@@ -315,7 +315,7 @@ def test_attachments_whatever_the_case_query_or_fragment_of_their_link() -> None
         '<a href="/pdf/index.html">PDF专栏</a>'  # mentions pdf, is a page
         '<a href="/a.pdf.html">网页</a>'
     )
-    html = build("发布日期：2026-02-25").replace("</body>", f"{links}</body>")
+    html = build("发布日期：2026-02-25").replace("</p></div>", f"</p>{links}</div>")
     raw = parse_article(html, SEED_URL, LZTZ)
     assert raw.attachments == [
         Attachment(
@@ -323,3 +323,19 @@ def test_attachments_whatever_the_case_query_or_fragment_of_their_link() -> None
         ),
         Attachment("https://www.lztz.gov.cn/doc/名单.XlsX", "名单"),
     ]
+
+
+def test_attachments_come_from_the_body_and_the_list_under_it_not_the_footer() -> None:
+    html = build("发布日期：2026-02-25").replace(
+        '<div class="article-content"><p>正文第一段，内容充实。</p></div>',
+        '<div class="article"><div class="article-content"><p>正文第一段，内容充实。</p>'
+        '<p><a href="a1.pdf">附件1</a></p></div>'
+        '<div class="fj"><a href="a2.doc">附件2</a></div>'
+        '<div class="share">分享 <a href="/share.pdf">说明</a></div></div>'
+        '<div class="footer"><a href="/privacy.pdf">隐私政策</a></div>'
+        '<p><a href="/guide.pdf">使用指南</a></p>',
+    )
+    raw = parse_article(html, SEED_URL, LZTZ)
+    base = "https://www.lztz.gov.cn/tzdt/szjj/bs/202602/"
+    assert raw.attachments == [Attachment(base + "a1.pdf", "附件1"),
+                               Attachment(base + "a2.doc", "附件2")]

@@ -5,7 +5,8 @@ from urllib.parse import urljoin
 
 import pytest
 
-from liuzhou_spider.pages.listing import links_in, pager_urls, parse_listing
+from liuzhou_spider.pages.listing import links_in, parse_listing
+from liuzhou_spider.pages.pager import Pager, read_pager
 from liuzhou_spider.pages.text import decode_html, parse_document
 from liuzhou_spider.profile import LZTZ
 
@@ -53,24 +54,26 @@ def test_pager_pages_come_from_the_script():
 def test_pager_from_a_later_page_and_script_variables():
     html = "<script>var countPage = 3; var currentPage = 2;\n" \
            "createPageHTML(countPage, currentPage, 'index', 'shtml');</script>"
-    urls, count = pager_urls(html, "https://www.lztz.gov.cn/tzdt/index_2.shtml")
+    pager = read_pager(html, "https://www.lztz.gov.cn/tzdt/index_2.shtml")
+    urls, count = pager.urls, pager.count
     assert count == 3
     assert urls[-1] == "https://www.lztz.gov.cn/tzdt/index_2.shtml"
 
 
 def test_no_pager_and_empty_page():
-    assert pager_urls("<p>no pager</p>", COLUMN) == ([], None)
+    assert read_pager("<p>no pager</p>", COLUMN) == Pager()
     listing = parse_listing("", COLUMN, LZTZ)
     assert listing.article_urls == [] and listing.page_count is None
 
 
 def test_pager_variants_of_other_trs_releases():
-    with_id = '<script>createPageHTML("page_div", 3, 1, "index", "html", 45);</script>'
-    urls, count = pager_urls(with_id, COLUMN)
-    assert count == 3 and urls[-1] == COLUMN + "index_2.html"
+    with_id = '<script>createPageHTML("page_div", 3, 0, "index", "html", 45);</script>'
+    pager = read_pager(with_id, COLUMN)
+    assert pager.count == 3 and pager.urls[-1] == COLUMN + "index_2.html"
     spaced = "<script>createPageHTML (2,0,'index','shtml')</script>"
-    assert pager_urls(spaced, COLUMN)[0] == [COLUMN + "index.shtml", COLUMN + "index_1.shtml"]
-    assert pager_urls("<script>createPageHTML(countPage, 0)</script>", COLUMN) == ([], None)
+    assert read_pager(spaced, COLUMN).urls == [COLUMN + "index.shtml", COLUMN + "index_1.shtml"]
+    unread = read_pager("<script>createPageHTML(countPage, 0)</script>", COLUMN)
+    assert unread == Pager(unreadable=True)
 
 
 @pytest.mark.parametrize("page", ["index_3.html?from=menu#top", "", "sub/index_1.html"])
@@ -78,7 +81,7 @@ def test_pager_variants_of_other_trs_releases():
 def test_pager_pages_resolve_as_the_browser_would(page: str, prefix: str) -> None:
     html = f"<script>createPageHTML(4, 3, '{prefix}', 'html')</script>"
     names = [f"{prefix}.html"] + [f"{prefix}_{i}.html" for i in range(1, 4)]
-    assert pager_urls(html, COLUMN + page)[0] == [urljoin(COLUMN + page, n) for n in names]
+    assert read_pager(html, COLUMN + page).urls == [urljoin(COLUMN + page, n) for n in names]
 
 
 @pytest.mark.parametrize("saved", SAVED, ids=lambda path: path.name)

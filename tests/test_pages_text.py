@@ -8,7 +8,13 @@ import sys
 import unicodedata
 from urllib.parse import urljoin
 
-from liuzhou_spider.pages.text import compact_key, is_blank, join_url, normalize_space
+from liuzhou_spider.pages.text import (
+    compact_key,
+    is_blank,
+    join_url,
+    normalize_space,
+    parse_document,
+)
 from pipelines.fallback_text import normalise, visible_chars
 
 _SPACES = re.compile(r"[\s\u3000\u00a0\u200b\u200c\u200d\ufeff\u2002\u2003\u2009]+")
@@ -65,3 +71,34 @@ def test_join_url_is_urljoin() -> None:
         if rng.random() < 0.05:
             link += rng.choice(["?q=1", "#f", ";p", "%20", "//x"])
         assert join_url.__wrapped__(base, link) == urljoin(base, link), (base, link)
+
+
+def test_a_stray_document_end_from_an_include_does_not_end_the_document() -> None:
+    """libxml2 drops what follows ``</html>`` and moves what follows ``</body>``."""
+    markup = (
+        "<html><head><title>文章</title></head><body><div class='article-content'>"
+        "<p>第一段。</p><!--#include virtual='/inc/count.html'-->"
+        "<html><head><title>计数</title></head><body><span>1</span></body></html>"
+        "<p>第二段。</p></div><div class='footer'>版权所有</div></body></html>"
+    )
+    root = parse_document(markup)
+    content = root.xpath("//div[@class='article-content']")[0]
+    assert [p.text for p in content.iter("p")] == ["第一段。", "第二段。"]
+    assert root.xpath("//div[@class='footer']")[0].getparent().tag == "body"
+    assert root.findtext(".//title") == "文章"
+
+
+def test_a_stray_document_end_does_not_cut_the_clean_body() -> None:
+    from liuzhou_spider.pages.article import parse_article
+    from liuzhou_spider.profile import LZTZ
+    from pipelines.cleaning import clean_article
+
+    url = "https://www.lztz.gov.cn/tzdt/szjj/bs/202602/t20260225_3712345.html"
+    markup = (
+        "<html><head><meta charset='utf-8'><title>测试标题_柳州统战网</title></head><body>"
+        "<h1 class='article-title'>测试标题</h1>"
+        "<div class='article-content'><p>第一段，内容充实的正文。</p></body></html>"
+        "<p>第二段，同样是正文。</p></div></body></html>"
+    )
+    clean = clean_article(parse_article(markup, url, LZTZ), LZTZ)
+    assert clean.body_text == "第一段，内容充实的正文。\n第二段，同样是正文。"

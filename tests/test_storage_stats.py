@@ -48,3 +48,15 @@ def test_batches_written_from_worker_threads_all_land(repo):
     data = collect(repo.engine)
     assert (data["articles"], data["raw_pages"]) == (6, 6)
     assert data["last_runs"][0]["articles_new"] == 6
+
+
+def test_stats_show_the_field_quality_of_the_last_run_that_read_articles(repo):
+    quality = {"articles": 12, "coverage": {"title": 0.75}, "anomalies": {"no_title": 3},
+               "columns": {"a": {"articles": 12}}, "examples": {}}
+    first = repo.start_run({})
+    repo.finish_run(first, "unhealthy", {}, {"field_quality": quality})
+    second = repo.start_run({})  # an incremental run that read no article
+    repo.finish_run(second, "success", {}, {"field_quality": {"articles": 0}})
+    assert collect(repo.engine)["field_quality"] == {
+        "run_id": first, "articles": 12, "coverage": {"title": 0.75},
+        "anomalies": {"no_title": 3}}

@@ -131,15 +131,18 @@ def run_examples(engine) -> list[list[tuple]]:
                 for query in EXAMPLES]
 
 
-def test_the_ten_analyst_queries_run_and_answer(repo):
-    assert len(EXAMPLES) == 10
+def test_the_eleven_analyst_queries_run_and_answer(repo):
+    assert len(EXAMPLES) == 11
     populate(repo)
     answers = run_examples(repo.engine)
     assert all(answers), [q.splitlines()[0] for q, a in zip(EXAMPLES, answers, strict=True)
                           if not a]
-    changed, search = answers[2], answers[6]
+    changed, search, doubtful = answers[2], answers[6], answers[10]
     assert changed == [("bbbbbbbbbbbbbbbb", "工作会议（更正）", "updated")]
     assert [row[0] for row in search] == ["bbbbbbbbbbbbbbbb"]
+    assert [(row[0], row[-1]) for row in doubtful] == [
+        ("aaaaaaaaaaaaaaaa", "short body"), ("bbbbbbbbbbbbbbbb", "short body"),
+        ("cccccccccccccccc", "short body")]
 
 
 def test_the_analyst_queries_answer_the_same_on_both_databases(sqlite_and_pg):

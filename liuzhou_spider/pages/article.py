@@ -423,21 +423,45 @@ def _date_after(title_el: etree._Element | None) -> etree._Element | None:
     return None
 
 
+_PAGE_CHROME = re.compile(r"foot|bottom|copyright|banquan|nav|menu|share|header", re.I)
+
+
+def _is_page_chrome(el: etree._Element) -> bool:
+    """A footer, menu or header block, by its tag or by how its class or id names it."""
+    return el.tag in ("footer", "nav", "header") or bool(
+        _PAGE_CHROME.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+    )
+
+
+def _attachment_links(root: etree._Element, region: etree._Element | None) -> list:
+    """The links that may name the article's documents: the body region's, and those of
+    the blocks after it in its container (an attachment list under the text); without a
+    region, the page's outside its chrome.  A footer's PDF (a guide, a privacy notice)
+    is the site's, not the article's."""
+    if region is None:
+        return list(root.iter("a"))  # _attachments drops the chrome's, documents only
+    links = list(region.iter("a"))
+    parent = region.getparent()
+    if parent is not None and parent.tag not in ("body", "html"):
+        for sibling in region.itersiblings():
+            if isinstance(sibling.tag, str) and not _is_page_chrome(sibling):
+                links.extend(sibling.iter("a"))
+    return links
+
+
 def _attachments(
     root: etree._Element, region: etree._Element | None, base: str, profile: SiteProfile
 ) -> list[Attachment]:
-    """Documents linked from the body, then from the rest of the article (not the chrome)."""
+    """Documents linked from the body (see ``_attachment_links``), in page order."""
     exts = tuple(ext.lower() for ext in profile.attachment_exts)
-    # Every document link of the page is taken, in the body or not (the chrome filter
-    # below applies only without a body region).  Most links are not documents: the
-    # extension is tested before any tree or URL work.
+    # Most links are not documents: the extension is tested before any tree or URL work.
     links = [
-        a for a in root.iter("a")
+        a for a in _attachment_links(root, region)
         if (a.get("href") or "").split("#", 1)[0].split("?", 1)[0].strip().lower()
         .endswith(exts)
     ]
     if region is None:
-        links = [a for a in links if not a.xpath("ancestor::nav|ancestor::header|ancestor::footer")]
+        links = [a for a in links if not any(map(_is_page_chrome, a.iterancestors()))]
     found: dict[str, Attachment] = {}
     for a in links:
         url = absolute(base, a.get("href"))

@@ -1,8 +1,7 @@
 """Links of a page, sorted by what the crawler does with them: pure functions of HTML.
 
-TRS list pages write their pager with ``createPageHTML(pageCount, currentPage, "index",
-"html")`` in a script, so a crawler that only follows ``<a href>`` sees page 1: the
-pager pages are computed here from the script call.
+TRS list pages write their pager in a script, so a crawler that only follows
+``<a href>`` sees page 1: the pager pages are read from the script (``pages.pager``).
 """
 
 from __future__ import annotations
@@ -14,17 +13,13 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from liuzhou_spider.pages.pager import read_pager
 from liuzhou_spider.pages.text import join_url, parse_document
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.urls import canonicalize, is_site_url
 
-_PAGER = re.compile(r"createPageHTML\s*\(([^)]*)\)")
-_STRING_ARG = re.compile(r"^[\"'](.*)[\"']$")
-_PAGE_SUFFIXES = ("html", "htm", "shtml", "jsp", "php", "aspx")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
 _COLUMN_PATH = re.compile(r"(?:/|/index(?:_\d+)?\.s?html?)$")
-_MAX_PAGES = 2000  # a pager call claiming more is a typo or a trap
-_PLAIN_NAME = re.compile(r"^[A-Za-z0-9_-]+$")  # resolves beside the page as written
 _HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _HREFS = etree.XPath("//a/@href | //area/@href")  # one union: document order
 _BASE_HREF = etree.XPath("//base/@href")
@@ -40,51 +35,8 @@ class Listing:
     other_urls: list[str] = field(default_factory=list)  # in-site pages (topics, ...)
     attachment_urls: list[str] = field(default_factory=list)
     offsite_urls: list[str] = field(default_factory=list)
-    page_count: int | None = None  # from createPageHTML, when the page has a pager
-
-
-def _script_number(token: str, script: str) -> int | None:
-    """A createPageHTML argument: a literal, or a ``var name = N`` set in the page."""
-    if token.isdigit():
-        return int(token)
-    match = re.search(rf"\b{re.escape(token)}\s*=\s*[\"']?(\d+)", script)
-    return int(match.group(1)) if match else None
-
-
-def _pager_call(args: str, script: str) -> tuple[int, str, str] | None:
-    """``(pageCount, prefix, suffix)`` of a createPageHTML call, whatever its variant.
-
-    The spec's form is ``createPageHTML(pageCount, currentPage, "index", "html")``;
-    other TRS releases put an element id first or a record count last, so the count is
-    the first non-string argument and the page name the last two strings.
-    """
-    parts = [part.strip() for part in args.split(",") if part.strip()]
-    strings = [m.group(1) for p in parts if (m := _STRING_ARG.match(p))]
-    numbers = [p for p in parts if not _STRING_ARG.match(p)]
-    if not numbers:
-        return None
-    count = _script_number(numbers[0], script)
-    if not count or count < 1:
-        return None
-    prefix, suffix = "index", "html"
-    if len(strings) >= 2 and strings[-1].lower() in _PAGE_SUFFIXES:
-        prefix, suffix = strings[-2] or "index", strings[-1]
-    return min(count, _MAX_PAGES), prefix, suffix
-
-
-def pager_urls(html: str, url: str) -> tuple[list[str], int | None]:
-    """Every page of a column's pager (``index.html``, ``index_1.html``, …) and its count."""
-    match = _PAGER.search(html)
-    call = _pager_call(match.group(1), html) if match else None
-    if call is None:
-        return [], None
-    count, prefix, suffix = call
-    names = [f"{prefix}.{suffix}"] + [f"{prefix}_{i}.{suffix}" for i in range(1, count)]
-    if not _PLAIN_NAME.match(prefix + suffix):
-        return [urljoin(url, name) for name in names], count
-    # Every list page of a column names all of its pages: one join, not one per page.
-    directory = urljoin(url, "_")[:-1]
-    return [directory + name for name in names], count
+    page_count: int | None = None  # from the pager script, when the page has one
+    pager_unreadable: bool = False  # a pager script is there but names no page
 
 
 def _kind(url: str, profile: SiteProfile) -> str:
@@ -192,7 +144,8 @@ def links_in(root: etree._Element, html: str, url: str, profile: SiteProfile) ->
 
     A caller that reads more off the page (its article, its footer numbers) parses it
     once; list pages are read on the crawl's event loop, where each parse delays
-    fetching.  ``html`` is still needed for the pager, which is in a script.
+    fetching.  ``html`` is still needed for the pager, which is in a script; an
+    article page's pager (an article split over pages) names no list pages.
     """
     bases = _BASE_HREF(root)
     base = urljoin(url, bases[0] if bases else "")
@@ -211,8 +164,11 @@ def links_in(root: etree._Element, html: str, url: str, profile: SiteProfile) ->
         seen.add(canonical)
         if kind != "image":
             getattr(listing, f"{kind}_urls").append(canonical)
-    pages, listing.page_count = pager_urls(html, url)
-    for page in pages:
+    if profile.article_re.search(urlsplit(url).path):
+        return listing  # an article's own pager turns the article's pages, not a list's
+    pager = read_pager(html, url)
+    listing.page_count, listing.pager_unreadable = pager.count, pager.unreadable
+    for page in pager.urls:
         canonical = canonicalize(page, profile)
         if canonical not in seen:
             seen.add(canonical)

@@ -17,7 +17,8 @@ from functools import lru_cache
 from urllib.parse import urljoin
 
 from lxml import etree, html
-from w3lib.encoding import html_to_unicode
+
+from liuzhou_spider.pages.decoding import decode_html as decode_html  # its former home
 
 # Tags that end a line of text where they open and where they close.
 BLOCK_TAGS = frozenset({
@@ -45,7 +46,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PRUNE_XPATH = etree.XPath(
     "//script|//style|//noscript|//template|//iframe|//object|//embed|//form|//input"
     "|//button|//select|//textarea|//svg|//canvas|//link|//meta|//comment()"
-    "|//processing-instruction()|//*[@hidden]|//*[@aria-hidden='true']"
+    "|//processing-instruction()|//title|//*[@hidden]|//*[@aria-hidden='true']"
 )
 _STYLED_XPATH = etree.XPath("//*[@style]")
 # Plain strings: lxml's default "smart" strings each carry a link to their parent.
@@ -57,6 +58,9 @@ _PAGE_PARSER = etree.HTMLParser(encoding="utf-8")
 # the article with it, and a <wbr> hid the text after it from the line reader.
 _FILLED_VOIDS = etree.XPath(
     "//embed[node()]|//source[node()]|//track[node()]|//wbr[node()]|//keygen[node()]")
+# End tags of the document: a browser ignores them (what follows still goes into the
+# body), libxml2 stops reading at ``</html>`` and moves what follows ``</body>``.
+_DOCUMENT_END = re.compile(r"</(?:html|body)\s*>", re.I)
 
 
 def normalize_space(text: str | None) -> str:
@@ -103,12 +107,9 @@ def compact_key(text: str) -> str:
     return key
 
 
-def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Bytes of a page → text, honouring the HTTP header, a BOM, ``<meta charset>`` and
-    ``http-equiv``; gb2312/gbk are read as gb18030 (w3lib), since pages that declare
-    gb2312 use GBK-only characters."""
-    _, text = html_to_unicode(content_type, body)
-    return text
+def without_document_end(markup: str) -> str:
+    """``markup`` without ``</body>``/``</html>`` tags, which a browser ignores."""
+    return _DOCUMENT_END.sub("", markup)
 
 
 def parse_document(markup: str) -> etree._Element:
@@ -124,10 +125,15 @@ def parse_document(markup: str) -> etree._Element:
     ``<?xml version="1.0" encoding="gb2312"?>``), which read such a page as empty, while
     its bytes parse to the same tree as any other page's.  The page is decoded already,
     so the declaration and any ``<meta charset>`` are rightly overridden.
+
+    ``</body>`` and ``</html>`` are dropped first, as a browser ignores them: a
+    server-side include that brings its own (a footer, a counter) before the article
+    would otherwise end the document there, and the article with it.
     """
     if markup and markup.strip():
         try:
-            root = etree.fromstring(markup.encode("utf-8"), _PAGE_PARSER)
+            data = without_document_end(markup).encode("utf-8")
+            root = etree.fromstring(data, _PAGE_PARSER)
         except (etree.ParserError, ValueError):  # ValueError: lone surrogates
             root = None
         if root is not None:  # None: the document is empty (html.document_fromstring raises)

@@ -149,8 +149,11 @@ def _unique_docids(pages: Iterable[Page]) -> list[Page]:
 class SiteBuilder:
     """Renders one revision of a plan into a folder."""
 
-    def __init__(self, site_dir: Path, plan: SitePlan, base: SitePlan) -> None:
+    def __init__(
+        self, site_dir: Path, plan: SitePlan, base: SitePlan, untitled_column: str | None = None
+    ) -> None:
         self.site_dir = site_dir
+        self.untitled_column = untitled_column
         self.plan = plan
         self.base = base
         self.base_pages = sorted(base.pages(), key=lambda p: (p.docid, p.column))
@@ -265,7 +268,10 @@ class SiteBuilder:
             )
             print_url, mobile_url = self._renderings(view)
             encoding = _encoding(page)
-            self.write(page.path, render.render_article(view), encoding)
+            markup = render.render_article(view)
+            if page.column == self.untitled_column:  # a broken template: no title anywhere
+                markup = markup.replace(render.esc(text.title), "")
+            self.write(page.path, markup, encoding)
             self._files(view)
             truth = render.page_truth(view)
             truths[page.path] = truth
@@ -524,13 +530,18 @@ def _plans(size: int, seed: int, revision: int, variants: bool = False
     return (base if revision == 1 else apply_revision2(base)), base
 
 
-def build_site(out_dir: Path, *, size: int = 150, seed: int = 0, revision: int = 1,
-               variants: bool = False) -> GroundTruth:
+def build_site(
+    out_dir: Path, *, size: int = 150, seed: int = 0, revision: int = 1,
+    variants: bool = False, untitled_column: str | None = None,
+) -> GroundTruth:
     """Write the portal of ``size`` distinct articles under ``out_dir/site/``.
 
     Deterministic for (size, seed, revision, variants).  Revision 2 adds, edits and
     deletes a few articles of revision 1 and leaves every other page byte-identical.
     ``variants`` adds the template variants of ``plan.apply_variants``.
+    ``untitled_column`` (a column path) renders that column's article pages without
+    their title, as a broken template would (the ground truth keeps the titles): what
+    field-quality monitoring must notice.
     """
     if revision not in BUILD_TIME:
         raise ValueError(f"revision must be one of {sorted(BUILD_TIME)}")
@@ -539,7 +550,7 @@ def build_site(out_dir: Path, *, size: int = 150, seed: int = 0, revision: int =
     if site_dir.exists():
         shutil.rmtree(site_dir)
     plan, base = _plans(size, seed, revision, variants)
-    truth, manifest = SiteBuilder(site_dir, plan, base).build()
+    truth, manifest = SiteBuilder(site_dir, plan, base, untitled_column).build()
     truth.params["size"] = size
     if variants:
         truth.params["variants"] = True

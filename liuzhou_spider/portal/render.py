@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from liuzhou_spider.portal.assets import COMMON_JS
 from liuzhou_spider.portal.content import Story
 from liuzhou_spider.portal.links import PRIMARY, crc, relative
 from liuzhou_spider.portal.plan import (
@@ -550,20 +551,59 @@ def list_lines(items: Sequence[ListItem], *, date_in_brackets: bool) -> str:
     return "\n".join(lines)
 
 
-def pager_script(column: Column, count: int, current: int) -> str:
-    """The TRS pager: a script call, never ``<a>`` links (some columns use variables)."""
+def pager_form(column: Column) -> str:
+    """Which of the pager scripts real TRS list pages carry a column's pages use:
+    ``"call"`` (a literal call), ``"variables"`` (a call with page variables),
+    ``"inline"`` (the function defined in the page before its call) or ``"written"``
+    (no function: ``var countPage`` and ``document.write`` of the links)."""
     if crc(column.path) % 3 == 0:
-        return (
-            '<div class="page"><script type="text/javascript">\n'
+        return "variables"
+    return PAGER_FORMS.get(column.path, "call")
+
+
+# Columns whose pagers take the less common forms (among them columns with several
+# pages in the smallest portals, so the crawl tests meet every form).
+PAGER_FORMS = {
+    "tzdt/szjj": "written", "dptt/mzdp": "written", "mzzj/zjgz": "written",
+    "gzsx": "inline", "gatq": "inline", "zt/xxgc": "inline",
+}
+
+
+def _written_pager(count: int, current: int) -> str:
+    """The function-less pager: the links written with ``document.write``."""
+    return (
+        f"var currentPage = {current};//所在页从0开始\n"
+        "var prevPage = currentPage-1//上一页\nvar nextPage = currentPage+1//下一页\n"
+        f"var countPage = {count}//共多少页\n"
+        'document.write("共"+countPage+"页&nbsp;&nbsp;");\n'
+        "if(countPage>1&&currentPage!=0){\n"
+        '  document.write("<a href=\\"index.html\\">首页</a>&nbsp;");\n'
+        "  if(currentPage!=1) document.write(\"<a href=\\\"index\"+\"_\" + prevPage + \".\"+"
+        '"html\\">上一页</a>&nbsp;");\n'
+        '  else document.write("<a href=\\"index.html\\">上一页</a>&nbsp;");\n}\n'
+        "if(countPage>1&&currentPage!=(countPage-1))\n"
+        "  document.write(\"<a href=\\\"index\"+\"_\" + nextPage + \".\"+\"html\\\">下一页</a>"
+        '&nbsp;<a href=\\"index_" + (countPage-1) + "."+"html\\">尾页</a>");\n'
+    )
+
+
+def pager_script(column: Column, count: int, current: int) -> str:
+    """The TRS pager: a script, never ``<a>`` links, in one of the forms of ``pager_form``."""
+    form = pager_form(column)
+    if form == "variables":
+        script = (
             f"var currentPage = {current};//所在页从0开始\n"
             "var prevPage = currentPage-1//上一页\nvar nextPage = currentPage+1//下一页\n"
             f"var countPage = {count}//共多少页\n"
-            'createPageHTML(countPage, currentPage, "index", "html");\n</script></div>'
+            'createPageHTML(countPage, currentPage, "index", "html");\n'
         )
-    return (
-        '<div class="page"><script type="text/javascript">\n'
-        f'createPageHTML({count}, {current}, "index", "html");\n</script></div>'
-    )
+    elif form == "written":
+        script = _written_pager(count, current)
+    else:
+        script = f'createPageHTML({count}, {current}, "index", "html");\n'
+        if form == "inline":
+            script = f"{COMMON_JS.strip()}\n{script}"
+    return f'<div class="page"><script type="text/javascript">\n{script}</script></div>'
 
 
 ON = ' class="on"'

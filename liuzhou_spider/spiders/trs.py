@@ -39,10 +39,18 @@ from liuzhou_spider.bounds import (
     pager_index,
 )
 from liuzhou_spider.database import database_for
-from liuzhou_spider.health import COLUMN_LINKS, MAX_REFUSED, MAX_REFUSED_SHARE, REFUSED
+from liuzhou_spider.health import (
+    COLUMN_LINKS,
+    MAX_REFUSED,
+    MAX_REFUSED_SHARE,
+    PAGER_UNREADABLE,
+    PAGER_UNREADABLE_URLS,
+    REFUSED,
+)
 from liuzhou_spider.incremental import SeenBefore, pager_depth_after
 from liuzhou_spider.items import ArticlePage, PageFetch
 from liuzhou_spider.pages.columns import ColumnTree, learned_columns
+from liuzhou_spider.pages.decoding import decode_page
 from liuzhou_spider.pages.listing import Listing, links_in
 from liuzhou_spider.pages.registrations import find_registrations
 from liuzhou_spider.pages.text import parse_document
@@ -55,6 +63,7 @@ logger = logging.getLogger(__name__)
 BLOCK_STATUSES = frozenset({412, 521})
 GONE_STATUSES = frozenset({404, 410})
 TOO_LARGE = "too_large"  # a refusal reason: over DOWNLOAD_MAXSIZE, or inflating past it
+DECODE_REPLACED = "liuzhou/decode_replaced"  # pages that decode only with U+FFFD in them
 
 
 def _split(value: str | list[str] | tuple[str, ...] | None) -> list[str]:
@@ -286,7 +295,15 @@ class TrsSpider(scrapy.Spider):
                 self.refuse(BINARY, response.url)  # a page URL answered with a file
             return  # an attachment or image reached by a redirect: not read
         stats.inc_value("liuzhou/pages")
-        html = response.text
+        # Not ``response.text``: a declared charset the bytes do not decode in is not
+        # believed (pages.decoding), and the reprocess and ``liuzhou extract`` read the
+        # same text from the same bytes.
+        decoded = decode_page(response.body, header_text(response, "Content-Type"))
+        if decoded.replacements:
+            stats.inc_value(DECODE_REPLACED)
+            logger.warning("%s decodes only with %d replacement character(s) (%s)",
+                           response.url, decoded.replacements, decoded.encoding)
+        html = decoded.text
         refused = judge_response(response.body, html, self.trust)
         if refused:
             # Not stored: the URL keeps what its last trusted fetch answered, so the next
@@ -310,6 +327,13 @@ class TrsSpider(scrapy.Spider):
         fetch.registrations = find_registrations(html, root)  # list pages carry footers too
         self.columns.learn(learned_columns(root, canonical))
         yield fetch
+        if listing.pager_unreadable:
+            # Its column would be crawled to this page only: the run must say so.
+            stats.inc_value(PAGER_UNREADABLE)
+            unreadable = stats.get_value(PAGER_UNREADABLE_URLS) or []
+            if len(unreadable) < 20:
+                stats.set_value(PAGER_UNREADABLE_URLS, [*unreadable, canonical])
+            logger.error("Unreadable pager script at %s", response.url)
         yield from self.follow(listing, canonical, depth)
 
     def admit(self, link: str, depth: int) -> bool:
@@ -348,9 +372,11 @@ class TrsSpider(scrapy.Spider):
                 yield self.request(link, article=True, depth=depth)
         pager = listing.pager_urls
         if self.seen.enabled and pager:
-            index = pager_index(url)
-            following = self.seen.follow_pager(index, listing.article_urls)
-            pager = [u for u in pager if following and pager_index(u) == index + 1]
+            # The next page is the one after this in the pager's own order: a 1-based
+            # pager goes from ``xlist.shtml`` to ``xlist_2.shtml``.
+            position = pager.index(url) if url in pager else pager_index(url)
+            following = self.seen.follow_pager(position, listing.article_urls)
+            pager = pager[position + 1 : position + 2] if following else []
         for link in (*pager, *listing.column_urls, *listing.other_urls):
             if link not in requested and self.admit(link, depth):
                 yield self.request(link, depth=depth)

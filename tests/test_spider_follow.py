@@ -1,0 +1,36 @@
+"""The spider's incremental pager walk follows the pager's own order (0- or 1-based)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from liuzhou_spider.incremental import SeenBefore
+from liuzhou_spider.pages.listing import Listing
+from liuzhou_spider.spiders.lztz import LztzSpider
+
+BASE = "https://www.lztz.gov.cn/tzdt/szjj/"
+NEW = BASE + "202602/t20260225_3712345.html"
+KNOWN = BASE + "202601/t20260105_3700000.html"
+
+
+def remembered() -> SimpleNamespace:
+    return SimpleNamespace(etag=None, last_modified=None, content_hash="x", status=200,
+                           article_id="a" * 16, gone_at=None)
+
+
+@pytest.mark.parametrize("names", [
+    ["", "index_1.html", "index_2.html"],  # 0-based
+    ["xlist.shtml", "xlist_2.shtml", "xlist_3.shtml"],  # 1-based
+])
+def test_an_incremental_run_reads_the_next_page_in_the_pager_order(names: list[str]) -> None:
+    spider = LztzSpider.from_crawler(get_crawler(LztzSpider))
+    spider.seen = SeenBefore(memory={KNOWN: remembered()}, pager_depth=1)
+    pager = [BASE + name for name in names]
+    new_articles = Listing(article_urls=[NEW], pager_urls=pager)
+    followed = [r.url for r in spider.follow(new_articles, pager[0]) if r.url in pager]
+    assert followed == [pager[1]]
+    known_only = Listing(article_urls=[KNOWN], pager_urls=pager)
+    assert [r.url for r in spider.follow(known_only, pager[1]) if r.url in pager] == []
