@@ -466,11 +466,12 @@ def parse_article(
     status: int = 200,
     fetched_at: str | None = None,
     headers: Mapping[str, str] | None = None,
+    link_title: str | None = None,
 ) -> RawArticle:
     """Read everything an article page says about its article, without cleaning it."""
     return article_in(
         parse_document(html), html, url, profile, canonical_url=canonical_url,
-        status=status, fetched_at=fetched_at, headers=headers,
+        status=status, fetched_at=fetched_at, headers=headers, link_title=link_title,
     )
 
 
@@ -485,6 +486,7 @@ def article_in(
     fetched_at: str | None = None,
     headers: Mapping[str, str] | None = None,
     images: bool = True,
+    link_title: str | None = None,
 ) -> RawArticle:
     """``parse_article`` of a page already parsed (``root = parse_document(html)``), which
     it only reads: the reading worker sorts the page's links off the same tree.
