@@ -36,7 +36,7 @@ FIELDS = ("title", "published_at", "published_precision", "source", "column",
 
 def fixtures() -> list[tuple[str, dict[str, Any], dict[str, Any], bytes]]:
     found = []
-    for folder in sorted(PAGES.iterdir()):
+    for folder in sorted(p for p in PAGES.iterdir() if p.is_dir()):
         source = json.loads((folder / "source.json").read_text(encoding="utf-8"))
         expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
         if source["kind"] == "article" and expected.get("reviewed"):
