@@ -184,3 +184,4 @@ class ArticlePage:
 
     fetch: PageFetch
     html: str
+    link_title: str | None = None  # the list page's words for the article, when known

@@ -47,6 +47,10 @@ CONTENT_FIELDS = ("title", "published_at", "source", "column_path", "body_text",
                   "images", "attachments", "body_hash", "content_url", "content_docid")
 
 
+# What the content page's reading says of its evidence: follows the page, never versioned.
+EVIDENCE_FIELDS = ("title_from", "published_from", "source_from", "list_title", "title_conflict")
+
+
 def to_json(value: Any) -> str:
     """JSON as stored in text columns: UTF-8 characters kept readable."""
     return json.dumps(value, ensure_ascii=False, default=str)
@@ -79,6 +83,11 @@ def _content(decision: MergeDecision) -> dict[str, Any]:
         "body_len": len(clean.body_text),
         "content_url": clean.raw.url,
         "content_docid": clean.raw.docid,
+        "title_from": clean.title_from,
+        "published_from": clean.published_from,
+        "source_from": clean.source_from,
+        "list_title": clean.raw.link_title,
+        "title_conflict": clean.title_conflict,
     }
 
 
@@ -230,6 +239,7 @@ class Batch:
         """A newer version's content; the content it replaces goes to article_versions."""
         content = _content(decision)
         if all(article[name] == content[name] for name in CONTENT_FIELDS):
+            article.update({name: content[name] for name in EVIDENCE_FIELDS})
             return
         self.versions.append({
             "article_id": article["id"], "run_id": self.run_id, "replaced_at": seen,

@@ -48,7 +48,9 @@ class TitleChoice:
     """The chosen title, the evidence that decided it, and whether evidence disagreed."""
 
     title: str | None
-    source: str | None  # list_link, meta, heading, title_tag
+    # The evidence taken: heading, meta, title_tag, or list_link when the list page's
+    # words were taken without or against the page's own.
+    source: str | None
     conflict: bool = False
     element: etree._Element | None = None  # the heading shown on the page, when one
     confirmed: bool = False  # two independent pieces of evidence agree
@@ -196,9 +198,11 @@ def choose_title(
         return _in_title_tag(text, tag) or any(_agrees(text, o) for o in others)
 
     if link:
-        for text, _origin, el in page:
+        # The page's own evidence that the list's words confirm decides (so a page read
+        # again without its list, as reprocessing does, gives the same record).
+        for text, origin, el in page:
             if _matches_link(text, link):
-                return TitleChoice(text, "list_link", element=el, confirmed=True)
+                return TitleChoice(text, origin, element=el, confirmed=True)
         strong = [(t, o, el) for t, o, el in page if confirmed(t, o)]
         if strong:  # two page sources agree against the list: the page, flagged
             text, origin, el = strong[0]

@@ -110,12 +110,16 @@ class TrsSpider(scrapy.Spider):
         for url in self.profile.start_urls:
             yield self.request(canonicalize(url, self.profile))
 
-    def request(self, url: str, *, article: bool = False) -> scrapy.Request:
-        """A request for a site page: conditional for articles fetched before."""
+    def request(
+        self, url: str, *, article: bool = False, link_title: str | None = None
+    ) -> scrapy.Request:
+        """A request for a site page: conditional for articles fetched before.  An
+        article's request carries the list page's words for it (title evidence)."""
         self.seen.requested.add(url)
         headers = self.seen.conditional_headers(url) if article else {}
         return scrapy.Request(
             url, callback=self.parse, headers=headers or None, priority=10 if article else 0,
+            meta={"link_title": link_title} if link_title else None,
         )
 
     def recheck_when_idle(self) -> None:
@@ -197,7 +201,7 @@ class TrsSpider(scrapy.Spider):
             # Read in a worker process by the reading step (pipelines.steps), which then
             # passes the fetch on with the article read from it, and hands the page's
             # links back to ``follow``.
-            yield ArticlePage(fetch=fetch, html=html)
+            yield ArticlePage(fetch=fetch, html=html, link_title=response.meta.get("link_title"))
             return
         # One parse for the footer and the links: this runs on the event loop.
         root = parse_document(html)
@@ -221,9 +225,10 @@ class TrsSpider(scrapy.Spider):
                 f"{COLUMN_LINKS}{path}", len(listing.article_urls)
             )
         requested = self.seen.requested
+        titles = listing.link_titles
         for link in listing.article_urls:
             if link not in requested:
-                yield self.request(link, article=True)
+                yield self.request(link, article=True, link_title=titles.get(link))
         pager = listing.pager_urls
         if self.seen.enabled and pager:
             index = pager_index(url)
