@@ -147,6 +147,7 @@ class PageFetch:
     registrations: list[Registration] = field(default_factory=list)
     not_modified: bool = False  # answered 304, or same content hash as last time
     gone: bool = False  # answered 404/410 for a URL seen before
+    link_title: str | None = None  # an article's words on the list page that linked it
 
 
 @dataclass(frozen=True)
@@ -184,4 +185,3 @@ class ArticlePage:
 
     fetch: PageFetch
     html: str
-    link_title: str | None = None  # the list page's words for the article, when known

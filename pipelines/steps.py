@@ -160,7 +160,7 @@ class CleaningStep:
         work = functools.partial(
             read_page, page.html, fetch.url, profile, DEDUP_CONFIG,
             canonical_url=fetch.canonical_url, status=fetch.status,
-            fetched_at=fetch.fetched_at, headers=fetch.headers, link_title=page.link_title,
+            fetched_at=fetch.fetched_at, headers=fetch.headers, link_title=fetch.link_title,
         )
         try:
             reading = await asyncio.get_running_loop().run_in_executor(self.pool, work)

@@ -201,7 +201,8 @@ class TrsSpider(scrapy.Spider):
             # Read in a worker process by the reading step (pipelines.steps), which then
             # passes the fetch on with the article read from it, and hands the page's
             # links back to ``follow``.
-            yield ArticlePage(fetch=fetch, html=html, link_title=response.meta.get("link_title"))
+            fetch.link_title = response.meta.get("link_title")
+            yield ArticlePage(fetch=fetch, html=html)
             return
         # One parse for the footer and the links: this runs on the event loop.
         root = parse_document(html)
