@@ -29,7 +29,7 @@ _SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
 def profile_for(url: str | None) -> SiteProfile:
     """The site profile of a page of any site: the portal's generic rules, re-pointed at
     the page's host (so its links count as in-site)."""
-    if not url or not urlsplit(url).netloc:
+    if not url or not urlsplit(url).netloc or urlsplit(url).netloc.lower() in LZTZ.all_hosts():
         return LZTZ
     root = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/"
     return LZTZ.with_start_urls([root], [])
@@ -49,8 +49,6 @@ def read_saved_page(
     )
     record = asdict(clean_article(raw, profile))
     record.pop("raw")
-    record.pop("fetch", None)
-    record.pop("sketch", None)
     record["url"] = page_url
     record["template"] = raw.template
     return record
@@ -69,7 +67,7 @@ def expected_from(record: dict[str, Any]) -> dict[str, Any]:
 
 def save_fixture(
     folder: Path, body: bytes, url: str | None, record: dict[str, Any], *, licence: str,
-    dataset: str,
+    dataset: str, link_title: str | None = None,
 ) -> Path:
     """Write ``folder`` (page.html, source.json, expected.json); refuses to overwrite a
     folder that has an expected.json already, since that may be a reviewed one."""
@@ -80,9 +78,11 @@ def save_fixture(
     source = {"url": url, "kind": "article", "dataset": dataset, "licence": licence}
     (folder / "source.json").write_text(
         json.dumps(source, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    expected = expected_from(record)
+    if link_title:
+        expected["link_title"] = link_title
     (folder / "expected.json").write_text(
-        json.dumps(expected_from(record), ensure_ascii=False, indent=2) + "\n",
-        encoding="utf-8")
+        json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return folder
 
 
