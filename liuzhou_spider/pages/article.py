@@ -78,6 +78,7 @@ _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|—+|－|-)\s*")
 _SITE_HINTS = ("统战", "柳州市委")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _INLINE_LIMIT = 200  # an info line or breadcrumb is short; a longer block is the body
+_LINE_ABOVE_MAX = 100  # a title in a plain element above the info line is a line
 _HEADING_MAX = 16  # a lone column heading (second rendering) is a few characters
 _NOT_A_NAME = re.compile(r"[\d:：>＞»。，,]")  # dates, labels, crumbs, sentences
 
@@ -297,11 +298,13 @@ def _heading_near(info: etree._Element, tag_title: str) -> etree._Element | None
     """The title element just above the info line (a sibling of it or of its parents).
 
     An h1–h3 is taken; so is any short element whose class says title or whose text is
-    the ``<title>`` without its suffix, since some templates put the title in a div.
+    the ``<title>`` without its suffix, since some templates put the title in a div;
+    else the first line above with a few words that is no breadcrumb and no date (a
+    title in a plain cell).  The search stays in the body.
     """
     node: etree._Element | None = info
     for _ in range(3):
-        if node is None:
+        if node is None or node.tag in ("body", "html"):
             return None
         for sib in node.itersiblings(preceding=True):
             if not isinstance(sib.tag, str):
@@ -318,7 +321,8 @@ def _heading_near(info: etree._Element, tag_title: str) -> etree._Element | None
             if len(text) <= _INLINE_LIMIT and (titled or (tag_title and text == tag_title)):
                 return sib
             if len(text) > 8:
-                break
+                plain = len(text) <= _LINE_ABOVE_MAX and not _CRUMB_SEPARATORS.search(text)
+                return sib if plain and not find_date(text) else None
         node = node.getparent()
     return None
 
