@@ -173,3 +173,23 @@ def test_short_text_stops_at_the_limit() -> None:
     div = root.find(".//div")
     assert short_text(div, 80) == "日期 尾巴 后 粗 完"
     assert short_text(div, 3) is None
+
+
+@pytest.mark.parametrize(("crumb", "column"), [
+    ("<a href='/'>网易首页</a> &gt; <a href='/news/'>新闻中心</a> &gt; 正文 "
+     "<a href='/x'>申请入驻</a>", ["新闻中心"]),
+    ("<a href='http://www.example.gov.cn/'>某省政府网</a>&gt;&gt;<a href='/jj/'>经济·科技</a>",
+     ["经济·科技"]),
+    ("<a href='/'>首页</a> → <a href='/theory/'>理论新闻</a>", ["理论新闻"]),
+    ("<a href='/china/'>国内新闻</a>&gt;正文", ["国内新闻"]),
+])
+def test_an_unlabelled_breadcrumb_gives_the_column(crumb: str, column: list[str]) -> None:
+    html = page("<title>标题一二三四</title>", f"<div class='crumb'>{crumb}</div>"
+                "<h1>标题一二三四</h1><div class='info'>发布时间：2024-05-10</div>")
+    assert read(html)[1].column == column
+
+
+def test_a_more_link_is_no_breadcrumb() -> None:
+    html = page("<title>标题一二三四</title>", "<div><a href='/list/'>更多&gt;&gt;</a></div>"
+                "<h1>标题一二三四</h1><div class='info'>发布时间：2024-05-10</div>")
+    assert read(html)[0].column_path == []

@@ -20,6 +20,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from liuzhou_spider.items import Attachment, Image, RawArticle
+from liuzhou_spider.pages.crumbs import plain_breadcrumb, trim_crumb
 from liuzhou_spider.pages.dates import FoundDate, find_date
 from liuzhou_spider.pages.evidence import (
     date_under,
@@ -97,7 +98,6 @@ _BODY_TEXTS = etree.XPath(
 _TEXT_EQUALS = etree.XPath(
     "//body//text()[normalize-space(.) = $text][not(ancestor::script|ancestor::a)]"
 )
-_META = etree.XPath("//meta[@name and @content]")
 _ANY_META = etree.XPath("//meta[@content][@name or @property]")
 _PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "span", "font"})
 
@@ -124,15 +124,9 @@ def _has_content(el: etree._Element) -> bool:
     return any(t.strip() for t in el.itertext()) or el.find(".//img") is not None
 
 
-def gov_meta(root: etree._Element) -> dict[str, str]:
-    """The government-site meta tags of the page (first value of each), by canonical name."""
-    found: dict[str, str] = {}
-    for el in _META(root):
-        name = _GOV_META_BY_LOWER.get((el.get("name") or "").strip().lower())
-        value = normalize_space(el.get("content"))
-        if name and value and name not in found:
-            found[name] = value
-    return found
+def gov_meta(metas: Mapping[str, str]) -> dict[str, str]:
+    """The government-site meta tags among ``page_metas``, by canonical name."""
+    return {name: metas[lower] for lower, name in _GOV_META_BY_LOWER.items() if lower in metas}
 
 
 def page_metas(root: etree._Element) -> dict[str, str]:
@@ -613,8 +607,8 @@ def article_in(
     images of the cleaned body itself, and the raw list costs a walk of the body's
     lines (a tenth of the time spent here)."""
     page = PageSelectors(root)
-    meta = gov_meta(root)
     metas = page_metas(root)
+    meta = gov_meta(metas)
     template, region = _body_region(page, profile)
     detected = template or next(
         (t for t in profile.templates if page.matches_any(t.detect)), None
@@ -625,10 +619,14 @@ def article_in(
     if title_el is None and title:
         title_el = _element_showing(root, title)
     crumb = _breadcrumb(page, detected)
+    column_path = (
+        trim_crumb(split_breadcrumb(text_of(crumb)), crumb, url) if crumb is not None
+        else plain_breadcrumb(root, url) or []
+    )
     ids = article_ids(url)
     # The menu is read only when the page shows no breadcrumb (older templates).
     menu_path, menu_gap = (
-        ([], 0) if crumb is not None else nav_column_path(root, canonical_url or url)
+        ([], 0) if column_path else nav_column_path(root, canonical_url or url)
     )
     published, published_from, source, source_from = _date_and_source(
         info, title_el, metas, region
@@ -653,7 +651,7 @@ def article_in(
         published_from=published_from,
         source=source,
         source_from=source_from,
-        column_path=split_breadcrumb(text_of(crumb)) if crumb is not None else [],
+        column_path=column_path,
         column_heading=_column_heading(title_el),
         nav_column_path=menu_path,
         nav_column_gap=menu_gap,
