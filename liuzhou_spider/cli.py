@@ -437,24 +437,33 @@ def upgrade(db_url: str | None) -> None:
 @main.command()
 @click.argument("page", type=click.Path(exists=True, dir_okay=False))
 @click.option("--url", default=None, help="The URL the page was fetched from.")
+@click.option("--link-title", default=None, metavar="TEXT",
+              help="The list page's words for the article (title evidence).")
+@click.option("--save-fixture", "fixture_dir", default=None, metavar="DIR",
+              type=click.Path(file_okay=False),
+              help="Also write a real-page fixture folder under DIR (page, source, expected "
+                   "values pre-filled from this reading, marked unreviewed).")
+@click.option("--licence", default="unknown: check before committing", show_default=True,
+              help="The page's licence, for the fixture's source.json.")
 @fails_cleanly
-def extract(page: str, url: str | None) -> None:
+def extract(page: str, url: str | None, link_title: str | None, fixture_dir: str | None,
+            licence: str) -> None:
     """Print the clean article of one saved page as JSON (template or fallback)."""
-    from dataclasses import asdict
+    from liuzhou_spider.realpages import fixture_name, read_saved_page, save_fixture
 
-    from liuzhou_spider.pages.article import decode_html, parse_article
-    from liuzhou_spider.profile import LZTZ
-    from liuzhou_spider.urls import canonicalize
-    from pipelines.cleaning import clean_article
-
+    body = checked_page(Path(page))
     page_url = url or Path(page).resolve().as_uri()
-    html = decode_html(checked_page(Path(page)), None)
-    raw = parse_article(html, page_url, LZTZ, canonical_url=canonicalize(page_url, LZTZ))
-    clean = asdict(clean_article(raw, LZTZ))
-    clean.pop("raw")
-    clean["url"] = page_url
-    clean["template"] = raw.template
-    click.echo(json.dumps(clean, ensure_ascii=False, indent=2))
+    record = read_saved_page(body, page_url, link_title=link_title)
+    click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    if fixture_dir is not None:
+        folder = Path(fixture_dir) / fixture_name(url, Path(page).stem)
+        try:
+            save_fixture(folder, body, url, record, licence=licence,
+                         dataset=f"saved page {Path(page).name}", link_title=link_title)
+        except FileExistsError as error:
+            fail(str(error))
+        err.print(f"fixture written: {folder} (unreviewed: check expected.json, then set "
+                  '"reviewed": true)')
 
 
 # Signatures of the binary files most often saved by mistake.

@@ -59,9 +59,16 @@ class RawArticle:
     docid: str | None = None
     url_date: str | None = None  # YYYY-MM-DD from /t{YYYYMMDD}_{docid}.html
     title: str | None = None
+    # Which evidence decided the title (list_link, meta, heading, title_tag), and
+    # whether strong evidence disagreed (the page against the list page's link).
+    title_from: str | None = None
+    title_conflict: bool = False
+    link_title: str | None = None  # the list page's words for this article, when known
     published_raw: str | None = None  # the date as written on the page
     published_at: str | None = None  # parsed ISO 8601 with +08:00, if parseable
+    published_from: str | None = None  # info_line, under_title, meta
     source: str | None = None
+    source_from: str | None = None  # info_line, under_title, meta, ..._unlabelled
     column_path: list[str] = field(default_factory=list)  # from the breadcrumb
     column_heading: str | None = None  # a lone column heading (second rendering)
     nav_column_path: list[str] = field(default_factory=list)  # from the site menu's nesting
@@ -91,6 +98,12 @@ class CleanArticle:
     images: list[Image] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     extractor: Literal["template", "fallback"] = "template"
+    # The evidence behind title, date and source (RawArticle's, the URL for a date read
+    # off it), and whether the title disagreed with the list page's link text.
+    title_from: str | None = None
+    published_from: str | None = None
+    source_from: str | None = None
+    title_conflict: bool = False
     chrome_leaks: list[str] = field(default_factory=list)  # markers left in body_text
     capped: tuple[str, ...] = ()  # fields cut at their caps (pipelines.cleaning MAX_*)
     fetch: PageFetch | None = None  # the fetch it was read from, stored with its decision
@@ -135,6 +148,7 @@ class PageFetch:
     registrations: list[Registration] = field(default_factory=list)
     not_modified: bool = False  # answered 304, or same content hash as last time
     gone: bool = False  # answered 404/410 for a URL seen before
+    link_title: str | None = None  # an article's words on the list page that linked it
 
 
 @dataclass(frozen=True)

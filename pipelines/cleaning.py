@@ -341,14 +341,17 @@ def _make_links_absolute(root: html.HtmlElement, base: str) -> None:
             el.set(name, new)
 
 
-def _published(raw: RawArticle) -> tuple[str | None, Precision | None]:
-    """PubDate meta, else the info line (both already weighed by parsing), else the URL."""
+def _published(raw: RawArticle) -> tuple[str | None, Precision | None, str | None]:
+    """What parsing weighed (the page's lines, then its metas), else the URL's date;
+    with the evidence that decided."""
     parsed = parse_date(raw.published_raw) or parse_date(raw.published_at)
     if parsed:
-        return parsed
+        return (*parsed, raw.published_from)
     if raw.url_date:
-        return parse_date(raw.url_date) or (None, None)
-    return None, None
+        parsed = parse_date(raw.url_date)
+        if parsed:
+            return (*parsed, "url")
+    return None, None, None
 
 
 _ARTICLE_TAIL = re.compile(r"(?:/\d{6})?/[^/]*$")
@@ -439,7 +442,7 @@ def clean_article(raw: RawArticle, profile: SiteProfile) -> CleanArticle:
     body_text = "\n".join(body_lines)
     _rebuild_tree(root, region_lines, keep)
     _drop_empty(root)
-    published_at, precision = _published(raw)
+    published_at, precision, published_from = _published(raw)
     source = normalize_space(raw.source) or None
     capped = tuple(name for name, value, cap in (
         ("title", title, MAX_TITLE_CHARS), ("source", source, MAX_SOURCE_CHARS),
@@ -462,6 +465,10 @@ def clean_article(raw: RawArticle, profile: SiteProfile) -> CleanArticle:
         images=[Image(f.url, f.caption) for f in found],
         attachments=list(raw.attachments),
         extractor="fallback" if from_fallback else "template",
+        title_from=raw.title_from,
+        published_from=published_from,
+        source_from=raw.source_from if raw.source else None,
+        title_conflict=raw.title_conflict,
         chrome_leaks=[m for m in profile.chrome_markers if m in body_text],
         capped=capped,
     )
@@ -477,6 +484,7 @@ def read_article(
     fetched_at: str | None = None,
     headers: Mapping[str, str] | None = None,
     root: etree._Element | None = None,
+    link_title: str | None = None,
 ) -> CleanArticle:
     """One fetched article page, parsed and cleaned: what the crawl and reprocessing read.
 
@@ -488,7 +496,7 @@ def read_article(
     raw = article_in(
         parse_document(html) if root is None else root, html, url, profile,
         canonical_url=canonical_url, status=status, fetched_at=fetched_at, headers=headers,
-        images=False,
+        images=False, link_title=link_title,
     )
     return clean_article(raw, profile)
 

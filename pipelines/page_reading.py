@@ -34,12 +34,12 @@ MAX_WORKERS = 8  # merging and storing stay in one process: more readers wait on
 # Reads one page when called: the result, or the exception reading raised.
 PendingRead = Callable[[], CleanArticle | None]
 # (zlib page bytes, response headers as stored JSON, URL, status, fetched_at) → PendingRead
-ReadPage = Callable[[bytes, str, str, int, str], PendingRead]
+ReadPage = Callable[[bytes, str, str, int, str, "str | None"], PendingRead]
 
 
 def process_page(
     body: bytes, headers: dict[str, str], url: str, profile: SiteProfile, *,
-    status: int = 200, fetched_at: str | None = None,
+    status: int = 200, fetched_at: str | None = None, link_title: str | None = None,
 ) -> CleanArticle | None:
     """Stored bytes of an article page → its clean article, as the crawl would read it.
 
@@ -51,7 +51,7 @@ def process_page(
         return None
     return read_article(
         html, url, profile, canonical_url=canonicalize(url, profile),
-        status=status, fetched_at=fetched_at, headers=headers,
+        status=status, fetched_at=fetched_at, headers=headers, link_title=link_title,
     )
 
 
@@ -65,12 +65,14 @@ def stored_text(body: bytes, headers: dict[str, str], url: str) -> str | None:
 
 
 def read_stored(compressed: bytes, headers: str, url: str, status: int, fetched_at: str,
-                profile: SiteProfile | None) -> CleanArticle | None:
+                profile: SiteProfile | None, link_title: str | None = None
+                ) -> CleanArticle | None:
     """``process_page`` of a stored page (its zlib bytes and headers JSON as
     ``page_contents`` keeps them), with the body's sketch (``profile`` None: the
-    worker's own)."""
+    worker's own); ``link_title`` is the list page's words for it that the crawl kept."""
     clean = process_page(zlib.decompress(compressed), json.loads(headers), url,
-                         reading_profile(profile), status=status, fetched_at=fetched_at)
+                         reading_profile(profile), status=status, fetched_at=fetched_at,
+                         link_title=link_title)
     return None if clean is None else with_sketch(clean, DEDUP_CONFIG)
 
 
@@ -88,17 +90,18 @@ def page_reader(profile: SiteProfile, workers: int) -> Iterator[ReadPage]:
     """A function that starts reading a page and returns how to get its result: at once
     in this process (``workers`` 0), else in a pool of ``workers`` processes."""
     if workers <= 0:
-        def here(compressed: bytes, headers: str, url: str, status: int, fetched_at: str
-                 ) -> PendingRead:
-            return lambda: read_stored(compressed, headers, url, status, fetched_at, profile)
+        def here(compressed: bytes, headers: str, url: str, status: int, fetched_at: str,
+                 link_title: str | None) -> PendingRead:
+            return lambda: read_stored(compressed, headers, url, status, fetched_at, profile,
+                                       link_title)
 
         yield here
         return
     with reading_pool(workers, profile) as pool:
-        def submit(compressed: bytes, headers: str, url: str, status: int, fetched_at: str
-                   ) -> PendingRead:
+        def submit(compressed: bytes, headers: str, url: str, status: int, fetched_at: str,
+                   link_title: str | None) -> PendingRead:
             return pool.submit(read_stored, compressed, headers, url, status, fetched_at,
-                               None).result
+                               None, link_title).result
 
         try:
             yield submit

@@ -85,6 +85,7 @@ class StoredPage:
     status: int
     fetched_at: str
     article_id: str | None  # the stored article it belonged to
+    link_title: str | None = None  # the list page's words for it (title evidence)
 
 
 @dataclass
@@ -148,7 +149,8 @@ def stored_pages(chosen: Select[Any] | None) -> Select[Any]:
         select(Fetch.url, func.min(Fetch.id).label("first")).group_by(Fetch.url).subquery()
     )
     query = (
-        select(Url.url, Url.content_hash, Url.status, Url.fetched_at, Url.article_id)
+        select(Url.url, Url.content_hash, Url.status, Url.fetched_at, Url.article_id,
+               Url.link_title)
         .outerjoin(first_fetch, first_fetch.c.url == Url.url)
         .where(Url.kind == "article", Url.content_hash.is_not(None), Url.status < 400)
         .order_by(first_fetch.c.first, Url.url)
@@ -363,7 +365,7 @@ def _start(read: ReadPage, page: StoredPage, contents: dict[str, tuple[bytes, st
             raise LookupError(f"no stored bytes for {page.content_hash}")
 
         return missing
-    return read(stored[0], stored[1], page.url, page.status, page.fetched_at)
+    return read(stored[0], stored[1], page.url, page.status, page.fetched_at, page.link_title)
 
 
 def _outside(repository: Repository, ids: set[str], mapping: _Ids) -> Iterator[KnownArticle]:

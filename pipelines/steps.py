@@ -237,7 +237,7 @@ class CleaningStep:
         work = functools.partial(
             read_page, page.html, fetch.url, profile, DEDUP_CONFIG,
             canonical_url=fetch.canonical_url, status=fetch.status,
-            fetched_at=fetch.fetched_at, headers=fetch.headers,
+            fetched_at=fetch.fetched_at, headers=fetch.headers, link_title=fetch.link_title,
         )
         try:
             if self.pool is None:

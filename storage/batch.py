@@ -50,6 +50,10 @@ CONTENT_FIELDS = ("title", "published_at", "source", "column_path", "body_text",
                   "images", "attachments", "body_hash", "content_url", "content_docid")
 
 
+# What the content page's reading says of its evidence: follows the page, never versioned.
+EVIDENCE_FIELDS = ("title_from", "published_from", "source_from", "list_title", "title_conflict")
+
+
 def to_json(value: Any) -> str:
     """JSON as stored in text columns: UTF-8 characters kept readable."""
     return json.dumps(value, ensure_ascii=False, default=str)
@@ -82,6 +86,11 @@ def _content(decision: MergeDecision) -> dict[str, Any]:
         "body_len": len(clean.body_text),
         "content_url": clean.raw.url,
         "content_docid": clean.raw.docid,
+        "title_from": clean.title_from,
+        "published_from": clean.published_from,
+        "source_from": clean.source_from,
+        "list_title": clean.raw.link_title,
+        "title_conflict": clean.title_conflict,
     }
 
 
@@ -242,6 +251,7 @@ class Batch:
         an article's renderings one after the other (a first crawl) did not see an edit."""
         content = _content(decision)
         if all(article[name] == content[name] for name in CONTENT_FIELDS):
+            article.update({name: content[name] for name in EVIDENCE_FIELDS})
             return
         edited = article["created_run_id"] != self.run_id and any(
             article[name] != content[name] for name in EDIT_FIELDS)
@@ -284,6 +294,7 @@ class Batch:
         row["last_modified"] = fetch.last_modified or (
             row["last_modified"] if fetch.not_modified else None)
         row["content_hash"] = content_hash or row["content_hash"]
+        row["link_title"] = fetch.link_title or row["link_title"]
         row["gone_at"] = (row["gone_at"] or seen) if fetch.gone else None
 
     def _url_membership(self, decision: MergeDecision) -> None:

@@ -102,6 +102,13 @@ class Article(Base):
     last_seen_at: Mapped[str] = mapped_column(TIMESTAMP)
     created_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
     updated_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    # Schema 0005: the evidence that decided title, date and source (of the content page),
+    # the list page's words for the article, and whether they disagreed with the title.
+    title_from: Mapped[str | None] = mapped_column(Text)
+    published_from: Mapped[str | None] = mapped_column(Text)
+    source_from: Mapped[str | None] = mapped_column(Text)
+    list_title: Mapped[str | None] = mapped_column(Text)
+    title_conflict: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ArticleColumn(Base):
@@ -186,6 +193,9 @@ class Url(Base):
     first_seen_at: Mapped[str] = mapped_column(TIMESTAMP)
     last_seen_at: Mapped[str] = mapped_column(TIMESTAMP)
     last_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    # Schema 0005: the words of the last list page that linked this article (what
+    # reprocessing hands page reading again, as the crawl did).
+    link_title: Mapped[str | None] = mapped_column(Text)
 
 
 class Fetch(Base):

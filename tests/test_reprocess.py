@@ -69,6 +69,21 @@ def test_full_reprocess_gives_the_crawls_export(db: str) -> None:
         ("reprocessed",)]
 
 
+EVIDENCE = ("SELECT article_id, title_from, published_from, source_from, title_conflict,"
+            " list_title FROM v_articles ORDER BY article_id")
+
+
+def test_the_crawl_stores_the_evidence_and_reprocessing_keeps_it(db: str) -> None:
+    before = query(db, EVIDENCE)
+    # Every article of the portal is linked from a list page whose words agree with it.
+    assert len(before) == 150 and all(row[5] for row in before)
+    assert {row[1] for row in before} <= {"heading", "meta"}
+    assert not any(row[4] for row in before)
+    assert {row[2] for row in before} <= {"info_line", "meta", "under_title", "url"}
+    reprocess(db)
+    assert query(db, EVIDENCE) == before
+
+
 def test_reprocess_rebuilds_from_the_pages_not_from_the_articles(db: str) -> None:
     before = exported(db)
     query(db, "UPDATE articles SET title = 'broken', body_text = '' WHERE rowid <= 20")

@@ -21,7 +21,10 @@ from tests.conftest_db import A_ALIAS, A_CROSS, A_URL, B_NEW, B_URL, C_URL, INJE
 COLUMNS = {
     "v_articles": ["article_id", "canonical_url", "title", "published_at", "source",
                    "column_path", "body_text", "char_count", "url_count", "first_seen_at",
-                   "last_seen_at"],
+                   "last_seen_at",
+                   # extensions of schema 0005: the evidence behind title, date and source
+                   "title_from", "published_from", "source_from", "title_conflict",
+                   "list_title"],
     "v_article_urls": ["url", "article_id", "is_canonical", "similarity", "first_seen_at",
                        "last_seen_at"],
     "v_registrations": ["kind", "value", "page_count", "first_seen_at", "last_seen_at",
@@ -31,6 +34,7 @@ COLUMNS = {
                      "articles_new", "articles_updated", "duplicates_merged", "errors",
                      "pages_not_modified", "pages_gone"],
 }
+NO_EVIDENCE = (None, None, None, 0, None)  # records built without page reading's evidence
 T1, T2 = "2026-03-01T02:00:00+00:00", "2026-03-08T02:00:00+00:00"
 NOW = "2026-03-09T00:00:00+00:00"
 ANALYSTS = Path(__file__).resolve().parent.parent / "docs" / "analysts.md"
@@ -75,11 +79,11 @@ def test_views_have_the_promised_columns_and_rows(repo):
     assert moments(found["v_articles"][1]) == moments([
         ("aaaaaaaaaaaaaaaa", A_URL, "张壮在柳州市2026年新春第一会上强调",
          "2026-02-25T17:44:00+08:00", "柳州1号", "统战动态 > 时政聚焦 > 本市",
-         "南国春来早，人勤地生宝。\n大会现场。", 18, 3, T1, T2),
+         "南国春来早，人勤地生宝。\n大会现场。", 18, 3, T1, T2, *NO_EVIDENCE),
         ("bbbbbbbbbbbbbbbb", B_URL, "工作会议（更正）", "2026-01-12T10:30:00+08:00", "柳州1号",
-         "工作时讯", "要统一思想抓落实。新增一行。", 14, 2, T1, T2),
+         "工作时讯", "要统一思想抓落实。新增一行。", 14, 2, T1, T2, *NO_EVIDENCE),
         ("cccccccccccccccc", C_URL, INJECTION, "2020-07-31T00:00:00+08:00", None,
-         "新时代 > 工作动态", f"正文 {INJECTION}", 3 + len(INJECTION), 1, T1, T1),
+         "新时代 > 工作动态", f"正文 {INJECTION}", 3 + len(INJECTION), 1, T1, T1, *NO_EVIDENCE),
     ])
     assert moments(found["v_article_urls"][1]) == moments([
         (A_ALIAS, "aaaaaaaaaaaaaaaa", 0, 1.0, T2, T2),

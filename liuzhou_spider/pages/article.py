@@ -20,7 +20,16 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from liuzhou_spider.items import Attachment, Image, RawArticle
-from liuzhou_spider.pages.dates import find_date
+from liuzhou_spider.pages.crumbs import plain_breadcrumb, trim_crumb
+from liuzhou_spider.pages.dates import FoundDate, find_date
+from liuzhou_spider.pages.evidence import (
+    date_under,
+    labelled_source,
+    meta_date,
+    meta_source,
+    outlet_beside,
+    short_text,
+)
 from liuzhou_spider.pages.registrations import registrations_in
 from liuzhou_spider.pages.selectors import PageSelectors
 from liuzhou_spider.pages.text import (
@@ -34,6 +43,13 @@ from liuzhou_spider.pages.text import (
     parse_document,
     spaced_text,
     text_of,
+)
+from liuzhou_spider.pages.titles import (
+    TitleChoice,
+    choose_title,
+    clean_meta_title,
+    heading_candidates,
+    site_names,
 )
 from liuzhou_spider.profile import SiteProfile, Template
 from liuzhou_spider.urls import article_ids, canonicalize, rendering_of
@@ -55,14 +71,15 @@ _CRUMB_WORDS = ("当前位置", "您的位置", "你的位置", "您现在的位
 _BREADCRUMB_ANCHOR = re.compile(rf"^\s*(?:{'|'.join(_CRUMB_WORDS)})\s*[:：]?")
 _CRUMB_SEPARATORS = re.compile(r"\s*(?:>|＞|»|›|→|&gt;)\s*")
 _HOME = frozenset({"首页", "网站首页", "主页", "home", "Home"})
-_INFO_ANCHOR = re.compile(r"发布日期|发布时间|来源\s*[:：]|日期\s*[:：]|时间\s*[:：]")
+_INFO_ANCHOR = re.compile(r"发布日期|发布时间|来源\s*[:：]|来源于|日期\s*[:：]|时间\s*[:：]")
 _SOURCE = re.compile(
-    r"来源\s*[:：]\s*([^\s|｜丨]+?)(?=$|\s|[|｜丨【]|浏览|点击|阅读|作者|编辑|发布|字号)"
+    r"来源(?:\s*[:：]|于)\s*([^\s|｜丨]+?)(?=$|\s|[|｜丨【]|浏览|点击|阅读|作者|编辑|发布|字号)"
 )
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|—+|－|-)\s*")
 _SITE_HINTS = ("统战", "柳州市委")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _INLINE_LIMIT = 200  # an info line or breadcrumb is short; a longer block is the body
+_LINE_ABOVE_MAX = 100  # a title in a plain element above the info line is a line
 _HEADING_MAX = 16  # a lone column heading (second rendering) is a few characters
 _NOT_A_NAME = re.compile(r"[\d:：>＞»。，,]")  # dates, labels, crumbs, sentences
 
@@ -81,7 +98,7 @@ _BODY_TEXTS = etree.XPath(
 _TEXT_EQUALS = etree.XPath(
     "//body//text()[normalize-space(.) = $text][not(ancestor::script|ancestor::a)]"
 )
-_META = etree.XPath("//meta[@name and @content]")
+_ANY_META = etree.XPath("//meta[@content][@name or @property]")
 _PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "span", "font"})
 
 
@@ -107,11 +124,16 @@ def _has_content(el: etree._Element) -> bool:
     return any(t.strip() for t in el.itertext()) or el.find(".//img") is not None
 
 
-def gov_meta(root: etree._Element) -> dict[str, str]:
-    """The government-site meta tags of the page (first value of each), by canonical name."""
+def gov_meta(metas: Mapping[str, str]) -> dict[str, str]:
+    """The government-site meta tags among ``page_metas``, by canonical name."""
+    return {name: metas[lower] for lower, name in _GOV_META_BY_LOWER.items() if lower in metas}
+
+
+def page_metas(root: etree._Element) -> dict[str, str]:
+    """Every named meta of the page (first value of each), by lower-cased name or property."""
     found: dict[str, str] = {}
-    for el in _META(root):
-        name = _GOV_META_BY_LOWER.get((el.get("name") or "").strip().lower())
+    for el in _ANY_META(root):
+        name = (el.get("name") or el.get("property") or "").strip().lower()
         value = normalize_space(el.get("content"))
         if name and value and name not in found:
             found[name] = value
@@ -270,11 +292,13 @@ def _heading_near(info: etree._Element, tag_title: str) -> etree._Element | None
     """The title element just above the info line (a sibling of it or of its parents).
 
     An h1–h3 is taken; so is any short element whose class says title or whose text is
-    the ``<title>`` without its suffix, since some templates put the title in a div.
+    the ``<title>`` without its suffix, since some templates put the title in a div;
+    else the first line above with a few words that is no breadcrumb and no date (a
+    title in a plain cell).  The search stays in the body.
     """
     node: etree._Element | None = info
     for _ in range(3):
-        if node is None:
+        if node is None or node.tag in ("body", "html"):
             return None
         for sib in node.itersiblings(preceding=True):
             if not isinstance(sib.tag, str):
@@ -291,29 +315,44 @@ def _heading_near(info: etree._Element, tag_title: str) -> etree._Element | None
             if len(text) <= _INLINE_LIMIT and (titled or (tag_title and text == tag_title)):
                 return sib
             if len(text) > 8:
-                break
+                plain = len(text) <= _LINE_ABOVE_MAX and not _CRUMB_SEPARATORS.search(text)
+                return sib if plain and not find_date(text) else None
         node = node.getparent()
     return None
 
 
 def _title(
-    page: PageSelectors, template: Template | None, info: etree._Element | None,
-    meta: Mapping[str, str], profile: SiteProfile,
-) -> tuple[str | None, etree._Element | None]:
-    """The title and, when read off the page, the element that holds it."""
+    page: PageSelectors, info: etree._Element | None, metas: Mapping[str, str],
+    profile: SiteProfile, link_title: str | None,
+) -> TitleChoice:
+    """The title from the list link, title metas, headings and ``<title>``, cross-checked
+    (``liuzhou_spider.pages.titles``)."""
     title_tag = page.root.find(".//title")
-    tag_title = strip_site_name(text_of(title_tag), profile) if title_tag is not None else ""
-    near = _heading_near(info, tag_title) if info is not None else None
-    if meta.get("ArticleTitle"):
-        return strip_site_name(meta["ArticleTitle"], profile), near
-    if near is not None and text_of(near):
-        return text_of(near), near
-    if template is not None:
-        el = _first(page, template.title)
-        text = text_of(el) if el is not None else ""
-        if text and (not tag_title or text in tag_title or tag_title in text):
-            return text, el
-    return (tag_title or None), None
+    tag = text_of(title_tag) if title_tag is not None else ""
+    names = site_names(
+        (metas.get("sitename", ""), metas.get("og:site_name", "")), profile.site_name_suffixes
+    )
+    near = _heading_near(info, strip_site_name(tag, profile)) if info is not None else None
+    headings = heading_candidates(page.root, names)
+    if near is not None and all(el is not near for _, el in headings):
+        # A title set in a div just above the info line: a heading too, unless it is
+        # a breadcrumb (whose container's class may say title as well).
+        text = text_of(near)
+        if text and not _CRUMB_SEPARATORS.search(text) and not _BREADCRUMB_ANCHOR.match(text):
+            headings.append((text, near))
+    evidence = {
+        "link": normalize_space(link_title) or None,
+        "metas": [clean_meta_title(metas.get(n)) for n in ("articletitle", "og:title")],
+        "near": near, "tag": tag, "names": names,
+    }
+    choice = choose_title(headings=headings, **evidence)
+    if not choice.confirmed:  # title-classed elements too (a title set in a div)
+        titled = heading_candidates(page.root, names, titled=True)
+        known = {id(el) for _, el in headings}
+        more = headings + [(t, el) for t, el in titled if id(el) not in known]
+        if len(more) > len(headings):
+            choice = choose_title(headings=more, **evidence)
+    return choice
 
 
 def _column_heading(title_el: etree._Element | None) -> str | None:
@@ -334,6 +373,95 @@ def _column_heading(title_el: etree._Element | None) -> str | None:
             if text:
                 return None
         node = node.getparent()
+    return None
+
+
+def _refines(meta: FoundDate, shown: FoundDate) -> bool:
+    """A meta time adds to the date shown: same day, and the page shows no time or the
+    same minute (the meta has the seconds).  A date the page does not show is not taken."""
+    if meta.precision != "datetime" or meta.iso[:10] != shown.iso[:10]:
+        return False
+    return shown.precision == "date" or meta.iso[:16] == shown.iso[:16]
+
+
+def _within(el: etree._Element, region: etree._Element | None) -> bool:
+    return region is not None and any(a is region for a in el.iterancestors())
+
+
+def _date_and_source(
+    info: etree._Element | None, title_el: etree._Element | None, metas: Mapping[str, str],
+    region: etree._Element | None,
+) -> tuple[FoundDate | None, str | None, str | None, str | None]:
+    """``(date, date_from, source, source_from)``: what the page shows first (the info
+    line, then a date line under the title), then the metas.  An info line holding only
+    the source (date and source in sibling elements) is read with its parent; one inside
+    the body while the title is outside it is a line of the article (a table's 来源：),
+    trusted after the line under the title."""
+    lines_found: list[tuple[str, str]] = []
+    if info is not None and title_el is not None and _within(info, region) and not _within(
+        title_el, region
+    ):
+        info = None
+    if info is not None:
+        text = spaced_text(info)
+        if not find_date(text):
+            parent = info.getparent()
+            wider = spaced_text(parent) if parent is not None else ""
+            if len(wider) <= _INLINE_LIMIT and find_date(wider):
+                text = wider
+        lines_found.append(("info_line", text))
+    # The line under the title is looked for only when the info line lacks something.
+    under = None
+    if not lines_found or not find_date(lines_found[0][1]) or not labelled_source(
+        lines_found[0][1]
+    ):
+        under = date_under(title_el)
+    if under is not None and under is not info:
+        lines_found.append(("under_title", spaced_text(under)))
+    published, published_from = None, None
+    for origin, text in lines_found:
+        published = find_date(text)
+        if published is not None:
+            published_from = origin
+            break
+    meta = meta_date(metas)
+    if meta is not None and (published is None or _refines(meta, published)):
+        published, published_from = meta, "meta"
+    # The government standard's ContentSource is the editor's own entry; other source
+    # metas come after what the page shows.
+    source = normalize_space(metas.get("contentsource")) or None
+    source_from = "meta" if source else None
+    for origin, text in lines_found if source is None else ():
+        source = labelled_source(text)
+        if source:
+            source_from = origin
+            break
+    if source is None:
+        source = meta_source(metas)
+        source_from = "meta" if source else None
+    if source is None:
+        for origin, el in (("info_line", info), ("under_title", under)):
+            source = _outlet_near(el)
+            if source:
+                source_from = f"{origin}_unlabelled"
+                break
+    return published, published_from, source, source_from
+
+
+def _outlet_near(el: etree._Element | None) -> str | None:
+    """An outlet named with no label beside the date, in the date's line or its parent."""
+    for _ in range(2):
+        if el is None:
+            return None
+        text = short_text(el, 80)
+        if text is None:
+            return None
+        found = find_date(text)
+        if found is not None:
+            name = outlet_beside(text, found)
+            if name:
+                return name
+        el = el.getparent()
     return None
 
 
@@ -407,22 +535,6 @@ def _element_showing(root: etree._Element, title: str) -> etree._Element | None:
     return None
 
 
-def _date_after(title_el: etree._Element | None) -> etree._Element | None:
-    """An unlabelled info line: the short element with a date right after the title."""
-    node = title_el
-    for _ in range(2):
-        if node is None:
-            return None
-        for count, sib in enumerate(node.itersiblings()):
-            if count >= 3:
-                break
-            text = spaced_text(sib) if isinstance(sib.tag, str) else ""
-            if text and len(text) <= _INLINE_LIMIT and find_date(text):
-                return sib
-        node = node.getparent()
-    return None
-
-
 _PAGE_CHROME = re.compile(r"foot|bottom|copyright|banquan|nav|menu|share|header", re.I)
 
 
@@ -490,11 +602,12 @@ def parse_article(
     status: int = 200,
     fetched_at: str | None = None,
     headers: Mapping[str, str] | None = None,
+    link_title: str | None = None,
 ) -> RawArticle:
     """Read everything an article page says about its article, without cleaning it."""
     return article_in(
         parse_document(html), html, url, profile, canonical_url=canonical_url,
-        status=status, fetched_at=fetched_at, headers=headers,
+        status=status, fetched_at=fetched_at, headers=headers, link_title=link_title,
     )
 
 
@@ -509,6 +622,7 @@ def article_in(
     fetched_at: str | None = None,
     headers: Mapping[str, str] | None = None,
     images: bool = True,
+    link_title: str | None = None,
 ) -> RawArticle:
     """``parse_article`` of a page already parsed (``root = parse_document(html)``), which
     it only reads: the reading worker sorts the page's links off the same tree.
@@ -517,34 +631,30 @@ def article_in(
     images of the cleaned body itself, and the raw list costs a walk of the body's
     lines (a tenth of the time spent here)."""
     page = PageSelectors(root)
-    meta = gov_meta(root)
+    metas = page_metas(root)
+    meta = gov_meta(metas)
     template, region = _body_region(page, profile)
     detected = template or next(
         (t for t in profile.templates if page.matches_any(t.detect)), None
     )
     info = _info_line(page, detected)
-    info_text = spaced_text(info) if info is not None else ""
-    title, title_el = _title(page, detected, info, meta, profile)
+    choice = _title(page, info, metas, profile, link_title)
+    title, title_el = choice.title, choice.element
     if title_el is None and title:
         title_el = _element_showing(root, title)
-    if info is None:
-        info = _date_after(title_el)
-        info_text = spaced_text(info) if info is not None else ""
     crumb = _breadcrumb(page, detected)
+    column_path = (
+        trim_crumb(split_breadcrumb(text_of(crumb)), crumb, url) if crumb is not None
+        else plain_breadcrumb(root, url) or []
+    )
     ids = article_ids(url)
     # The menu is read only when the page shows no breadcrumb (older templates).
     menu_path, menu_gap = (
-        ([], 0) if crumb is not None else nav_column_path(root, canonical_url or url)
+        ([], 0) if column_path else nav_column_path(root, canonical_url or url)
     )
-
-    published = find_date(meta.get("PubDate"))
-    written = find_date(info_text)
-    if written and (
-        published is None
-        or (published.precision == "date" and written.iso[:10] == published.iso[:10])
-    ):
-        published = written
-    source_match = _SOURCE.search(info_text)
+    published, published_from, source, source_from = _date_and_source(
+        info, title_el, metas, region
+    )
     region_lines = lines(region) if region is not None and images else []
 
     return RawArticle(
@@ -557,10 +667,15 @@ def article_in(
         docid=ids[1] if ids else None,
         url_date=ids[0] if ids else None,
         title=title,
+        title_from=choice.source,
+        title_conflict=choice.conflict,
+        link_title=normalize_space(link_title) or None,
         published_raw=published.raw if published else None,
         published_at=published.iso if published else None,
-        source=meta.get("ContentSource") or (source_match.group(1) if source_match else None),
-        column_path=split_breadcrumb(text_of(crumb)) if crumb is not None else [],
+        published_from=published_from,
+        source=source,
+        source_from=source_from,
+        column_path=column_path,
         column_heading=_column_heading(title_el),
         nav_column_path=menu_path,
         nav_column_gap=menu_gap,

@@ -23,6 +23,9 @@ _WIDE_CHAR = re.compile("[０-９：－／．　]")  # the keys of _FULL_WIDTH
 _DATE = re.compile(
     r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"
     r"(?:\s*T?\s*(\d{1,2})\s*[:时]\s*(\d{1,2})(?:\s*[:分]\s*(\d{1,2}))?)?"
+    # ``2024 05/09 22:27:02``: the year set apart above month/day (news.cn); only with
+    # a time, since a bare ``2024 05/09`` could be a count beside a fraction.
+    r"|(?<!\d)(\d{4})\s+(\d{1,2})/(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)"
 )
 
 
@@ -41,7 +44,8 @@ def find_date(text: str | None) -> FoundDate | None:
         return None
     folded = text.translate(_FULL_WIDTH) if _WIDE_CHAR.search(text) else text
     for match in _DATE.finditer(folded):
-        year, month, day, hour, minute, second = match.groups()
+        groups = match.groups()
+        year, month, day, hour, minute, second = groups[:6] if groups[0] else groups[6:]
         try:
             value = datetime(
                 int(year), int(month), int(day),

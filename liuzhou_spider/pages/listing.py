@@ -37,6 +37,10 @@ class Listing:
     offsite_urls: list[str] = field(default_factory=list)
     page_count: int | None = None  # from the pager script, when the page has one
     pager_unreadable: bool = False  # a pager script is there but names no page
+    # What the page calls each article (and other in-site page) it links to: the link's
+    # text, or its title attribute where the text is cut short.  On a TRS site the list
+    # page's words for an article are the strongest evidence of its title.
+    link_titles: dict[str, str] = field(default_factory=dict)
 
 
 def _kind(url: str, profile: SiteProfile) -> str:
@@ -134,6 +138,21 @@ def _sorted_link(
     return memo.put(absolute, _sort_link(absolute, profile))
 
 
+_TITLED_KINDS = frozenset({"article", "other"})
+_ELLIPSIS = re.compile(r"(?:\.{2,}|…+|。{3,})$")
+
+
+def link_title(anchor: etree._Element) -> str | None:
+    """A link's words for its target: the text, or the ``title`` attribute where the
+    text is empty or cut short (``关于…的通知...``) and the attribute goes on from it."""
+    text = " ".join("".join(anchor.itertext()).split())
+    attribute = " ".join((anchor.get("title") or "").split())
+    stem = _ELLIPSIS.sub("", text)
+    if attribute and (not stem or (attribute.startswith(stem) and len(attribute) > len(stem))):
+        return attribute
+    return text or None
+
+
 def parse_listing(html: str, url: str, profile: SiteProfile) -> Listing:
     """Sort every link of a page (relative ones resolved, canonicalised, deduplicated)."""
     return links_in(parse_document(html), html, url, profile)
@@ -153,14 +172,20 @@ def links_in(root: etree._Element, html: str, url: str, profile: SiteProfile) ->
     seen: set[str] = set()
     memo = _sorted_by_profile.setdefault(_profile_key(profile), _Memo())
     contexts = _contexts(base)
-    for href in _HREFS(root):
-        href = href.strip()
+    for attribute in _HREFS(root):
+        href = attribute.strip()
         if not href or href.lower().startswith(_SKIP_SCHEMES):
             continue
         found = _sorted_link(contexts, href, profile, memo)
-        if found is None or found[1] in seen:
+        if found is None:
             continue
         kind, canonical = found
+        if kind in _TITLED_KINDS and canonical not in listing.link_titles:
+            title = link_title(attribute.getparent())
+            if title:
+                listing.link_titles[canonical] = title
+        if canonical in seen:
+            continue
         seen.add(canonical)
         if kind != "image":
             getattr(listing, f"{kind}_urls").append(canonical)

@@ -183,13 +183,17 @@ class TrsSpider(scrapy.Spider):
             self.time_limit.cancel()
             self.time_limit = None
 
-    def request(self, url: str, *, article: bool = False, depth: int = 0) -> scrapy.Request:
-        """A request for a site page: conditional for articles fetched before."""
+    def request(
+        self, url: str, *, article: bool = False, depth: int = 0, link_title: str | None = None
+    ) -> scrapy.Request:
+        """A request for a site page: conditional for articles fetched before.  An
+        article's request carries the list page's words for it (title evidence)."""
         self.seen.requested.add(url)
         headers = self.seen.conditional_headers(url) if article else {}
         return scrapy.Request(
             url, callback=self.parse, errback=self.download_failed, headers=headers or None,
-            priority=10 if article else 0, meta={"depth": depth},
+            priority=10 if article else 0,
+            meta={"depth": depth, **({"link_title": link_title} if link_title else {})},
         )
 
     def download_failed(self, failure: Failure) -> None:
@@ -315,6 +319,7 @@ class TrsSpider(scrapy.Spider):
             # Read in a worker process by the reading step (pipelines.steps), which then
             # passes the fetch on with the article read from it, and hands the page's
             # links back to ``follow``.
+            fetch.link_title = response.meta.get("link_title")
             yield ArticlePage(fetch=fetch, html=html, depth=depth)
             return
         # One parse for the footer and the links: this runs on the event loop.
@@ -367,9 +372,10 @@ class TrsSpider(scrapy.Spider):
             )
         requested = self.seen.requested
         depth += 1
+        titles = listing.link_titles
         for link in listing.article_urls:
             if link not in requested and self.admit(link, depth):
-                yield self.request(link, article=True, depth=depth)
+                yield self.request(link, article=True, depth=depth, link_title=titles.get(link))
         pager = listing.pager_urls
         if self.seen.enabled and pager:
             # The next page is the one after this in the pager's own order: a 1-based

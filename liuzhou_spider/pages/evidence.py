@@ -1,0 +1,150 @@
+"""Publication date and source from the places a page states them, ranked.
+
+Dates: the info line (labelled 发布日期/时间), a short unlabelled line or sibling element
+right under the title, the date metas (``PubDate``, ``publishdate``,
+``article:published_time``, ...), then (in cleaning) the URL's ``tYYYYMMDD``.  What the
+page shows beats a meta, and its precision is kept: a page that shows only a date gives
+a date, and a meta time of exactly midnight is a placeholder, not a time.
+
+Sources: a labelled one (来源：, 稿件来源：, 本文来源于, 出处：) in the info line or under the
+title, the ``ContentSource``/``source`` metas, else an outlet's name written beside the
+date with no label (``2024年05月10日 00:26 每日经济新闻``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from lxml import etree
+
+from liuzhou_spider.pages.dates import FoundDate, find_date
+from liuzhou_spider.pages.text import normalize_space, spaced_text
+
+__all__ = [
+    "DateChoice",
+    "date_under",
+    "labelled_source",
+    "meta_date",
+    "meta_source",
+    "outlet_beside",
+    "short_text",
+    "without_placeholder_time",
+]
+
+_DATE_METAS = (
+    "pubdate", "publishdate", "article:published_time", "og:release_date", "og:time",
+    "published_time", "publish_time", "datepublished", "dc.date", "dcterms.created",
+)
+_SOURCE_METAS = ("contentsource", "source", "article:author")
+_SOURCE_LABEL = re.compile(r"(?:来源|稿源|出处|出所)(?:\s*[:：]|于)\s*")
+_SOURCE_VALUE = re.compile(
+    r"([^\s|｜丨]+?)(?=$|\s|[|｜丨【\[（(]|\d{4}\s*[-/.年]|浏览|点击|阅读|作者|编辑|责编|发布|字号"
+    r"|时间|日期)"
+)
+_LINE_LIMIT = 200  # an info line is short; a longer block is the body
+_NOISE = re.compile(
+    r"(?:(?:作者|编辑|责编|记者|通讯员|摄影|来源|出处|时间|日期|发布时间|发布日期|发稿时间|浏览次数"
+    r"|点击数|阅读数|字号)\s*[:：]\s*\S*|作者|编辑|责编|记者|字号|分享|打印|收藏|举报|评论|(?:发布于|来自)\s*\S*|参与\S*|"
+    r"浏览\S*|点击\S*|阅读\S*|[|｜丨/:：()（）\[\]【】+])"
+)
+_OUTLET = re.compile(r"^[\u4e00-\u9fffA-Za-z·－-]{2,16}$")
+_NOT_OUTLET = re.compile(r"[大中小]$|^(?:正文|首页|原创|来源|时间|日期|关注|更多)")
+
+
+@dataclass(frozen=True)
+class DateChoice:
+    """The publication date taken and the evidence that decided it."""
+
+    found: FoundDate | None
+    source: str | None  # info_line, under_title, meta
+
+
+def without_placeholder_time(found: FoundDate | None) -> FoundDate | None:
+    """A meta date whose time is exactly midnight: the CMS's placeholder, a date only."""
+    if found is None or found.precision != "datetime" or found.iso[11:19] != "00:00:00":
+        return found
+    return FoundDate(found.iso[:10], found.iso[:11] + "00:00:00+08:00", "date")
+
+
+def meta_date(metas: Mapping[str, str]) -> FoundDate | None:
+    """The first date meta present (``metas``: lower-cased name or property → content)."""
+    for name in _DATE_METAS:
+        found = find_date(metas.get(name))
+        if found is not None:
+            return without_placeholder_time(found)
+    return None
+
+
+def meta_source(metas: Mapping[str, str]) -> str | None:
+    """The source metas, without a 来源： label some CMSs copy into them."""
+    for name in _SOURCE_METAS:
+        value = normalize_space(metas.get(name))
+        if value:
+            value = _SOURCE_LABEL.sub("", value, count=1).strip()
+            if value and not value.isdigit():
+                return value
+    return None
+
+
+def labelled_source(text: str) -> str | None:
+    """The value after a 来源 label in a short line."""
+    for label in _SOURCE_LABEL.finditer(text):
+        value = _SOURCE_VALUE.match(text, label.end())
+        if value and value.group(1).strip():
+            return value.group(1).strip()
+    return None
+
+
+def outlet_beside(text: str, found: FoundDate) -> str | None:
+    """An outlet's name written next to the date with no label: what is left of a short
+    date line once the date, labels and page controls are gone, if it is one name."""
+    if len(text) > 80:
+        return None
+    rest = text.replace(found.raw, " ")
+    rest = _NOISE.sub(" ", rest)
+    words = [w for w in rest.split() if not any(ch.isdigit() for ch in w)]
+    words = [w for w in words if not _NOT_OUTLET.search(w)]
+    # An account shown twice (``经济日报`` … ``经济日报官方账号``) is one name.
+    shortest = min(words, key=len) if words else ""
+    if words and all(shortest in w for w in words) and _OUTLET.match(shortest):
+        return shortest
+    return None
+
+
+def short_text(el: etree._Element, limit: int) -> str | None:
+    """``spaced_text(el)`` when it is at most ``limit`` characters, else None.  The size
+    is counted first and the count stops past the limit, so asking it of a long block
+    (the body) costs little."""
+    size = 0
+    for node in el.iter():
+        if node is not el and node.tail:
+            size += len(node.tail)
+        if node.text and isinstance(node.tag, str) and node.tag not in ("script", "style"):
+            size += len(node.text)
+        if size > 2 * limit:  # blanks collapse in spaced_text: allow for them
+            return None
+    text = spaced_text(el)
+    return text if len(text) <= limit else None
+
+
+def date_under(title_el: etree._Element | None) -> etree._Element | None:
+    """The short element holding a date right after the title (its siblings, or those of
+    its parents): an info line without labels, or date and source in sibling elements."""
+    node = title_el
+    for _ in range(3):
+        if node is None:
+            return None
+        for count, sib in enumerate(node.itersiblings()):
+            if count >= 4:
+                break
+            if not isinstance(sib.tag, str):
+                continue
+            text = short_text(sib, _LINE_LIMIT)
+            if text is None:
+                return None  # the body starts: no date line between
+            if find_date(text):
+                return sib
+        node = node.getparent()
+    return None

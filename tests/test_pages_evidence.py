@@ -1,0 +1,195 @@
+"""Title, date and source from several pieces of evidence: the hard cases of real sites,
+each in a few lines of markup (the real pages themselves are in tests/real_pages)."""
+
+from __future__ import annotations
+
+import pytest
+
+from liuzhou_spider.pages.article import parse_article
+from liuzhou_spider.pages.dates import find_date
+from liuzhou_spider.pages.evidence import labelled_source, outlet_beside, short_text
+from liuzhou_spider.pages.text import parse_document
+from liuzhou_spider.pages.titles import clean_meta_title, strip_suffix
+from liuzhou_spider.profile import LZTZ
+from pipelines.cleaning import clean_article
+
+URL = "http://www.example.gov.cn/zwgk/gzdt/202405/t20240510_123456.html"
+BODY = "<div class='TRS_Editor'><p>正文第一段，内容充实而且足够长，读者一眼认出这是文章。</p></div>"
+
+
+def page(head: str, body: str) -> str:
+    return f"<html><head><meta charset='utf-8'>{head}</head><body>{body}{BODY}</body></html>"
+
+
+def read(html: str, link_title: str | None = None):
+    raw = parse_article(html, URL, LZTZ, link_title=link_title)
+    return raw, clean_article(raw, LZTZ)
+
+
+def test_article_title_meta_loses_its_markup() -> None:
+    html = page("<meta name='ArticleTitle' content='&lt;p&gt;关于做好防汛工作的通知&lt;/p&gt;'>"
+                "<title>关于做好防汛工作的通知_某省人民政府</title>",
+                "<div class='info'>发布日期：2024-05-10</div>")
+    _raw, clean = read(html)
+    assert clean.title == "关于做好防汛工作的通知" and "<" not in clean.title
+    assert clean_meta_title("标题<br/>第二行") == "标题 第二行"
+
+
+def test_a_logo_heading_named_in_the_title_tag_is_not_the_title() -> None:
+    html = page("<title>市政府召开常务会议 - 某市人民政府网</title>",
+                "<h1 class='logo'><a href='/'><img src='/logo.png'>某市人民政府网</a></h1>"
+                "<div class='article-title'>市政府召开常务会议</div>"
+                "<div class='info'>发布时间：2024-05-10 09:30</div>")
+    raw, clean = read(html)
+    assert clean.title == "市政府召开常务会议"
+    assert raw.title_from == "heading"
+
+
+def test_a_breadcrumb_container_whose_class_says_title_is_not_the_title() -> None:
+    html = page("<title>某市人民政府</title>",
+                "<div class='title-bar'>当前位置：首页 &gt; 政务公开 &gt; 工作动态</div>"
+                "<div class='bt'>全市安全生产工作会议召开</div>"
+                "<div class='info'>发布时间：2024-05-10 09:30</div>")
+    assert read(html)[1].title == "全市安全生产工作会议召开"
+
+
+@pytest.mark.parametrize(("head", "title"), [
+    # the site's name from its SiteName meta
+    ("<meta name='SiteName' content='某省发展和改革委员会'>"
+     "<title>一季度经济运行情况_某省发展和改革委员会</title>", "一季度经济运行情况"),
+    # no meta: the short names appended after the headline (column, site, domain)
+    ("<title>一季度经济运行情况_数据发布_某省发改委_fgw.example.gov.cn</title>",
+     "一季度经济运行情况"),
+    # another site's name appended after the headline
+    ("<title>一季度经济运行情况 - 新华网</title>", "一季度经济运行情况"),
+])
+def test_the_title_tag_loses_the_names_appended_to_it(head: str, title: str) -> None:
+    assert read(page(head, "<div class='info'>发布日期：2024-05-10</div>"))[1].title == title
+
+
+def test_a_separator_inside_the_headline_stays_when_a_heading_confirms_it() -> None:
+    html = page("<title>新华视界｜河北遵化：数字农机服务助力农业生产-新华网河北频道-新华网</title>",
+                "<h1>新华视界｜河北遵化：数字农机服务助力农业生产</h1>"
+                "<div>2024-05-15 08:58:52 来源：新华网</div>")
+    assert read(html)[1].title == "新华视界｜河北遵化：数字农机服务助力农业生产"
+    headline = "甲乙｜丙丁戊己庚"
+    assert strip_suffix(f"{headline}-网", frozenset(), headline) == headline
+
+
+def test_date_and_source_in_sibling_elements() -> None:
+    html = page("<title>标题一二三四</title>",
+                "<h1>标题一二三四</h1><div class='meta'><div class='ly'>来源：某市日报</div>"
+                "<div class='sj'>2024-05-10 17:44</div></div>")
+    _raw, clean = read(html)
+    assert (clean.published_at, clean.published_precision) == (
+        "2024-05-10T17:44:00+08:00", "datetime")
+    assert clean.source == "某市日报"
+
+
+def test_an_unlabelled_date_line_under_the_title_keeps_its_precision() -> None:
+    html = page("<title>标题一二三四</title><meta name='PubDate' content='2024-05-10 00:00:00'>",
+                "<h1>标题一二三四</h1><p class='date'>2024-05-10</p>")
+    raw, clean = read(html)
+    assert (clean.published_at, clean.published_precision) == (
+        "2024-05-10T00:00:00+08:00", "date")
+    assert raw.published_from == "under_title"
+
+
+def test_a_midnight_pubdate_alone_is_a_date() -> None:
+    html = page("<title>标题一二三四</title><meta name='PubDate' content='2024-05-10 00:00:00'>",
+                "<h1>标题一二三四</h1>")
+    raw, clean = read(html)
+    assert clean.published_precision == "date" and raw.published_from == "meta"
+
+
+def test_a_pubdate_with_seconds_refines_the_minute_shown() -> None:
+    html = page("<title>标题一二三四</title><meta name='PubDate' content='2024-05-10 17:44:09'>",
+                "<h1>标题一二三四</h1><div class='info'>发布时间：2024-05-10 17:44</div>")
+    assert read(html)[1].published_at == "2024-05-10T17:44:09+08:00"
+
+
+def test_a_pubdate_of_another_day_does_not_replace_the_date_shown() -> None:
+    html = page("<title>标题一二三四</title><meta name='PubDate' content='2024-05-01 08:00'>",
+                "<h1>标题一二三四</h1><div class='info'>发布时间：2024-05-10 17:44</div>")
+    assert read(html)[1].published_at == "2024-05-10T17:44:00+08:00"
+
+
+def test_no_date_on_the_page_falls_back_to_the_url() -> None:
+    _raw, clean = read(page("<title>标题一二三四</title>", "<h1>标题一二三四</h1>"))
+    assert (clean.published_at, clean.published_from) == ("2024-05-10T00:00:00+08:00", "url")
+
+
+def test_an_unlabelled_outlet_beside_the_date_is_the_source() -> None:
+    html = page("<title>城市有轨电车之困_新浪新闻</title>",
+                "<h1 class='main-title'>城市有轨电车之困</h1><div class='date-source'>"
+                "<span class='date'>2024年05月10日 00:26</span>"
+                "<a class='source' href='https://www.nbd.com.cn/'>每日经济新闻</a></div>")
+    raw, clean = read(html)
+    assert clean.source == "每日经济新闻" and raw.source_from == "under_title_unlabelled"
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("来源：人民日报2024-05-13 08:49", "人民日报"),
+    ("本文来源于 国家统计局 2024-05-11 09:36:26", "国家统计局"),
+    ("稿件来源： 河北日报", "河北日报"),
+    ("发布时间：2024-05-10", None),
+])
+def test_labelled_sources(text: str, source: str | None) -> None:
+    assert labelled_source(text) == source
+
+
+@pytest.mark.parametrize(("text", "outlet"), [
+    ("2024年05月16日 17:02 新京报作者：新京报", "新京报"),
+    ("经济日报 2024-05-13 06:16 发布于 北京 经济日报官方账号", "经济日报"),
+    ("发布日期：2026-02-25", None),
+    ("2024-05-10 字号：大 中 小 打印", None),
+    ("2024-05-10 作者：张三", None),
+])
+def test_outlets_beside_a_date(text: str, outlet: str | None) -> None:
+    found = find_date(text)
+    assert found is not None and outlet_beside(text, found) == outlet
+
+
+def test_the_list_link_confirms_or_is_flagged() -> None:
+    html = page("<title>某某工作会议召开_某市政府网</title>",
+                "<h1>某某工作会议召开</h1><div class='info'>发布时间：2024-05-10 09:30</div>")
+    raw, _ = read(html, link_title="某某工作会议召开")
+    assert (raw.title, raw.title_from, raw.title_conflict) == ("某某工作会议召开", "heading", False)
+    raw, _ = read(html, link_title="某某工作...")  # cut short on the list page
+    assert (raw.title, raw.title_conflict) == ("某某工作会议召开", False)
+    raw, _ = read(html, link_title="另一篇文章的标题")
+    assert raw.title == "某某工作会议召开" and raw.title_conflict
+    assert raw.link_title == "另一篇文章的标题"
+
+
+def test_the_list_link_decides_when_the_page_settles_nothing() -> None:
+    html = page("<title>某市人民政府</title>", "<div class='info'>发布时间：2024-05-10</div>")
+    _raw, clean = read(html, link_title="关于开展安全检查的通知")
+    assert (clean.title, clean.title_from) == ("关于开展安全检查的通知", "list_link")
+
+
+def test_short_text_stops_at_the_limit() -> None:
+    root = parse_document("<div>日期 <script>x()</script>尾巴<!-- c -->后<b>粗</b>完</div>")
+    div = root.find(".//div")
+    assert short_text(div, 80) == "日期 尾巴 后 粗 完"
+    assert short_text(div, 3) is None
+
+
+@pytest.mark.parametrize(("crumb", "column"), [
+    ("<a href='/'>网易首页</a> &gt; <a href='/news/'>新闻中心</a> &gt; 正文 "
+     "<a href='/x'>申请入驻</a>", ["新闻中心"]),
+    ("<a href='http://www.example.gov.cn/'>某省政府网</a>&gt;&gt;<a href='/jj/'>经济·科技</a>",
+     ["经济·科技"]),
+    ("<a href='/'>首页</a> → <a href='/theory/'>理论新闻</a>", ["理论新闻"]),
+    ("<a href='/china/'>国内新闻</a>&gt;正文", ["国内新闻"]),
+])
+def test_an_unlabelled_breadcrumb_gives_the_column(crumb: str, column: list[str]) -> None:
+    html = page("<title>标题一二三四</title>", f"<div class='crumb'>{crumb}</div>"
+                "<h1>标题一二三四</h1><div class='info'>发布时间：2024-05-10</div>")
+    assert read(html)[1].column == column
+
+
+def test_a_more_link_is_no_breadcrumb() -> None:
+    html = page("<title>标题一二三四</title>", "<div><a href='/list/'>更多&gt;&gt;</a></div>"
+                "<h1>标题一二三四</h1><div class='info'>发布时间：2024-05-10</div>")
+    assert read(html)[0].column_path == []
