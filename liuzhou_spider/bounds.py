@@ -75,13 +75,14 @@ class Bounds:
             time_budget=sized("TIME", previous.get("site_seconds")),
         )
 
-    def refuse_link(self, url: str, depth: int) -> str | None:
-        """The bound a link at ``depth`` (the start page is 0) would cross, or None."""
+    def refuse_link(self, url: str, depth: int, *, pager: bool = False) -> str | None:
+        """The bound a link at ``depth`` (the start page is 0) would cross, or None;
+        ``pager``: the link is a page of a column's pager (only those count pages)."""
         if self.max_url_length and len(url) > self.max_url_length:
             return URL_LENGTH
         if self.depth_limit and depth > self.depth_limit:
             return DEPTH
-        if self.max_pager_pages and pager_index(url) >= self.max_pager_pages:
+        if pager and self.max_pager_pages and pager_index(url) >= self.max_pager_pages:
             return PAGER_PAGES
         return None
 

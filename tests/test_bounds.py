@@ -15,8 +15,10 @@ def test_link_bounds() -> None:
     assert b.refuse_link("https://h/tzdt/t20240102_1.html", 3) is None
     assert b.refuse_link("https://h/tzdt/t20240102_1.html", 4) == bounds.DEPTH
     assert b.refuse_link("https://h/tzdt/" + "a" * 60, 1) == bounds.URL_LENGTH
-    assert b.refuse_link("https://h/tzdt/index_9.html", 1) is None
-    assert b.refuse_link("https://h/tzdt/index_10.html", 1) == bounds.PAGER_PAGES
+    assert b.refuse_link("https://h/tzdt/index_9.html", 1, pager=True) is None
+    assert b.refuse_link("https://h/tzdt/index_10.html", 1, pager=True) == bounds.PAGER_PAGES
+    # an article's number is no pager page
+    assert b.refuse_link("https://h/tzdt/202401/t20240102_1054440.html", 1) is None
     assert Bounds(0, 0, 0).refuse_link("https://h/tzdt/index_99999.html" + "x" * 5000, 99) is None
 
 

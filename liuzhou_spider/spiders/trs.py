@@ -63,6 +63,7 @@ logger = logging.getLogger(__name__)
 BLOCK_STATUSES = frozenset({412, 521})
 GONE_STATUSES = frozenset({404, 410})
 TOO_LARGE = "too_large"  # a refusal reason: over DOWNLOAD_MAXSIZE, or inflating past it
+DEAD_ENDS = "liuzhou/dead_ends"  # never-stored pages without a link into the site
 DECODE_REPLACED = "liuzhou/decode_replaced"  # pages that decode only with U+FFFD in them
 
 
@@ -326,8 +327,15 @@ class TrsSpider(scrapy.Spider):
         root = parse_document(html)
         listing = links_in(root, html, response.url, self.profile)
         refused = judge_listing(listing)
-        if refused:
+        if refused and self.seen.knows(canonical):
+            # A list page an earlier run stored now links nowhere: a maintenance notice
+            # or an error page in its place.
             self.refuse(refused, response.url)
+            return
+        if refused:
+            # A page never stored that links nowhere (a search form, an interaction page):
+            # a dead end of the site, neither stored nor a refusal.
+            stats.inc_value(DEAD_ENDS)
             return
         fetch.registrations = find_registrations(html, root)  # list pages carry footers too
         self.columns.learn(learned_columns(root, canonical))
@@ -341,10 +349,11 @@ class TrsSpider(scrapy.Spider):
             logger.error("Unreadable pager script at %s", response.url)
         yield from self.follow(listing, canonical, depth)
 
-    def admit(self, link: str, depth: int) -> bool:
-        """Whether a link may be followed at ``depth``; a refused one is counted under
-        its bound and stays unrequested (a shorter path to it may still come)."""
-        bound = self.bounds.refuse_link(link, depth)
+    def admit(self, link: str, depth: int, *, pager: bool = False) -> bool:
+        """Whether a link may be followed at ``depth`` (``pager``: a page of a column's
+        pager); a refused one is counted under its bound and stays unrequested (a
+        shorter path to it may still come)."""
+        bound = self.bounds.refuse_link(link, depth, pager=pager)
         if bound is None:
             return True
         self.crawler.stats.inc_value(STATS_PREFIX + bound)  # type: ignore[union-attr]
@@ -383,6 +392,9 @@ class TrsSpider(scrapy.Spider):
             position = pager.index(url) if url in pager else pager_index(url)
             following = self.seen.follow_pager(position, listing.article_urls)
             pager = pager[position + 1 : position + 2] if following else []
-        for link in (*pager, *listing.column_urls, *listing.other_urls):
+        for link in pager:
+            if link not in requested and self.admit(link, depth, pager=True):
+                yield self.request(link, depth=depth)
+        for link in (*listing.column_urls, *listing.other_urls):
             if link not in requested and self.admit(link, depth):
                 yield self.request(link, depth=depth)
