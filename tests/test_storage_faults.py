@@ -74,6 +74,9 @@ def test_a_write_that_fails_for_a_while_loses_no_page(small_portal: Path, tmp_pa
     assert failed == [2, 3]
     assert outcome_of(crawler).status == "success"
     assert len(exported(db_url)) == len(truth["articles"])
+    # A first crawl meets an article's renderings one after another: no edit, no version.
+    assert query(db_url, "SELECT count(*) FROM article_versions") == [(0,)]
+    assert query(db_url, "SELECT articles_updated FROM v_crawl_runs") == [(0,)]
 
 
 @pytest_twisted.inlineCallbacks
@@ -164,16 +167,6 @@ def test_a_postgresql_rejection_is_counted_and_the_rest_stored(  # type: ignore[
     assert outcome.status in ("partial", "failed") and "stored" in outcome.reason
     assert len(exported(pg_url)) == len(truth["articles"]) - 1
     assert query(pg_url, "SELECT status FROM crawl_runs") == [(outcome.status,)]
-
-
-@pytest_twisted.inlineCallbacks
-def test_a_first_crawl_records_no_edit(small_portal: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
-    db_url = f"sqlite:///{tmp_path / 'first.db'}"
-    with serve_portal(small_portal) as portal:
-        yield run_crawl_deferred(crawl_options(portal, db_url))
-    assert query(db_url, "SELECT count(*) FROM article_versions") == [(0,)]
-    assert query(db_url, "SELECT articles_updated, status FROM v_crawl_runs") == [
-        (0, "success")]
 
 
 def deep_listed(site: Path) -> set[str]:
