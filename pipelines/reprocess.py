@@ -275,7 +275,7 @@ def reprocess(
 
 def _reprocess(db_url: str, column: str | None, since: str | None, until: str | None,
                progress: Progress | None, workers: int | None) -> ReprocessResult:
-    engine = make_engine(db_url)
+    engine = make_engine(db_url, must_exist=True)  # nothing to reprocess in a new file
     try:
         ensure_schema(engine)
         repository = Repository(engine)

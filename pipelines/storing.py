@@ -83,6 +83,8 @@ class StoringStep:
         self.backoff = settings.getfloat("LIUZHOU_WRITE_BACKOFF", 0.5)
         self.failures_to_stop = settings.getint("LIUZHOU_WRITE_FAILURES_TO_STOP", 3)
         self.failed_batches = 0  # consecutive batches of which not one page was stored
+        self.stopping: asyncio.Task[None] | None = None  # the crawl stopped for storage
+        self.closing = False
         # Signal receivers are weak references: connect bound methods of this object.
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.item_error, signal=signals.item_error)
@@ -192,14 +194,15 @@ class StoringStep:
         stats.inc_value("liuzhou/write_errors", len(urls))
         self.failed_batches = self.failed_batches + 1 if everything else 0
         engine = self.crawler.engine
-        if self.failures_to_stop and self.failed_batches >= self.failures_to_stop and engine:
+        if (self.failures_to_stop and self.failed_batches >= self.failures_to_stop
+                and engine and not self.closing and self.stopping is None):
             logger.error("%d batches in a row could not be stored: stopping the crawl",
                          self.failed_batches)
-            self.failed_batches = 0
-            asyncio.get_running_loop().create_task(
+            self.stopping = asyncio.get_running_loop().create_task(
                 engine.close_spider_async(reason=STORAGE_FAILED))
 
     async def close_spider(self) -> None:
+        self.closing = True  # the engine is closing already: no second close
         await self.flush()
         repository = self.repository
         try:

@@ -183,9 +183,11 @@ class Repository:
             ) is not None
 
     def previous_run_status(self, run_id: int | None = None) -> str | None:
-        """The status of the last run before ``run_id`` (before the newest run if None),
-        None if there is none: a run left 'running' by a dead process counts as it is."""
-        query = select(CrawlRun.status).order_by(CrawlRun.id.desc()).limit(1)
+        """The status of the last crawl before ``run_id`` (before the newest run if None),
+        None if there is none: a run left 'running' by a dead process counts as it is; a
+        ``liuzhou reprocess`` fetched nothing and does not count."""
+        query = (select(CrawlRun.status).where(CrawlRun.status != "reprocessed")
+                 .order_by(CrawlRun.id.desc()).limit(1))
         with Session(self.engine) as session:
             if run_id is None:
                 run_id = session.scalar(select(CrawlRun.id).order_by(CrawlRun.id.desc()))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import inspect, text
 
 from liuzhou_spider.cli import main
+from liuzhou_spider.runner import check_database
 from storage.db import make_engine
-from storage.migrate import current_revision, head_revision
+from storage.migrate import SchemaError, current_revision, head_revision
 
 
 def test_db_upgrade_creates_then_upgrades(db_url):
@@ -80,6 +82,9 @@ def test_db_upgrade_refuses_a_foreign_database_and_leaves_it_as_it_was(tmp_path,
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     stats = CliRunner().invoke(main, ["stats", "--db", f"sqlite:///{path}"])
     assert stats.exit_code == 1 and path.read_bytes() == before
+    with pytest.raises(SchemaError):  # a crawl checks the database the same way
+        check_database(f"sqlite:///{path}")
+    assert path.read_bytes() == before
     engine = make_engine(pg_url)
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE customers (id integer)"))

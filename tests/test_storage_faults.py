@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from liuzhou_spider.health import STORAGE_FAILED, assess
 from liuzhou_spider.portal.generate import build_site
+from liuzhou_spider.spiders import trs
 from pipelines.steps import DedupStep
 from storage.db import make_engine
 from storage.migrate import upgrade
@@ -74,6 +75,9 @@ def test_a_write_that_fails_for_a_while_loses_no_page(small_portal: Path, tmp_pa
     assert failed == [2, 3]
     assert outcome_of(crawler).status == "success"
     assert len(exported(db_url)) == len(truth["articles"])
+    # A first crawl meets an article's renderings one after another: no edit, no version.
+    assert query(db_url, "SELECT count(*) FROM article_versions") == [(0,)]
+    assert query(db_url, "SELECT articles_updated FROM v_crawl_runs") == [(0,)]
 
 
 @pytest_twisted.inlineCallbacks
@@ -166,16 +170,6 @@ def test_a_postgresql_rejection_is_counted_and_the_rest_stored(  # type: ignore[
     assert query(pg_url, "SELECT status FROM crawl_runs") == [(outcome.status,)]
 
 
-@pytest_twisted.inlineCallbacks
-def test_a_first_crawl_records_no_edit(small_portal: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
-    db_url = f"sqlite:///{tmp_path / 'first.db'}"
-    with serve_portal(small_portal) as portal:
-        yield run_crawl_deferred(crawl_options(portal, db_url))
-    assert query(db_url, "SELECT count(*) FROM article_versions") == [(0,)]
-    assert query(db_url, "SELECT articles_updated, status FROM v_crawl_runs") == [
-        (0, "success")]
-
-
 def deep_listed(site: Path) -> set[str]:
     """File names of the articles listed only on a column's later pager pages."""
     def listed(pattern: str) -> set[str]:
@@ -243,3 +237,24 @@ def test_a_full_disk_fails_the_run_loudly(small_portal: Path, tmp_path: Path):
     assert verdict["write_errors"] > 0 and "could not be stored" in verdict["reason"]
     # The database is still usable, and the next run knows the last one did not finish.
     assert query(db_url, "SELECT status FROM crawl_runs") in ([("failed",)], [("running",)])
+
+
+@pytest_twisted.inlineCallbacks
+def test_an_etag_with_a_nul_byte_no_longer_keeps_every_page_out_of_postgresql(  # type: ignore[no-untyped-def]
+        small_portal: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch):
+    """The site sent an ETag with a NUL: PostgreSQL refused every batch, on every run."""
+    real = trs.header_text
+
+    def with_nul(response: Any, name: str) -> str | None:
+        value = real(response, name)
+        return value + "\x00" if value and name == "ETag" else value
+
+    monkeypatch.setattr(trs, "header_text", with_nul)
+    with serve_portal(small_portal) as portal:
+        truth = ground_truth(portal)
+        crawler = yield run_crawl_deferred(crawl_options(portal, pg_url))
+    stats = crawler.stats.get_stats()
+    assert outcome_of(crawler).status == "success"
+    assert len(exported(pg_url)) == len(truth["articles"])
+    assert stats["liuzhou/values_repaired"] >= len(truth["articles"])
+    assert query(pg_url, "SELECT count(*) FROM urls WHERE etag IS NOT NULL") != [(0,)]

@@ -11,6 +11,7 @@ from alembic.ddl.impl import DefaultImpl
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import OperationalError
 
+from liuzhou_spider.incremental import pager_depth_after
 from pipelines.dedup import article_id_for
 from storage.db import make_engine
 from storage.migrate import current_revision, ensure_schema, head_revision, upgrade
@@ -173,3 +174,25 @@ def downgrade_to(engine, revision: str) -> None:  # type: ignore[no-untyped-def]
 
     with engine.begin() as connection:
         command.downgrade(alembic_config(connection), revision)
+
+
+def test_the_run_before_decides_how_deep_an_incremental_run_pages(repo):
+    assert repo.previous_run_status() is None
+    for status in ("partial", "success", "reprocessed"):
+        repo.finish_run(repo.start_run({}), status, {})
+    current = repo.start_run({})
+    assert repo.previous_run_status(current) == "success"  # a reprocess fetched nothing
+    assert pager_depth_after("success", 1) == 1 and pager_depth_after(None, 2) == 2
+    for status in ("partial", "failed", "interrupted", "unhealthy", "blocked", "running"):
+        assert pager_depth_after(status, 1) == 0  # every page of every column
+
+
+def test_reprocess_of_a_misspelt_database_creates_nothing(tmp_path):
+    from click.testing import CliRunner
+
+    from liuzhou_spider.cli import main
+
+    missing = tmp_path / "liuzhuo.db"
+    result = CliRunner().invoke(main, ["reprocess", "--db", f"sqlite:///{missing}"])
+    assert result.exit_code == 1 and "no database at" in result.output
+    assert not missing.exists()
