@@ -52,7 +52,7 @@ def budget(reference: float | None, factor: float, floor: float, ceiling: float)
 class Bounds:
     """The bounds of one run (0 switches a bound off)."""
 
-    depth_limit: int = 20
+    depth_limit: int = 10
     max_url_length: int = 1000
     max_pager_pages: int = 1000
     page_budget: int = 0
