@@ -74,9 +74,10 @@ def stats_of(pages: int, **more: int) -> dict[str, int]:
 def test_a_run_cut_by_a_bound_is_unhealthy_and_names_it() -> None:
     outcome = assess(stats_of(100), "bound_page_budget")
     assert (outcome.status, outcome.exit_code) == ("unhealthy", ExitCode.UNHEALTHY)
-    assert "page_budget" in outcome.reason and "LIUZHOU_PAGE_BUDGET" in outcome.reason
+    assert outcome.reason == "cut by bounds: page_budget reached (LIUZHOU_PAGE_BUDGET_*)"
     outcome = assess(stats_of(100, bounds__depth=40), "finished")
-    assert outcome.status == "unhealthy" and "depth" in outcome.reason
+    assert outcome.status == "unhealthy"
+    assert outcome.reason == "cut by bounds: 40 link(s) beyond depth (LIUZHOU_DEPTH_LIMIT)"
     assert outcome.checks["bounds_cut"] == {"depth": 40}
 
 
