@@ -53,7 +53,7 @@ def budget(reference: float | None, factor: float, floor: float, ceiling: float)
 class Bounds:
     """The bounds of one run (0 switches a bound off)."""
 
-    depth_limit: int = 20
+    depth_limit: int = 10
     max_url_length: int = 1000
     max_pager_pages: int = 1000
     page_budget: int = 0
@@ -95,6 +95,18 @@ def cut_by(stats: dict[str, Any], finish_reason: str) -> dict[str, int]:
         name = finish_reason.removeprefix(FINISH_PREFIX)
         cut[name] = max(cut.get(name, 0), 1)
     return cut
+
+
+def describe_cut(cut: dict[str, int], finish_reason: str) -> str:
+    """The bounds a run met, for its reason line: the budget that ended it, and how
+    many links each link bound refused, each with its setting."""
+    ended = finish_reason.removeprefix(FINISH_PREFIX) if finish_reason.startswith(
+        FINISH_PREFIX) else None
+    return ", ".join(
+        f"{name} reached ({SETTING.get(name, name)})" if name == ended
+        else f"{n} link(s) beyond {name} ({SETTING.get(name, name)})"
+        for name, n in cut.items()
+    )
 
 
 def site_size(stats: dict[str, Any], pages: int, complete: bool) -> dict[str, float]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
-from liuzhou_spider.bounds import SETTING, cut_by, site_size
+from liuzhou_spider.bounds import cut_by, describe_cut, site_size
 
 COLUMN_LINKS = "liuzhou/column_links"  # stats prefix: article links on a column's page 1
 STORAGE_FAILED = "storage_failed"  # finish reason: the database stopped taking any page
@@ -178,8 +178,7 @@ def assess(
     if cut:
         # A bound reached means a trap, a runaway pager or a site far larger than
         # before: the run stored what it read, but a person must look (docs/refusals.md).
-        named = ", ".join(f"{name} ({SETTING.get(name, name)}: {n})" for name, n in cut.items())
-        unhealthy.append(f"cut by bounds: {named}")
+        unhealthy.append(f"cut by bounds: {describe_cut(cut, finish_reason)}")
     refused_count = count(stats, REFUSED)
     if too_many_refused(stats, refused_count, pages):
         unhealthy.append(

@@ -95,14 +95,14 @@ LIUZHOU_WRITE_FAILURES_TO_STOP = 3  # batches in a row with no page stored stop 
 # stops at this size): a gzip bomb costs at most this much memory.
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # bytes; a page of the portal is about 50 KiB
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
-LIUZHOU_DEPTH_LIMIT = 20  # links from the start page (articles sit at 3-5); 0 = none
+LIUZHOU_DEPTH_LIMIT = 10  # links from the start page (the portal needs 5); 0 = none
 LIUZHOU_MAX_URL_LENGTH = 1000  # characters; the site's own URLs are under 100
 LIUZHOU_MAX_PAGER_PAGES = 1000  # list pages per column (index_999.html is the last)
 # Page and time budgets: FACTOR times the largest complete run so far, within [MIN, MAX];
 # MAX until a run completes.
 LIUZHOU_PAGE_BUDGET_FACTOR = 3.0
 LIUZHOU_PAGE_BUDGET_MIN = 5000  # pages
-LIUZHOU_PAGE_BUDGET_MAX = 300000
+LIUZHOU_PAGE_BUDGET_MAX = 100000  # a full crawl of the 20,000-article portal: ~35,000
 LIUZHOU_TIME_BUDGET_FACTOR = 3.0
 LIUZHOU_TIME_BUDGET_MIN = 2 * 3600  # seconds
 LIUZHOU_TIME_BUDGET_MAX = 72 * 3600

@@ -62,6 +62,7 @@ logger = logging.getLogger(__name__)
 
 BLOCK_STATUSES = frozenset({412, 521})
 GONE_STATUSES = frozenset({404, 410})
+LOGGED_REFUSALS = 20  # links refused by one bound that are logged one by one
 TOO_LARGE = "too_large"  # a refusal reason: over DOWNLOAD_MAXSIZE, or inflating past it
 DEAD_ENDS = "liuzhou/dead_ends"  # never-stored pages without a link into the site
 DECODE_REPLACED = "liuzhou/decode_replaced"  # pages that decode only with U+FFFD in them
@@ -356,8 +357,14 @@ class TrsSpider(scrapy.Spider):
         bound = self.bounds.refuse_link(link, depth, pager=pager)
         if bound is None:
             return True
-        self.crawler.stats.inc_value(STATS_PREFIX + bound)  # type: ignore[union-attr]
-        logger.info("Not following %s: %s bound", link[:200], bound)
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value(STATS_PREFIX + bound)
+        # A trap repeats its links on every page: the first few are logged, all counted.
+        logged = stats.get_value(STATS_PREFIX + bound)
+        if logged <= LOGGED_REFUSALS:
+            logger.info("Not following %s: %s bound%s", link[:200], bound,
+                        " (further ones only counted)" if logged == LOGGED_REFUSALS else "")
         return False
 
     def follow(self, listing: Listing, url: str, depth: int = 0) -> Iterator[scrapy.Request]:
