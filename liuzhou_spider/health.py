@@ -94,6 +94,7 @@ def assess(
         "unreadable_pagers": unreadable_pagers,
         "unreadable_pager_urls": list(stats.get(PAGER_UNREADABLE_URLS) or []),
         "field_failures": field_failures,
+        "decode_replaced": count(stats, "liuzhou/decode_replaced"),  # pages with U+FFFD
     }
     if finish_reason == "shutdown":
         return RunOutcome("interrupted", ExitCode.INTERRUPTED, "stopped before the end", checks)
