@@ -13,6 +13,7 @@ from typing import Any
 COLUMN_LINKS = "liuzhou/column_links"  # stats prefix: article links on a column's page 1
 PAGER_UNREADABLE = "liuzhou/pager_unreadable"  # list pages whose pager script names no page
 PAGER_UNREADABLE_URLS = "liuzhou/pager_unreadable_urls"  # the first of them, to name
+DECODE_REPLACED = "liuzhou/decode_replaced"  # pages that decode only with U+FFFD in them
 FIELD_FAILURES = "liuzhou/field_failures"  # why field quality fails the run (field_quality)
 
 
@@ -94,7 +95,7 @@ def assess(
         "unreadable_pagers": unreadable_pagers,
         "unreadable_pager_urls": list(stats.get(PAGER_UNREADABLE_URLS) or []),
         "field_failures": field_failures,
-        "decode_replaced": count(stats, "liuzhou/decode_replaced"),  # pages with U+FFFD
+        "decode_replaced": count(stats, DECODE_REPLACED),
     }
     if finish_reason == "shutdown":
         return RunOutcome("interrupted", ExitCode.INTERRUPTED, "stopped before the end", checks)

@@ -22,7 +22,12 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import Response, TextResponse
 
 from liuzhou_spider.database import database_for
-from liuzhou_spider.health import COLUMN_LINKS, PAGER_UNREADABLE, PAGER_UNREADABLE_URLS
+from liuzhou_spider.health import (
+    COLUMN_LINKS,
+    DECODE_REPLACED,
+    PAGER_UNREADABLE,
+    PAGER_UNREADABLE_URLS,
+)
 from liuzhou_spider.incremental import SeenBefore
 from liuzhou_spider.items import ArticlePage, PageFetch
 from liuzhou_spider.pages.decoding import decode_page
@@ -36,7 +41,6 @@ logger = logging.getLogger(__name__)
 
 BLOCK_STATUSES = frozenset({412, 521})
 GONE_STATUSES = frozenset({404, 410})
-DECODE_REPLACED = "liuzhou/decode_replaced"  # pages that decode only with U+FFFD in them
 _PAGER_INDEX = re.compile(r"/[A-Za-z][\w-]*?_(\d+)\.[A-Za-z]+$")
 
 
