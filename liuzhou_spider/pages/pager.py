@@ -28,9 +28,7 @@ from urllib.parse import urljoin, urlsplit
 
 MAX_PAGES = 2000  # a pager claiming more is a typo or a trap
 PAGE_SUFFIXES = ("html", "htm", "shtml", "jsp", "php", "aspx")
-_CALL = re.compile(
-    r"(\bfunction\s+)?\bcreatePageHTML\s*\(((?:[^()]|\([^()]*\))*)\)\s*(\{)?"
-)
+_CALL = re.compile(r"\bcreatePageHTML\s*\(((?:[^()]|\([^()]*\))*)\)\s*(\{)?")
 _STRING_ARG = re.compile(r"^[\"'](.*)[\"']$")
 _NUMBER_ARG = re.compile(r"^(?:[A-Za-z_$][\w$]*|\d+)$")
 _PLAIN_NAME = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z]+$")  # resolves beside the page
@@ -153,12 +151,13 @@ def read_pager(html: str, url: str) -> Pager:
     calls: list[_Call] = []
     present = False
     for match in _CALL.finditer(html):
-        if match.group(1) or match.group(3):  # ``function createPageHTML(…) {``
+        before = html[max(0, match.start() - 12) : match.start()].rstrip()
+        if match.group(2) or before.endswith("function"):  # ``function createPageHTML(…) {``
             continue
         if _LINE_COMMENT.search(html, html.rfind("\n", 0, match.start()) + 1, match.start()):
             continue  # ``// 用法: createPageHTML(总页数, 当前页, …)``
         present = True
-        call = _read_call(match.group(2), html)
+        call = _read_call(match.group(1), html)
         if call is not None:
             calls.append(call)
     if not calls and _COUNT_VAR.search(html):
