@@ -34,8 +34,10 @@ _NUMBER_ARG = re.compile(r"^(?:[A-Za-z_$][\w$]*|\d+)$")
 _PLAIN_NAME = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z]+$")  # resolves beside the page
 _PAGE_NAME = re.compile(r"([^/]*?)(?:_(\d+))?\.([A-Za-z]+)$")
 # The function-less form: a count variable and document.write in one script.
-_COUNT_VAR = re.compile(r"\bvar\s+(?:countPage|pageCount|totalPage|nPageCount)\s*=\s*[\"']?(\d+)")
-_CURRENT_VAR = re.compile(r"\bvar\s+(?:currentPage|curPage|nCurrIndex)\s*=\s*[\"']?(\d+)")
+_COUNT_VAR = re.compile(
+    r"\bvar\s+(?i:countPage|pageCount|totalPages?|nPageCount)\s*=\s*[\"']?(\d+)")
+_CURRENT_VAR = re.compile(
+    r"\bvar\s+(?i:currentPage|curPage|nCurrIndex|pageIndex)\s*=\s*[\"']?(\d+)")
 _JOINED = re.compile(r"[\"']\s*\+\s*[\"']")  # "index"+"_" → index_
 _WRITTEN_NAME = re.compile(r"([A-Za-z0-9-]+)_[\"']\s*\+")  # "index_" + n: the later pages
 _WRITTEN_SUFFIX = re.compile(r"\.(" + "|".join(PAGE_SUFFIXES) + r")\b")
