@@ -119,3 +119,9 @@ def test_the_written_form_with_other_variable_names_and_quotes() -> None:
             "</script>")
     pager = read_pager(html, "https://www.example.gov.cn/news/list.shtml")
     assert names(pager) == ["list.shtml", "list_1.shtml", "list_2.shtml"]
+
+
+def test_the_page_name_is_the_string_before_the_suffix_wherever_it_stands() -> None:
+    html = "<script>createPageHTML(3, 0, 'list', 'shtml', 'page-box', 52);</script>"
+    pager = read_pager(html, "https://www.example.gov.cn/news/")
+    assert names(pager) == ["list.shtml", "list_1.shtml", "list_2.shtml"]

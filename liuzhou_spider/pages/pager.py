@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from urllib.parse import urljoin, urlsplit
 
 MAX_PAGES = 2000  # a pager claiming more is a typo or a trap
@@ -86,8 +87,9 @@ def _read_call(args: str, script: str) -> _Call | None:
         return None
     current = _number(numbers[1], script) if len(numbers) > 1 else None
     prefix = suffix = None
-    if len(strings) >= 2 and strings[-1].lower() in PAGE_SUFFIXES:
-        prefix, suffix = strings[-2] or None, strings[-1]
+    for before, after in pairwise(strings):  # "name", "ext"
+        if after.lower() in PAGE_SUFFIXES:
+            prefix, suffix = before or None, after
     return _Call(count, current, prefix, suffix, bool(_STRING_ARG.match(parts[0])))
 
 
