@@ -14,8 +14,8 @@ anomalous.  The anomalies:
   column's name (a template whose heading is not the article's);
 - ``title_not_list_text``: the title disagrees with the list page's link text (when the
   reader knows it);
-- ``no_title``, ``empty_column``, ``no_date``, ``date_only``, ``no_source``,
-  ``short_body``.
+- ``no_title``, ``empty_column``, ``no_date``, ``date_only``, ``no_source``;
+- ``short_body``: little text and no image or attachment to carry the content.
 
 ``date_only`` and ``no_source`` are normal on many sites: they are shown, and only a
 fall far below the last run's share fails a run (their floors are 0 by default).
@@ -88,8 +88,8 @@ def anomalies(
         found.append("date_only")
     if not (clean.source or "").strip():
         found.append("no_source")
-    if len(clean.body_text) < short_body_chars:
-        found.append("short_body")
+    if len(clean.body_text) < short_body_chars and not (clean.images or clean.attachments):
+        found.append("short_body")  # a photo story or a notice of attached files is not
     return found
 
 

@@ -20,6 +20,7 @@ ROBOTS_REFUSED = "liuzhou/robots_unreachable_refused"
 ROBOTS_UNREACHABLE_HOSTS = "liuzhou/robots_unreachable_hosts"
 PAGER_UNREADABLE = "liuzhou/pager_unreadable"  # list pages whose pager script names no page
 PAGER_UNREADABLE_URLS = "liuzhou/pager_unreadable_urls"  # the first of them, to name
+DECODE_REPLACED = "liuzhou/decode_replaced"  # pages that decode only with U+FFFD in them
 FIELD_FAILURES = "liuzhou/field_failures"  # why field quality fails the run (field_quality)
 
 
@@ -149,6 +150,7 @@ def assess(
         "unreadable_pagers": unreadable_pagers,
         "unreadable_pager_urls": list(stats.get(PAGER_UNREADABLE_URLS) or []),
         "field_failures": field_failures,
+        "decode_replaced": count(stats, DECODE_REPLACED),
     }
     storage = f"{not_stored} page(s) could not be stored in the database"
     if finish_reason == "shutdown":

@@ -163,7 +163,8 @@ def test_crawl_into_each_database(db_url: str, portal_dir: Path):  # type: ignor
 
 
 def test_every_pager_form_is_crawled_to_its_last_page(crawled: dict[str, Any]) -> None:
-    """Inline pager definitions and the ``countPage``/``document.write`` form included."""
+    """Inline pager definitions, the ``countPage``/``document.write`` form and a
+    1-based pager (``index_2.html`` the second page) included."""
     from liuzhou_spider.portal.plan import COLUMNS
     from liuzhou_spider.portal.render import pager_form
 
@@ -178,7 +179,10 @@ def test_every_pager_form_is_crawled_to_its_last_page(crawled: dict[str, Any]) -
         if pages:
             last = f"/{column.path}/{pages[-1].name}"
             last_pages.setdefault(pager_form(column), []).append(last)
-    assert {"inline", "written", "call"} <= set(last_pages)
+    assert {"inline", "written", "one_based"} <= set(last_pages)
     missing = {form: sorted(set(p) - requested) for form, p in last_pages.items()}
     assert {form: p for form, p in missing.items() if p} == {}
     assert crawled["stats"].get("liuzhou/pager_unreadable", 0) == 0
+    # and no pager page that does not exist was asked for (a 1-based pager has no _1)
+    assert [r["path"] for r in crawled["requests"]
+            if r["status"] == 404 and "/index_" in r["path"]] == []

@@ -19,7 +19,7 @@ from liuzhou_spider.field_quality import (
     summary_lines,
 )
 from liuzhou_spider.health import ExitCode, assess
-from liuzhou_spider.items import CleanArticle, RawArticle
+from liuzhou_spider.items import Attachment, CleanArticle, Image, RawArticle
 from liuzhou_spider.portal.generate import build_site
 from tests.crawling import crawl_options, query, run_crawl_deferred
 from tests.portal_fixture import serve_portal
@@ -60,6 +60,13 @@ def test_a_complete_article_has_no_anomaly() -> None:
 ])
 def test_each_anomaly(fields: dict[str, object], expected: list[str]) -> None:
     assert anomalies(article(**fields), site_names=SITES) == expected
+
+
+def test_a_photo_story_or_a_notice_of_attachments_is_no_short_body() -> None:
+    photo = article(body_text="", images=[Image("https://www.lztz.gov.cn/a.jpg", "大会现场")])
+    notice = article(body_text="详见附件。",
+                     attachments=[Attachment("https://www.lztz.gov.cn/a.pdf", "名单")])
+    assert anomalies(photo) == anomalies(notice) == []
 
 
 def test_a_title_that_is_another_column_name() -> None:

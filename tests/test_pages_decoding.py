@@ -20,6 +20,9 @@ def test_a_page_declaring_gb2312_but_written_in_utf8_reads_as_utf8() -> None:
     assert TEXT in decoded.text
     assert (decoded.encoding, decoded.declared, decoded.replacements) == (
         "utf-8", "gb18030", 0)
+    # These UTF-8 bytes also decode without error as GB18030, into 缁熶竴鎴樼嚎.
+    short = (GB_META + "<p>统一战线</p>").encode("utf-8")
+    assert "统一战线" in decode_page(short, "text/html; charset=gb2312").text
 
 
 def test_gb2312_declared_pages_are_read_as_gb18030_for_gbk_only_characters() -> None:

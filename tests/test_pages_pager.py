@@ -111,3 +111,17 @@ def test_an_article_pager_names_no_list_pages() -> None:
     listing = parse_listing(html, url, LZTZ)
     assert listing.pager_urls == [] and listing.page_count is None
     assert not listing.pager_unreadable
+
+
+def test_the_written_form_with_other_variable_names_and_quotes() -> None:
+    html = ("<script>var PageCount = 3; var CurrentPage = 0;\n"
+            "document.write('<a href=\"list_' + (CurrentPage+1) + '.shtml\">下一页</a>');"
+            "</script>")
+    pager = read_pager(html, "https://www.example.gov.cn/news/list.shtml")
+    assert names(pager) == ["list.shtml", "list_1.shtml", "list_2.shtml"]
+
+
+def test_the_page_name_is_the_string_before_the_suffix_wherever_it_stands() -> None:
+    html = "<script>createPageHTML(3, 0, 'list', 'shtml', 'page-box', 52);</script>"
+    pager = read_pager(html, "https://www.example.gov.cn/news/")
+    assert names(pager) == ["list.shtml", "list_1.shtml", "list_2.shtml"]

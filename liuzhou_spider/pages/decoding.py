@@ -5,7 +5,11 @@ CMS writes in UTF-8 (printed as mojibake by a reader that believes the declarati
 and declare ``gb2312`` on pages that use GBK-only characters.  So the candidates are
 tried in a browser's order (a BOM first; then the HTTP header's charset, then the
 page's ``<meta>``/XML declaration; then UTF-8), and the first one the bytes decode in
-*without error* wins.  Only when none does is an encoding detected
+*without error* wins, with one exception: bytes that are valid UTF-8 (and not plain
+ASCII) are read as UTF-8 whatever is declared.  Text in GBK is practically never valid
+UTF-8, while UTF-8 Chinese often decodes "without error" as GB18030, into mojibake
+(``统一战线`` becomes ``缁熶竴鎴樼嚎``): only the test in that order tells them apart.
+Only when no candidate decodes without error is an encoding detected
 (charset_normalizer), and the candidate with the fewest replacement characters is
 taken; a browser in a Chinese locale falls back to GBK, so GB18030 is always among
 them.  GB2312 and GBK are read as GB18030, their superset (w3lib's translation).
@@ -85,6 +89,9 @@ def decode_page(body: bytes, content_type: str | None = None) -> Decoded:
         meta = "utf-8"  # HTML: a page read as ASCII cannot be UTF-16; the claim means UTF-8
     declared = header or meta
     candidates = list(dict.fromkeys(e for e in (header, meta, "utf-8") if e))
+    if candidates[0] != "utf-8" and not body.isascii():
+        candidates.remove("utf-8")  # UTF-8 first: see the module docstring
+        candidates.insert(0, "utf-8")
     for encoding in candidates:
         text = _strict(body, encoding)
         if text is not None:

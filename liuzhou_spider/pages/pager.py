@@ -24,20 +24,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from urllib.parse import urljoin, urlsplit
 
 MAX_PAGES = 2000  # a pager claiming more is a typo or a trap
 PAGE_SUFFIXES = ("html", "htm", "shtml", "jsp", "php", "aspx")
-_CALL = re.compile(
-    r"(\bfunction\s+)?\bcreatePageHTML\s*\(((?:[^()]|\([^()]*\))*)\)\s*(\{)?"
-)
+_CALL = re.compile(r"\bcreatePageHTML\s*\(((?:[^()]|\([^()]*\))*)\)\s*(\{)?")
 _STRING_ARG = re.compile(r"^[\"'](.*)[\"']$")
 _NUMBER_ARG = re.compile(r"^(?:[A-Za-z_$][\w$]*|\d+)$")
 _PLAIN_NAME = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z]+$")  # resolves beside the page
 _PAGE_NAME = re.compile(r"([^/]*?)(?:_(\d+))?\.([A-Za-z]+)$")
 # The function-less form: a count variable and document.write in one script.
-_COUNT_VAR = re.compile(r"\bvar\s+(?:countPage|pageCount|totalPage|nPageCount)\s*=\s*[\"']?(\d+)")
-_CURRENT_VAR = re.compile(r"\bvar\s+(?:currentPage|curPage|nCurrIndex)\s*=\s*[\"']?(\d+)")
+_COUNT_VAR = re.compile(
+    r"\bvar\s+(?i:countPage|pageCount|totalPages?|nPageCount)\s*=\s*[\"']?(\d+)")
+_CURRENT_VAR = re.compile(
+    r"\bvar\s+(?i:currentPage|curPage|nCurrIndex|pageIndex)\s*=\s*[\"']?(\d+)")
 _JOINED = re.compile(r"[\"']\s*\+\s*[\"']")  # "index"+"_" → index_
 _WRITTEN_NAME = re.compile(r"([A-Za-z0-9-]+)_[\"']\s*\+")  # "index_" + n: the later pages
 _WRITTEN_SUFFIX = re.compile(r"\.(" + "|".join(PAGE_SUFFIXES) + r")\b")
@@ -86,8 +87,9 @@ def _read_call(args: str, script: str) -> _Call | None:
         return None
     current = _number(numbers[1], script) if len(numbers) > 1 else None
     prefix = suffix = None
-    if len(strings) >= 2 and strings[-1].lower() in PAGE_SUFFIXES:
-        prefix, suffix = strings[-2] or None, strings[-1]
+    for before, after in pairwise(strings):  # "name", "ext"
+        if after.lower() in PAGE_SUFFIXES:
+            prefix, suffix = before or None, after
     return _Call(count, current, prefix, suffix, bool(_STRING_ARG.match(parts[0])))
 
 
@@ -153,12 +155,13 @@ def read_pager(html: str, url: str) -> Pager:
     calls: list[_Call] = []
     present = False
     for match in _CALL.finditer(html):
-        if match.group(1) or match.group(3):  # ``function createPageHTML(…) {``
+        before = html[max(0, match.start() - 12) : match.start()].rstrip()
+        if match.group(2) or before.endswith("function"):  # ``function createPageHTML(…) {``
             continue
         if _LINE_COMMENT.search(html, html.rfind("\n", 0, match.start()) + 1, match.start()):
             continue  # ``// 用法: createPageHTML(总页数, 当前页, …)``
         present = True
-        call = _read_call(match.group(2), html)
+        call = _read_call(match.group(1), html)
         if call is not None:
             calls.append(call)
     if not calls and _COUNT_VAR.search(html):

@@ -403,13 +403,14 @@ class SiteBuilder:
             per_page = 15 + crc(column.path) % 6
             count = max(1, -(-len(pages) // per_page))
             for number in range(count):
-                source = f"{column.url}index{'_' + str(number) if number else ''}.html"
+                source = render.list_page_path(column, number)
                 chunk = pages[number * per_page : (number + 1) * per_page]
                 extra = self._featured(source, book) if number == 0 else ""
                 if number == 0 and column.path == "gzsx":
                     extra += f'<a href="{_dead_link("gzsx", 1)}">往期回顾</a>'
                 out[source] = render.list_page(
-                    column, number, count, items(source, chunk, pager=number > 0), extra
+                    column, number, count, items(source, chunk, pager=number > 0), extra,
+                    records=len(pages),
                 )
         tops = [c for c in COLUMNS if "/" not in c.path]
         news = items("/", _unique_docids(_sorted_pages(plan.pages()))[:8], forms=FEATURED_FORMS)

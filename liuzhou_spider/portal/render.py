@@ -554,8 +554,10 @@ def list_lines(items: Sequence[ListItem], *, date_in_brackets: bool) -> str:
 def pager_form(column: Column) -> str:
     """Which of the pager scripts real TRS list pages carry a column's pages use:
     ``"call"`` (a literal call), ``"variables"`` (a call with page variables),
-    ``"inline"`` (the function defined in the page before its call) or ``"written"``
-    (no function: ``var countPage`` and ``document.write`` of the links)."""
+    ``"inline"`` (the function defined in the page before its call), ``"written"``
+    (no function: ``var countPage`` and ``document.write`` of the links) or
+    ``"one_based"`` (an element id first, pages numbered from 1: ``index_2.html`` is
+    the second page)."""
     if crc(column.path) % 3 == 0:
         return "variables"
     return PAGER_FORMS.get(column.path, "call")
@@ -565,8 +567,17 @@ def pager_form(column: Column) -> str:
 # pages in the smallest portals, so the crawl tests meet every form).
 PAGER_FORMS = {
     "tzdt/szjj": "written", "dptt/mzdp": "written", "mzzj/zjgz": "written",
-    "gzsx": "inline", "gatq": "inline", "zt/xxgc": "inline",
+    "tzdt/szjj/bs": "inline", "gatq": "inline", "zt/xxgc": "inline",
+    "gzsx": "one_based", "xshjc/gzdt": "one_based",
 }
+
+
+def list_page_path(column: Column, number: int) -> str:
+    """The path of page ``number`` (0-based) of a column's list."""
+    if not number:
+        return f"{column.url}index.html"
+    shown = number + 1 if pager_form(column) == "one_based" else number
+    return f"{column.url}index_{shown}.html"
 
 
 def _written_pager(count: int, current: int) -> str:
@@ -587,9 +598,16 @@ def _written_pager(count: int, current: int) -> str:
     )
 
 
-def pager_script(column: Column, count: int, current: int) -> str:
-    """The TRS pager: a script, never ``<a>`` links, in one of the forms of ``pager_form``."""
+def pager_script(column: Column, count: int, current: int, records: int) -> str:
+    """The TRS pager: a script, never ``<a>`` links, in one of the forms of ``pager_form``
+    (``current`` 0-based; ``records``: the column's articles, which one form shows)."""
     form = pager_form(column)
+    if form == "one_based":
+        return (
+            '<div class="page" id="page_div"></div><script type="text/javascript">\n'
+            f"createPageHTML('page_div', {count}, {current + 1}, 'index', 'html', {records});"
+            "\n</script>"
+        )
     if form == "variables":
         script = (
             f"var currentPage = {current};//所在页从0开始\n"
@@ -630,10 +648,11 @@ def sidebar(source: str, column: Column, extra: str) -> str:
 
 
 def list_page(
-    column: Column, number: int, count: int, items: Sequence[ListItem], extra: str = ""
+    column: Column, number: int, count: int, items: Sequence[ListItem], extra: str = "",
+    records: int = 0,
 ) -> str:
-    """Page ``number`` (0-based) of a column's article list."""
-    source = f"{column.url}index{'_' + str(number) if number else ''}.html"
+    """Page ``number`` (0-based) of a column's article list (``records`` in all)."""
+    source = list_page_path(column, number)
     body_cls = "zt-list" if column.kind == "topic" else "list"
     top = topic_banner(column) if column.kind == "topic" else header(source)
     body = (
@@ -642,7 +661,7 @@ def list_page(
         f"{sidebar(source, column, extra)}\n"
         f'<div class="{body_cls}"><div class="list-title">{esc(column.name)}</div>\n<ul>\n'
         f"{list_lines(items, date_in_brackets=crc(column.path) % 2 == 1)}\n</ul>\n"
-        f"{pager_script(column, count, number)}\n</div>\n</div>\n{footer_current()}"
+        f"{pager_script(column, count, number, records)}\n</div>\n</div>\n{footer_current()}"
     )
     head = (
         gov_meta(

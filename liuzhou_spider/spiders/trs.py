@@ -41,6 +41,7 @@ from liuzhou_spider.bounds import (
 from liuzhou_spider.database import database_for
 from liuzhou_spider.health import (
     COLUMN_LINKS,
+    DECODE_REPLACED,
     MAX_REFUSED,
     MAX_REFUSED_SHARE,
     PAGER_UNREADABLE,
@@ -65,7 +66,6 @@ GONE_STATUSES = frozenset({404, 410})
 LOGGED_REFUSALS = 20  # links refused by one bound that are logged one by one
 TOO_LARGE = "too_large"  # a refusal reason: over DOWNLOAD_MAXSIZE, or inflating past it
 DEAD_ENDS = "liuzhou/dead_ends"  # never-stored pages without a link into the site
-DECODE_REPLACED = "liuzhou/decode_replaced"  # pages that decode only with U+FFFD in them
 
 
 def _split(value: str | list[str] | tuple[str, ...] | None) -> list[str]:

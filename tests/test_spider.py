@@ -1,13 +1,16 @@
-"""The spider's incremental pager walk follows the pager's own order (0- or 1-based)."""
+"""The spider without a crawl: how it decodes a page, and its incremental pager walk
+(the pager's own order, 0- or 1-based)."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 import pytest
+from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from liuzhou_spider.incremental import SeenBefore
+from liuzhou_spider.items import ArticlePage
 from liuzhou_spider.pages.listing import Listing
 from liuzhou_spider.spiders.lztz import LztzSpider
 
@@ -34,3 +37,17 @@ def test_an_incremental_run_reads_the_next_page_in_the_pager_order(names: list[s
     assert followed == [pager[1]]
     known_only = Listing(article_urls=[KNOWN], pager_urls=pager)
     assert [r.url for r in spider.follow(known_only, pager[1]) if r.url in pager] == []
+
+
+@pytest.mark.parametrize(("body", "replaced"), [
+    ('<meta charset="gb2312"><p>统一战线</p>'.encode(), 0),  # declared gb2312, written UTF-8
+    ("<p>统一战线</p>".encode() + b"\xff", 1),
+])
+def test_pages_are_decoded_as_browsers_do_and_replacements_counted(
+    body: bytes, replaced: int,
+) -> None:
+    spider = LztzSpider.from_crawler(get_crawler(LztzSpider))
+    response = HtmlResponse(NEW, body=body, headers={"Content-Type": "text/html"})
+    page = next(item for item in spider.parse(response) if isinstance(item, ArticlePage))
+    assert "<p>统一战线</p>" in page.html
+    assert spider.crawler.stats.get_value("liuzhou/decode_replaced", 0) == replaced
