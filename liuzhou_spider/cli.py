@@ -194,7 +194,10 @@ def crawl_and_report(options: CrawlOptions, report: str | None = None,
     if report:
         write_html_report(options.db_url, report)
     if serve_hint:
-        err.print(f"Browse the data: liuzhou serve --db {options.db_url}", highlight=False)
+        err.print(f"Browse the data: liuzhou serve --db {options.db_url}"
+                  if options.db_url.startswith("sqlite") else
+                  "Browse the data: the analyst views (docs/analysts.md); liuzhou serve "
+                  "needs SQLite", highlight=False)
     if result.outcome.exit_code != ExitCode.SUCCESS:
         fail(f"run {result.outcome.status}: {result.outcome.reason}", result.outcome.exit_code)
 

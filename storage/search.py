@@ -1,8 +1,9 @@
 """Full-text search over titles and bodies: the SQLite FTS5 table of schema 0006.
 
-``article_search`` (trigram tokenizer) finds a phrase of three characters or more as a
-substring, which is what a Chinese reader means by a search; a shorter phrase is matched
-with ``LIKE`` on the same table. PostgreSQL has no such table (``available`` says so).
+``article_search`` (trigram tokenizer) answers ``LIKE '%phrase%'`` from its index for a
+phrase of three characters or more, which is what a Chinese reader means by a search;
+shorter phrases scan the articles. ``%`` and ``_`` in a phrase are wildcards (an ``ESCAPE``
+clause would stop SQLite using the index). PostgreSQL has no such table (``available``).
 """
 
 from __future__ import annotations
@@ -13,20 +14,18 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
 SEARCH_TABLE = "article_search"
-MIN_MATCH = 3  # characters: the trigram tokenizer matches nothing shorter
 
-# The phrase is quoted as one FTS5 string (any quote in it doubled), so nothing a reader
-# types is FTS5 query syntax; a phrase of one or two characters goes through LIKE.
+# One LIKE per column, joined by UNION: an OR of the two would scan the whole table. A
+# phrase of one or two characters has no trigram; SQLite 3.40 then answers LIKE on the
+# FTS5 table with no row at all, so it is matched against the articles themselves.
 SEARCH_SQL = """
 SELECT a.article_id, a.title, a.published_at, a.column_path, a.canonical_url
 FROM v_articles a
-WHERE a.article_id IN (
-    SELECT article_id FROM article_search
-    WHERE article_search MATCH '"' || replace(:q, '"', '""') || '"' AND length(:q) >= 3
-    UNION
-    SELECT article_id FROM article_search
-    WHERE length(:q) < 3
-      AND (title LIKE '%' || :q || '%' OR body_text LIKE '%' || :q || '%'))
+WHERE (length(:q) >= 3 AND a.article_id IN (
+          SELECT article_id FROM article_search WHERE title LIKE '%' || :q || '%'
+          UNION
+          SELECT article_id FROM article_search WHERE body_text LIKE '%' || :q || '%'))
+   OR (length(:q) < 3 AND (a.title LIKE '%' || :q || '%' OR a.body_text LIKE '%' || :q || '%'))
 ORDER BY a.published_at DESC, a.article_id
 """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
@@ -62,3 +63,15 @@ def test_report_command_writes_the_page_and_refuses_bad_input(tmp_path):
     assert missing.exit_code == 1 and "report not written: no database at" in missing.output
     assert not (tmp_path / "x.html").exists() and not (tmp_path / "such.db").exists()
     assert "--report FILE" in runner.invoke(main, ["crawl", "--help"]).output
+
+
+@pytest.mark.postgres
+def test_report_command_on_postgresql(pg_url, tmp_path):
+    engine = make_engine(pg_url)
+    upgrade(engine)
+    populate(Repository(engine))
+    engine.dispose()
+    done = CliRunner().invoke(main, ["report", "--db", pg_url, "-o", str(tmp_path / "pg.html")])
+    assert done.exit_code == 0, done.output
+    page = (tmp_path / "pg.html").read_text(encoding="utf-8")
+    assert "3 articles" in page and 'data-chart="months"' in page

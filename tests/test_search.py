@@ -10,7 +10,7 @@ from sqlalchemy import text
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.repository import Repository
-from storage.search import available, search
+from storage.search import SEARCH_SQL, available, search
 from tests.conftest_db import populate
 
 
@@ -32,9 +32,20 @@ def test_search_finds_chinese_phrases_in_titles_and_bodies(repo):
     assert ids(engine, "新春第一会") == ["aaaaaaaaaaaaaaaa"]  # inside a title
     assert ids(engine, "春来早，人勤") == ["aaaaaaaaaaaaaaaa"]  # inside a body, punctuation
     assert ids(engine, "统一思想") == ["bbbbbbbbbbbbbbbb"]
-    assert ids(engine, "正文") == ["cccccccccccccccc"]  # two characters: LIKE
-    assert ids(engine, 'x" OR title:*') == []  # typed text is a phrase, never FTS5 syntax
+    assert ids(engine, "正文") == ["cccccccccccccccc"]  # two characters: a scan
+    assert ids(engine, "DROP TABLE") == ["cccccccccccccccc"]  # ASCII, any case
+    assert ids(engine, "x\" OR title:*") == []  # typed text is a phrase, never syntax
     assert ids(engine, "不存在的短语") == []
+
+
+def test_search_reads_the_trigram_index(repo):
+    if repo.engine.dialect.name != "sqlite":
+        return
+    with repo.engine.connect() as connection:
+        plan = [row[-1] for row in connection.execute(
+            text("EXPLAIN QUERY PLAN " + SEARCH_SQL), {"q": "新春第一会"})]
+    scans = [step for step in plan if "article_search" in step]
+    assert len(scans) == 2 and all("VIRTUAL TABLE INDEX 0:L" in step for step in scans), plan
 
 
 def test_search_follows_inserts_edits_id_changes_and_deletes(tmp_path):

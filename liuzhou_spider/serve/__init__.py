@@ -2,11 +2,10 @@
 
 Set up for analysts: the views with their descriptions and column meanings and the example
 queries of docs/analysts.md (``catalog``), facets by column, source and month, and a search
-over titles and bodies (schema 0006's FTS5 table, as a search box on ``v_article_index``
-and as a query taking a phrase). Nothing writes through it, by three locks: Datasette runs
-only SELECT statements, opens the file read-only (``mode=ro``), and every connection it
-makes is ``PRAGMA query_only``. PostgreSQL is not served (Datasette reads SQLite only);
-``NotServable`` says what to use instead.
+over titles and bodies (a query over schema 0006's FTS5 table). Nothing writes through it,
+by three locks: Datasette runs only SELECT statements, opens the file read-only
+(``mode=ro``), and every connection it makes is ``PRAGMA query_only``. PostgreSQL is not
+served (Datasette reads SQLite only); ``NotServable`` says what to use instead.
 
 Datasette is an optional extra (``pip install 'liuzhou-spider[serve]'``), imported only
 here and only when serving.
@@ -29,7 +28,6 @@ HIDDEN = ["alembic_version", *(f"{SEARCH_TABLE}_{part}"
 INDEX_COLUMNS = {
     "month": "the month of publication, YYYY-MM (Beijing time)",
     "top_column": "the first name of column_path: the portal's top-level column",
-    "search_id": "the article's row in the full-text index (what the search box matches)",
 }
 POSTGRESQL_INSTEAD = (
     "liuzhou serve browses a SQLite database (Datasette reads SQLite only). For PostgreSQL "
@@ -76,20 +74,20 @@ def metadata(database: str) -> dict[str, Any]:
                                 label_column="title")
     tables["v_crawl_runs"]["sort_desc"] = "run_id"
     tables[ARTICLE_INDEX] = {
-        "description": "One row per article, to browse: facet by column, source and month; "
-                       "the search box finds a phrase in titles and bodies",
+        "description": "One row per article, to browse: facet by column, source and month "
+                       "(the query 'Search titles and bodies' finds a phrase)",
         "columns": {**{c: articles[c] for c in articles if c != "body_text"},
                     **INDEX_COLUMNS},
         "facets": ["top_column", "column_path", "source", "month"],
         "sort_desc": "published_at", "label_column": "title",
-        "fts_table": SEARCH_TABLE, "fts_pk": "search_id",
     }
     queries = {slug: {"title": q["title"], "description": q["description"], "sql": q["sql"]}
                for slug, q in catalog["queries"].items()}
     queries["search"] = {
         "title": "Search titles and bodies",
-        "description": "Articles whose title or body contains the phrase q (three characters "
-                       "or more through the full-text index, shorter ones by LIKE)",
+        "description": "Articles whose title or body contains the phrase q, newest first "
+                       "(through the full-text index from three characters on; % and _ "
+                       "are wildcards)",
         "sql": SEARCH_SQL.strip(),
     }
     return {
