@@ -65,6 +65,13 @@ def test_a_database_in_a_missing_folder_is_one_line_and_creates_nothing(
     assert not missing.exists()
 
 
+def test_a_crawl_that_cannot_open_its_database_leaves_no_jobdir(tmp_path: Path) -> None:
+    jobdir = tmp_path / "job"
+    one_line_error(run(*DB_COMMANDS["crawl"], "--db", UNREACHABLE, "--jobdir", str(jobdir)),
+                   1, "--db")
+    assert not jobdir.exists()
+
+
 @pytest.mark.parametrize("command", DB_COMMANDS)
 def test_a_malformed_database_url_is_a_bad_command_line(command: str) -> None:
     one_line_error(run(*DB_COMMANDS[command], "--db", "nonsense://x"), 2, "--db")
