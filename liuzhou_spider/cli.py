@@ -336,18 +336,18 @@ def checked_output(path: Path, force: bool) -> Path:
 
 
 def check_column(engine: Any, column: str) -> None:
-    """Refuse (exit 2) a ``--column`` no article is filed under, naming the closest."""
+    """Refuse (exit 2) a ``--column`` no stored article is filed under, naming the
+    closest: a misspelt name would otherwise export nothing, silently."""
     import difflib
 
     from storage.export import column_names
 
     names = column_names(engine)
-    if column in names:
+    if column in names or not names:  # an empty database exports nothing, rightly
         return
     close = difflib.get_close_matches(column, names, n=3, cutoff=0.3)
     hint = (f"did you mean {', '.join(close)}?" if close
-            else f"columns: {', '.join(names[:20])}{' ...' if len(names) > 20 else ''}"
-            if names else "the database has no articles yet")
+            else f"columns: {', '.join(names[:20])}{' ...' if len(names) > 20 else ''}")
     fail(f"--column {column!r}: no article is filed under it; {hint}", ExitCode.USAGE)
 
 
