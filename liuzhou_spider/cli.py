@@ -109,18 +109,22 @@ def checked_date(option: str, value: str | None) -> str | None:
     return value
 
 
-def checked_start_urls(urls: tuple[str, ...]) -> list[str]:
-    """``--start-url`` values: absolute http(s) URLs with a host, or exit 2."""
-    for url in urls:
+def checked_http_url(option: str, url: str) -> str:
+    """An absolute http(s) URL with a host, or one line naming ``option`` and exit 2."""
+    try:
         parts = urlsplit(url)
-        try:
-            parts.port  # noqa: B018  (raises ValueError for a port out of range)
-        except ValueError:
-            parts = parts._replace(netloc="")
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            fail(f"--start-url wants an http(s) URL like https://www.lztz.gov.cn/, "
-                 f"not {url!r}", ExitCode.USAGE)
-    return list(urls)
+        parts.port  # noqa: B018  (raises ValueError for a port out of range)
+    except ValueError:  # an unclosed IPv6 bracket, a port out of range
+        parts = urlsplit("")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        fail(f"{option} wants an http(s) URL like https://www.lztz.gov.cn/, not {url!r}",
+             ExitCode.USAGE)
+    return url
+
+
+def checked_start_urls(urls: tuple[str, ...]) -> list[str]:
+    """``--start-url`` values, each an absolute http(s) URL, or exit 2."""
+    return [checked_http_url("--start-url", url) for url in urls]
 
 
 def print_summary(result: Any, db_url: str) -> None:
@@ -179,11 +183,11 @@ def crawl_and_report(options: CrawlOptions) -> None:
 def checked_host_aliases(aliases: tuple[str, ...]) -> list[str]:
     """``--host-alias`` values: HOST or HOST:PORT, no scheme or path, or exit 2."""
     for alias in aliases:
-        parts = urlsplit("//" + alias)
         try:
+            parts = urlsplit("//" + alias)
             parts.port  # noqa: B018  (raises ValueError for a port out of range)
         except ValueError:
-            parts = parts._replace(netloc="")
+            parts = urlsplit("")
         if not parts.hostname or parts.netloc != alias or "@" in alias:
             fail(f"--host-alias wants HOST or HOST:PORT like lztz.gov.cn, not {alias!r}",
                  ExitCode.USAGE)
@@ -401,7 +405,7 @@ def extract(page: str, url: str | None) -> None:
     from liuzhou_spider.urls import canonicalize
     from pipelines.cleaning import clean_article
 
-    page_url = url or Path(page).resolve().as_uri()
+    page_url = checked_http_url("--url", url) if url else Path(page).resolve().as_uri()
     html = decode_html(checked_page(Path(page)), None)
     raw = parse_article(html, page_url, LZTZ, canonical_url=canonicalize(page_url, LZTZ))
     clean = asdict(clean_article(raw, LZTZ))

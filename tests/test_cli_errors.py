@@ -180,6 +180,12 @@ def test_spreadsheet_safe_quotes_every_formula_start(cell: str) -> None:
     assert spreadsheet_safe("南国" + cell) == "南国" + cell
 
 
+@pytest.mark.parametrize("url", ["foo", "http://[::1", "ftp://www.lztz.gov.cn/a.html"])
+def test_extract_refuses_a_url_that_is_no_web_address(url: str) -> None:
+    page = Path(__file__).parent / "pages" / "topic.html"
+    one_line_error(run("extract", str(page), "--url", url), 2, "--url")
+
+
 @pytest.mark.parametrize(("content", "words"), [
     (b"", ["empty"]),
     (b"  \n\n", ["empty"]),
