@@ -77,8 +77,9 @@ def fails_cleanly(command: Callable[..., None]) -> Callable[..., None]:
     option), a documented exit code, no traceback.
 
     A database that cannot be opened or used (``--db``) and a file that cannot be
-    written exit 1; a run holding the lock exits 5.  Bad command lines are refused
-    before anything starts, by the commands themselves (exit 2).
+    written exit 1; a run holding the lock exits 5; Ctrl-C exits 6 (an export removes its
+    ``.part`` file, a reprocess's one transaction is rolled back).  Bad command lines are
+    refused before anything starts, by the commands themselves (exit 2).
     """
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> None:
@@ -93,6 +94,9 @@ def fails_cleanly(command: Callable[..., None]) -> Callable[..., None]:
             fail("stdout: the reader closed the pipe before the end")
         except (LockUnavailable, ValueError, OSError) as exc:
             fail(first_line(exc))
+        except KeyboardInterrupt:  # a crawl handles Ctrl-C itself; the others end here
+            fail("interrupted (Ctrl-C); what was not finished was not written",
+                 ExitCode.INTERRUPTED)
 
     return wrapper
 
