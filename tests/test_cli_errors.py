@@ -150,6 +150,21 @@ def test_a_failed_export_leaves_no_part_file(stored: str, tmp_path: Path,
     assert list(out.iterdir()) == []
 
 
+def test_an_export_stopped_by_ctrl_c_exits_6_and_leaves_nothing(
+    stored: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storage.export
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(storage.export, "export_articles", interrupted)
+    out = tmp_path / "out"
+    out.mkdir()
+    one_line_error(run("export", "--db", stored, "-o", str(out / "a.jsonl")), 6, "Ctrl-C")
+    assert list(out.iterdir()) == []
+
+
 def csv_cells(engine_url: str, **options: bool) -> dict[str, dict[str, str]]:
     engine = make_engine(engine_url)
     out = io.BytesIO()
