@@ -88,8 +88,9 @@ def fails_cleanly(command: Callable[..., None]) -> Callable[..., None]:
     option), a documented exit code, no traceback.
 
     A database that cannot be opened or used (``--db``) and a file that cannot be
-    written exit 1; a run holding the lock exits 5.  Bad command lines are refused
-    before anything starts, by the commands themselves (exit 2).
+    written exit 1; a run holding the lock exits 5; Ctrl-C exits 6 (an export removes its
+    ``.part`` file, a reprocess's one transaction is rolled back).  Bad command lines are
+    refused before anything starts, by the commands themselves (exit 2).
     """
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> None:
@@ -104,6 +105,9 @@ def fails_cleanly(command: Callable[..., None]) -> Callable[..., None]:
             fail("stdout: the reader closed the pipe before the end")
         except (LockUnavailable, ValueError, OSError) as exc:
             fail(first_line(exc))
+        except KeyboardInterrupt:  # a crawl handles Ctrl-C itself; the others end here
+            fail("interrupted (Ctrl-C); what was not finished was not written",
+                 ExitCode.INTERRUPTED)
 
     return wrapper
 
@@ -120,18 +124,22 @@ def checked_date(option: str, value: str | None) -> str | None:
     return value
 
 
-def checked_start_urls(urls: tuple[str, ...]) -> list[str]:
-    """``--start-url`` values: absolute http(s) URLs with a host, or exit 2."""
-    for url in urls:
+def checked_http_url(option: str, url: str) -> str:
+    """An absolute http(s) URL with a host, or one line naming ``option`` and exit 2."""
+    try:
         parts = urlsplit(url)
-        try:
-            parts.port  # noqa: B018  (raises ValueError for a port out of range)
-        except ValueError:
-            parts = parts._replace(netloc="")
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            fail(f"--start-url wants an http(s) URL like https://www.lztz.gov.cn/, "
-                 f"not {url!r}", ExitCode.USAGE)
-    return list(urls)
+        parts.port  # noqa: B018  (raises ValueError for a port out of range)
+    except ValueError:  # an unclosed IPv6 bracket, a port out of range
+        parts = urlsplit("")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        fail(f"{option} wants an http(s) URL like https://www.lztz.gov.cn/, not {url!r}",
+             ExitCode.USAGE)
+    return url
+
+
+def checked_start_urls(urls: tuple[str, ...]) -> list[str]:
+    """``--start-url`` values, each an absolute http(s) URL, or exit 2."""
+    return [checked_http_url("--start-url", url) for url in urls]
 
 
 def print_summary(result: Any, db_url: str) -> None:
@@ -205,11 +213,11 @@ def crawl_and_report(options: CrawlOptions, report: str | None = None,
 def checked_host_aliases(aliases: tuple[str, ...]) -> list[str]:
     """``--host-alias`` values: HOST or HOST:PORT, no scheme or path, or exit 2."""
     for alias in aliases:
-        parts = urlsplit("//" + alias)
         try:
+            parts = urlsplit("//" + alias)
             parts.port  # noqa: B018  (raises ValueError for a port out of range)
         except ValueError:
-            parts = parts._replace(netloc="")
+            parts = urlsplit("")
         if not parts.hostname or parts.netloc != alias or "@" in alias:
             fail(f"--host-alias wants HOST or HOST:PORT like lztz.gov.cn, not {alias!r}",
                  ExitCode.USAGE)
@@ -367,18 +375,18 @@ def checked_output(path: Path, force: bool) -> Path:
 
 
 def check_column(engine: Any, column: str) -> None:
-    """Refuse (exit 2) a ``--column`` no article is filed under, naming the closest."""
+    """Refuse (exit 2) a ``--column`` no stored article is filed under, naming the
+    closest: a misspelt name would otherwise export nothing, silently."""
     import difflib
 
     from storage.export import column_names
 
     names = column_names(engine)
-    if column in names:
+    if column in names or not names:  # an empty database exports nothing, rightly
         return
     close = difflib.get_close_matches(column, names, n=3, cutoff=0.3)
     hint = (f"did you mean {', '.join(close)}?" if close
-            else f"columns: {', '.join(names[:20])}{' ...' if len(names) > 20 else ''}"
-            if names else "the database has no articles yet")
+            else f"columns: {', '.join(names[:20])}{' ...' if len(names) > 20 else ''}")
     fail(f"--column {column!r}: no article is filed under it; {hint}", ExitCode.USAGE)
 
 
@@ -455,7 +463,7 @@ def extract(page: str, url: str | None, link_title: str | None, fixture_dir: str
     from liuzhou_spider.realpages import fixture_name, read_saved_page, save_fixture
 
     body = checked_page(Path(page))
-    page_url = url or Path(page).resolve().as_uri()
+    page_url = checked_http_url("--url", url) if url else Path(page).resolve().as_uri()
     record = read_saved_page(body, page_url, link_title=link_title)
     click.echo(json.dumps(record, ensure_ascii=False, indent=2))
     if fixture_dir is not None:

@@ -294,24 +294,34 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     """Crawl once, in this process (a process can run one crawl: Twisted's reactor)."""
     jobdir = Path(options.jobdir) if options.jobdir else None
     jobdir_created = jobdir is not None and not jobdir.exists()
-    with run_lock(options):
-        check_database(options.db_url)
-        settings = build_settings(options)
-        process = StoppableProcess(settings)
-        crawler = process.create_crawler(LztzSpider)
-        process.crawl(
-            crawler, start_url=options.start_urls or None,
-            host_alias=options.host_aliases or None,
-        )
-        with tuned_for_long_run():
-            process.start()
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        forced = process.forced and "liuzhou/outcome" not in stats
-        reason = "shutdown" if forced else str(stats.get("finish_reason", "finished"))
-        outcome = assess(stats, reason,
-                         max_error_rate=settings.getfloat("LIUZHOU_MAX_ERROR_RATE"))
-        if forced:
-            close_forced_run(options.db_url, stats, outcome)
-    if jobdir is not None and reason != "shutdown":
+    try:
+        with run_lock(options):
+            check_database(options.db_url)
+            stats, outcome = crawl_locked(options)
+    except Exception as exc:
+        if jobdir is not None and jobdir_created and not isinstance(exc, Locked):
+            clear_jobdir(jobdir, created=True)  # refused before crawling: no folder left
+        raise
+    if jobdir is not None and outcome.status != "interrupted":
         clear_jobdir(jobdir, jobdir_created)
     return CrawlResult(outcome=outcome, stats=stats)
+
+
+def crawl_locked(options: CrawlOptions) -> tuple[dict[str, Any], RunOutcome]:
+    """The crawl itself (its lock held, its database checked): its stats and verdict."""
+    settings = build_settings(options)
+    process = StoppableProcess(settings)
+    crawler = process.create_crawler(LztzSpider)
+    process.crawl(
+        crawler, start_url=options.start_urls or None,
+        host_alias=options.host_aliases or None,
+    )
+    with tuned_for_long_run():
+        process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    forced = process.forced and "liuzhou/outcome" not in stats
+    reason = "shutdown" if forced else str(stats.get("finish_reason", "finished"))
+    outcome = assess(stats, reason, max_error_rate=settings.getfloat("LIUZHOU_MAX_ERROR_RATE"))
+    if forced:
+        close_forced_run(options.db_url, stats, outcome)
+    return stats, outcome

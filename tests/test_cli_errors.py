@@ -65,6 +65,13 @@ def test_a_database_in_a_missing_folder_is_one_line_and_creates_nothing(
     assert not missing.exists()
 
 
+def test_a_crawl_that_cannot_open_its_database_leaves_no_jobdir(tmp_path: Path) -> None:
+    jobdir = tmp_path / "job"
+    one_line_error(run(*DB_COMMANDS["crawl"], "--db", UNREACHABLE, "--jobdir", str(jobdir)),
+                   1, "--db")
+    assert not jobdir.exists()
+
+
 @pytest.mark.parametrize("command", DB_COMMANDS)
 def test_a_malformed_database_url_is_a_bad_command_line(command: str) -> None:
     one_line_error(run(*DB_COMMANDS[command], "--db", "nonsense://x"), 2, "--db")
@@ -143,6 +150,21 @@ def test_a_failed_export_leaves_no_part_file(stored: str, tmp_path: Path,
     assert list(out.iterdir()) == []
 
 
+def test_an_export_stopped_by_ctrl_c_exits_6_and_leaves_nothing(
+    stored: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storage.export
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(storage.export, "export_articles", interrupted)
+    out = tmp_path / "out"
+    out.mkdir()
+    one_line_error(run("export", "--db", stored, "-o", str(out / "a.jsonl")), 6, "Ctrl-C")
+    assert list(out.iterdir()) == []
+
+
 def csv_cells(engine_url: str, **options: bool) -> dict[str, dict[str, str]]:
     engine = make_engine(engine_url)
     out = io.BytesIO()
@@ -171,6 +193,12 @@ def test_spreadsheet_csv_never_starts_a_cell_with_a_formula(stored: str) -> None
 def test_spreadsheet_safe_quotes_every_formula_start(cell: str) -> None:
     assert spreadsheet_safe(cell) == "'" + cell
     assert spreadsheet_safe("南国" + cell) == "南国" + cell
+
+
+@pytest.mark.parametrize("url", ["foo", "http://[::1", "ftp://www.lztz.gov.cn/a.html"])
+def test_extract_refuses_a_url_that_is_no_web_address(url: str) -> None:
+    page = Path(__file__).parent / "pages" / "topic.html"
+    one_line_error(run("extract", str(page), "--url", url), 2, "--url")
 
 
 @pytest.mark.parametrize(("content", "words"), [

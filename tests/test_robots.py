@@ -64,3 +64,14 @@ def test_missing_robots_txt_allows_everything(  # type: ignore[no-untyped-def]
     outcome, fetched, db_url = yield from robots_run(small_portal, tmp_path, "404")
     assert outcome.status == "success", outcome.reason
     assert fetched and len(exported(db_url)) == 20
+
+
+def test_a_run_with_refusals_is_never_a_success() -> None:
+    refused = {"liuzhou/robots_unreachable_refused": 3,
+               "liuzhou/robots_unreachable_hosts": ["127.0.0.2:8000"]}
+    some = assess({"liuzhou/pages": 40, **refused}, "finished")
+    assert (some.status, some.exit_code) == ("partial", 3)
+    assert "robots.txt of 127.0.0.2:8000 unreachable" in some.reason
+    none = assess({**refused}, "finished")
+    assert none.status == "failed" and "robots.txt" in none.reason
+    assert assess({"liuzhou/pages": 40}, "finished").status == "success"
