@@ -188,16 +188,22 @@ def _sorted_link(
 
 _TITLED_KINDS = frozenset({"article", "other"})
 _ELLIPSIS = re.compile(r"(?:\.{2,}|…+|。{3,})$")
+_CUT_MARKS = ("..", "…", "。。。")
 
 
 def link_title(anchor: etree._Element) -> str | None:
     """A link's words for its target: the text, or the ``title`` attribute where the
-    text is empty or cut short (``关于…的通知...``) and the attribute goes on from it."""
-    text = " ".join("".join(anchor.itertext()).split())
-    attribute = " ".join((anchor.get("title") or "").split())
-    stem = _ELLIPSIS.sub("", text)
-    if attribute and (not stem or (attribute.startswith(stem) and len(attribute) > len(stem))):
-        return attribute
+    text is empty or cut short (``关于…的通知...``) and the attribute goes on from it.
+    Runs for every article link of every list page, on the crawl's event loop: the
+    common case (text only, no children) takes no regex and no tree walk."""
+    raw = "".join(anchor.itertext()) if len(anchor) else anchor.text
+    text = " ".join(raw.split()) if raw else ""
+    attribute = anchor.get("title")
+    if attribute:
+        attribute = " ".join(attribute.split())
+        stem = _ELLIPSIS.sub("", text) if text.endswith(_CUT_MARKS) else text
+        if attribute and (not stem or (attribute.startswith(stem) and len(attribute) > len(stem))):
+            return attribute
     return text or None
 
 
