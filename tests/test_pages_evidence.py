@@ -178,13 +178,16 @@ def test_short_text_stops_at_the_limit() -> None:
 @pytest.mark.parametrize(("crumb", "column"), [
     ("<a href='/'>网易首页</a> &gt; <a href='/news/'>新闻中心</a> &gt; 正文 "
      "<a href='/x'>申请入驻</a>", ["新闻中心"]),
+    # the site's own name (appended to <title>) linking to the root is its home
     ("<a href='http://www.example.gov.cn/'>某省政府网</a>&gt;&gt;<a href='/jj/'>经济·科技</a>",
      ["经济·科技"]),
+    # a channel linking to its host's root is a column
+    ("<a href='/'>资讯</a> &gt; <a href='/dl/'>大陆</a> &gt; 正文", ["资讯", "大陆"]),
     ("<a href='/'>首页</a> → <a href='/theory/'>理论新闻</a>", ["理论新闻"]),
     ("<a href='/china/'>国内新闻</a>&gt;正文", ["国内新闻"]),
 ])
 def test_an_unlabelled_breadcrumb_gives_the_column(crumb: str, column: list[str]) -> None:
-    html = page("<title>标题一二三四</title>", f"<div class='crumb'>{crumb}</div>"
+    html = page("<title>标题一二三四--某省政府网</title>", f"<div class='crumb'>{crumb}</div>"
                 "<h1>标题一二三四</h1><div class='info'>发布时间：2024-05-10</div>")
     assert read(html)[1].column == column
 

@@ -46,6 +46,7 @@ from liuzhou_spider.pages.text import (
 )
 from liuzhou_spider.pages.titles import (
     TitleChoice,
+    appended_names,
     choose_title,
     clean_meta_title,
     heading_candidates,
@@ -322,16 +323,11 @@ def _heading_near(info: etree._Element, tag_title: str) -> etree._Element | None
 
 
 def _title(
-    page: PageSelectors, info: etree._Element | None, metas: Mapping[str, str],
-    profile: SiteProfile, link_title: str | None,
+    page: PageSelectors, info: etree._Element | None, tag: str, names: frozenset[str],
+    profile: SiteProfile, metas: Mapping[str, str], link_title: str | None,
 ) -> TitleChoice:
     """The title from the list link, title metas, headings and ``<title>``, cross-checked
-    (``liuzhou_spider.pages.titles``)."""
-    title_tag = page.root.find(".//title")
-    tag = text_of(title_tag) if title_tag is not None else ""
-    names = site_names(
-        (metas.get("sitename", ""), metas.get("og:site_name", "")), profile.site_name_suffixes
-    )
+    (``liuzhou_spider.pages.titles``); ``names``: the site's names the page states."""
     near = _heading_near(info, strip_site_name(tag, profile)) if info is not None else None
     headings = heading_candidates(page.root, names)
     if near is not None and all(el is not near for _, el in headings):
@@ -614,14 +610,19 @@ def article_in(
         (t for t in profile.templates if page.matches_any(t.detect)), None
     )
     info = _info_line(page, detected)
-    choice = _title(page, info, metas, profile, link_title)
+    title_tag = root.find(".//title")
+    tag = text_of(title_tag) if title_tag is not None else ""
+    names = site_names(
+        (metas.get("sitename", ""), metas.get("og:site_name", "")), profile.site_name_suffixes
+    )
+    choice = _title(page, info, tag, names, profile, metas, link_title)
     title, title_el = choice.title, choice.element
     if title_el is None and title:
         title_el = _element_showing(root, title)
     crumb = _breadcrumb(page, detected)
     column_path = (
-        trim_crumb(split_breadcrumb(text_of(crumb)), crumb, url) if crumb is not None
-        else plain_breadcrumb(root, url) or []
+        trim_crumb(split_breadcrumb(text_of(crumb)), crumb, url, names | appended_names(tag))
+        if crumb is not None else plain_breadcrumb(root, url, names | appended_names(tag)) or []
     )
     ids = article_ids(url)
     # The menu is read only when the page shows no breadcrumb (older templates).

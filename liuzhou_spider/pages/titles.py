@@ -25,8 +25,8 @@ from lxml import etree
 
 from liuzhou_spider.pages.text import compact_key, normalize_space, text_of
 
-__all__ = ["TitleChoice", "choose_title", "clean_meta_title", "heading_candidates",
-           "site_names", "strip_suffix"]
+__all__ = ["TitleChoice", "appended_names", "choose_title", "clean_meta_title",
+           "heading_candidates", "site_names", "strip_suffix"]
 
 # Separators that join the headline and the site's or column's name in <title>.
 SEPARATORS = re.compile(r"\s*(?:_|\||｜|—+|－|--?|–|::|：：)\s*|\s+-\s+")
@@ -69,6 +69,13 @@ def clean_meta_title(value: str | None) -> str:
 def site_names(meta_names: Iterable[str], known: Iterable[str]) -> frozenset[str]:
     """Comparison keys of the site's names this page states (and the profile knows)."""
     return frozenset(compact_key(n) for n in (*meta_names, *known) if n)
+
+
+def appended_names(tag: str) -> frozenset[str]:
+    """Comparison keys of the parts of ``<title>`` after its first: the site's and its
+    channels' names, which a breadcrumb's first link may repeat."""
+    parts = SEPARATORS.split(normalize_space(tag))
+    return frozenset(compact_key(p) for p in parts[1:] if p.strip())
 
 
 def strip_suffix(title: str, names: frozenset[str], headline: str | None = None) -> str:
