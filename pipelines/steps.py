@@ -161,6 +161,7 @@ class CleaningStep:
             read_page, page.html, fetch.url, profile, DEDUP_CONFIG,
             canonical_url=fetch.canonical_url, status=fetch.status,
             fetched_at=fetch.fetched_at, headers=fetch.headers, link_title=fetch.link_title,
+            link_date=fetch.link_date,
         )
         try:
             reading = await asyncio.get_running_loop().run_in_executor(self.pool, work)

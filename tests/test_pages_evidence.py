@@ -196,3 +196,25 @@ def test_a_more_link_is_no_breadcrumb() -> None:
     html = page("<title>标题一二三四</title>", "<div><a href='/list/'>更多&gt;&gt;</a></div>"
                 "<h1>标题一二三四</h1><div class='info'>发布时间：2024-05-10</div>")
     assert read(html)[0].column_path == []
+
+
+def test_the_list_pages_date_comes_before_the_urls() -> None:
+    raw = parse_article(page("<title>标题一二三四</title>", "<h1>标题一二三四</h1>"), URL, LZTZ,
+                        link_date="2024-05-09 16:20")
+    clean = clean_article(raw, LZTZ)
+    assert (clean.published_at, clean.published_from) == ("2024-05-09T16:20:00+08:00", "list")
+
+
+def test_a_list_item_gives_its_links_words_and_date() -> None:
+    from liuzhou_spider.pages.listing import parse_listing
+
+    html = ("<html><body><ul><li><a href='/gzdt/202405/t20240510_1.html' title='关于开展安全生产"
+            "大检查的通知'>关于开展安全生产...</a><span>2024-05-10</span></li>"
+            "<li><a href='/gzdt/202405/t20240509_2.html'>会议召开 2024年</a></li>"
+            "</ul></body></html>")
+    listing = parse_listing(html, "http://www.example.gov.cn/gzdt/", LZTZ.with_start_urls(
+        ["http://www.example.gov.cn/"], []))
+    first, second = listing.article_urls
+    assert listing.link_titles[first] == "关于开展安全生产大检查的通知"
+    assert listing.link_dates == {first: "2024-05-10"}  # no date outside the second link
+    assert listing.link_titles[second] == "会议召开 2024年"

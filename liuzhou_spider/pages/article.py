@@ -575,11 +575,13 @@ def parse_article(
     fetched_at: str | None = None,
     headers: Mapping[str, str] | None = None,
     link_title: str | None = None,
+    link_date: str | None = None,
 ) -> RawArticle:
     """Read everything an article page says about its article, without cleaning it."""
     return article_in(
         parse_document(html), html, url, profile, canonical_url=canonical_url,
         status=status, fetched_at=fetched_at, headers=headers, link_title=link_title,
+        link_date=link_date,
     )
 
 
@@ -595,6 +597,7 @@ def article_in(
     headers: Mapping[str, str] | None = None,
     images: bool = True,
     link_title: str | None = None,
+    link_date: str | None = None,
 ) -> RawArticle:
     """``parse_article`` of a page already parsed (``root = parse_document(html)``), which
     it only reads: the reading worker sorts the page's links off the same tree.
@@ -632,6 +635,9 @@ def article_in(
     published, published_from, source, source_from = _date_and_source(
         info, title_el, metas, region
     )
+    if published is None and link_date:  # the list page's date, before the URL's
+        published = find_date(link_date)
+        published_from = "list" if published else None
     region_lines = lines(region) if region is not None and images else []
 
     return RawArticle(
@@ -647,6 +653,7 @@ def article_in(
         title_from=choice.source,
         title_conflict=choice.conflict,
         link_title=normalize_space(link_title) or None,
+        link_date=normalize_space(link_date) or None,
         published_raw=published.raw if published else None,
         published_at=published.iso if published else None,
         published_from=published_from,

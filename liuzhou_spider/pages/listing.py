@@ -14,6 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from liuzhou_spider.pages.dates import find_date
+from liuzhou_spider.pages.evidence import short_text
 from liuzhou_spider.pages.text import join_url, parse_document
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.urls import canonicalize, is_site_url
@@ -45,6 +47,8 @@ class Listing:
     # text, or its title attribute where the text is cut short.  On a TRS site the list
     # page's words for an article are the strongest evidence of its title.
     link_titles: dict[str, str] = field(default_factory=dict)
+    # The date a list item shows beside its article link, as written (date evidence).
+    link_dates: dict[str, str] = field(default_factory=dict)
 
 
 def _script_number(token: str, script: str) -> int | None:
@@ -207,6 +211,30 @@ def link_title(anchor: etree._Element) -> str | None:
     return text or None
 
 
+_ITEM_TAGS = frozenset({"li", "tr", "dd", "dt", "p"})
+_ITEM_MAX = 200  # a list item is one line; a longer block holds several
+
+
+def link_date(anchor: etree._Element) -> str | None:
+    """The date written in the list item of an article link (``<li><a>…</a><span>
+    2026-02-25</span></li>``), outside the link's own words, as written."""
+    item = anchor.getparent()
+    for _ in range(3):
+        if item is None:
+            return None
+        if item.tag in _ITEM_TAGS:
+            break
+        item = item.getparent()
+    else:
+        return None
+    text = short_text(item, _ITEM_MAX)
+    if not text:
+        return None
+    own = "".join(anchor.itertext())
+    found = find_date(text.replace(own, " ") if own else text)
+    return found.raw if found else None
+
+
 def parse_listing(html: str, url: str, profile: SiteProfile) -> Listing:
     """Sort every link of a page (relative ones resolved, canonicalised, deduplicated)."""
     return links_in(parse_document(html), html, url, profile)
@@ -234,9 +262,14 @@ def links_in(root: etree._Element, html: str, url: str, profile: SiteProfile) ->
             continue
         kind, canonical = found
         if kind in _TITLED_KINDS and canonical not in listing.link_titles:
-            title = link_title(attribute.getparent())
+            anchor = attribute.getparent()
+            title = link_title(anchor)
             if title:
                 listing.link_titles[canonical] = title
+            if kind == "article":
+                shown = link_date(anchor)
+                if shown:
+                    listing.link_dates[canonical] = shown
         if canonical in seen:
             continue
         seen.add(canonical)

@@ -111,15 +111,16 @@ class TrsSpider(scrapy.Spider):
             yield self.request(canonicalize(url, self.profile))
 
     def request(
-        self, url: str, *, article: bool = False, link_title: str | None = None
+        self, url: str, *, article: bool = False, link_title: str | None = None,
+        link_date: str | None = None,
     ) -> scrapy.Request:
         """A request for a site page: conditional for articles fetched before.  An
-        article's request carries the list page's words for it (title evidence)."""
+        article's request carries the list page's words and date for it (evidence)."""
         self.seen.requested.add(url)
         headers = self.seen.conditional_headers(url) if article else {}
         return scrapy.Request(
             url, callback=self.parse, headers=headers or None, priority=10 if article else 0,
-            meta={"link_title": link_title} if link_title else None,
+            meta={"link_title": link_title, "link_date": link_date} if article else None,
         )
 
     def recheck_when_idle(self) -> None:
@@ -202,6 +203,7 @@ class TrsSpider(scrapy.Spider):
             # passes the fetch on with the article read from it, and hands the page's
             # links back to ``follow``.
             fetch.link_title = response.meta.get("link_title")
+            fetch.link_date = response.meta.get("link_date")
             yield ArticlePage(fetch=fetch, html=html)
             return
         # One parse for the footer and the links: this runs on the event loop.
@@ -226,10 +228,11 @@ class TrsSpider(scrapy.Spider):
                 f"{COLUMN_LINKS}{path}", len(listing.article_urls)
             )
         requested = self.seen.requested
-        titles = listing.link_titles
+        titles, dates = listing.link_titles, listing.link_dates
         for link in listing.article_urls:
             if link not in requested:
-                yield self.request(link, article=True, link_title=titles.get(link))
+                yield self.request(link, article=True, link_title=titles.get(link),
+                                   link_date=dates.get(link))
         pager = listing.pager_urls
         if self.seen.enabled and pager:
             index = pager_index(url)
