@@ -157,6 +157,9 @@ def test_the_list_link_confirms_or_is_flagged() -> None:
     assert (raw.title, raw.title_from, raw.title_conflict) == ("某某工作会议召开", "heading", False)
     raw, _ = read(html, link_title="某某工作...")  # cut short on the list page
     assert (raw.title, raw.title_conflict) == ("某某工作会议召开", False)
+    long_html = html.replace("某某工作会议召开", "全市统一战线工作会议在柳州召开")
+    raw, _ = read(long_html, link_title="全市统一战线工作会议")  # cut with no mark
+    assert (raw.title, raw.title_conflict) == ("全市统一战线工作会议在柳州召开", False)
     raw, _ = read(html, link_title="另一篇文章的标题")
     assert raw.title == "某某工作会议召开" and raw.title_conflict
     assert raw.link_title == "另一篇文章的标题"

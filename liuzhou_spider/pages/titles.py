@@ -36,6 +36,7 @@ _ELLIPSIS = re.compile(r"(?:\.{2,}|…+|。{3,})$")
 _SENTENCE = re.compile(r"[，。；！？,;!?：:“”\"《》]")
 _LOGO = re.compile(r"logo|brand|site-?name|channel", re.IGNORECASE)
 _TITLED = re.compile(r"title|biaoti|bt\b|headline", re.IGNORECASE)
+_CUT_MIN = 8  # a title cut with no mark keeps at least this many characters
 _MAX_TITLE = 150  # longer text in a heading is a paragraph, not a title
 _TITLED_ELEMENTS = etree.XPath(
     "//body//*[contains(@class, 'title') or contains(@class, 'Title')"
@@ -171,11 +172,13 @@ def _own_words(text: str, tag: str, names: frozenset[str]) -> str:
 
 
 def _matches_link(text: str, link: str) -> bool:
-    """The link's words are the title, or its cut-short beginning (``关于…的通知...``)."""
+    """The link's words are the title, or its cut-short beginning (``关于…的通知...``, or
+    cut with no mark at the list's column width)."""
     if _agrees(text, link):
         return True
-    stem = _ELLIPSIS.sub("", link)
-    return stem != link and len(stem) >= 4 and compact_key(text).startswith(compact_key(stem))
+    marked = _ELLIPSIS.search(link) is not None
+    stem = compact_key(_ELLIPSIS.sub("", link))
+    return len(stem) >= (4 if marked else _CUT_MIN) and compact_key(text).startswith(stem)
 
 
 def choose_title(
