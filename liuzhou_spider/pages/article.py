@@ -604,7 +604,9 @@ def article_in(
     ``html`` is still needed for the content hash.  ``images=False`` leaves
     ``RawArticle.images`` empty, for a caller that cleans at once: cleaning finds the
     images of the cleaned body itself, and the raw list costs a walk of the body's
-    lines (a tenth of the time spent here)."""
+    lines (a tenth of the time spent here).  ``link_title`` and ``link_date`` are what
+    the list page that linked the article showed for it (``Listing.link_titles``,
+    ``link_dates``): evidence weighed with the page's own, never taken blindly."""
     page = PageSelectors(root)
     metas = page_metas(root)
     meta = gov_meta(metas)
