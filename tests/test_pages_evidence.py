@@ -132,6 +132,7 @@ def test_an_unlabelled_outlet_beside_the_date_is_the_source() -> None:
     ("来源：人民日报2024-05-13 08:49", "人民日报"),
     ("本文来源于 国家统计局 2024-05-11 09:36:26", "国家统计局"),
     ("稿件来源： 河北日报", "河北日报"),
+    ("原创：39健康网2024-04-23 12:27:25", "39健康网"),
     ("发布时间：2024-05-10", None),
 ])
 def test_labelled_sources(text: str, source: str | None) -> None:
