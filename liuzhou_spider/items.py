@@ -64,9 +64,10 @@ class RawArticle:
     title_from: str | None = None
     title_conflict: bool = False
     link_title: str | None = None  # the list page's words for this article, when known
+    link_date: str | None = None  # the date the list page shows beside it, as written
     published_raw: str | None = None  # the date as written on the page
     published_at: str | None = None  # parsed ISO 8601 with +08:00, if parseable
-    published_from: str | None = None  # info_line, under_title, meta
+    published_from: str | None = None  # info_line, under_title, meta, list
     source: str | None = None
     source_from: str | None = None  # info_line, under_title, meta, ..._unlabelled
     column_path: list[str] = field(default_factory=list)  # from the breadcrumb
@@ -149,6 +150,7 @@ class PageFetch:
     not_modified: bool = False  # answered 304, or same content hash as last time
     gone: bool = False  # answered 404/410 for a URL seen before
     link_title: str | None = None  # an article's words on the list page that linked it
+    link_date: str | None = None  # the date that list page shows beside it, as written
 
 
 @dataclass(frozen=True)

@@ -485,6 +485,7 @@ def read_article(
     headers: Mapping[str, str] | None = None,
     root: etree._Element | None = None,
     link_title: str | None = None,
+    link_date: str | None = None,
 ) -> CleanArticle:
     """One fetched article page, parsed and cleaned: what the crawl and reprocessing read.
 
@@ -496,7 +497,7 @@ def read_article(
     raw = article_in(
         parse_document(html) if root is None else root, html, url, profile,
         canonical_url=canonical_url, status=status, fetched_at=fetched_at, headers=headers,
-        images=False, link_title=link_title,
+        images=False, link_title=link_title, link_date=link_date,
     )
     return clean_article(raw, profile)
 

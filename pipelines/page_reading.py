@@ -34,12 +34,13 @@ MAX_WORKERS = 8  # merging and storing stay in one process: more readers wait on
 # Reads one page when called: the result, or the exception reading raised.
 PendingRead = Callable[[], CleanArticle | None]
 # (zlib page bytes, response headers as stored JSON, URL, status, fetched_at) → PendingRead
-ReadPage = Callable[[bytes, str, str, int, str, "str | None"], PendingRead]
+ReadPage = Callable[[bytes, str, str, int, str, "str | None", "str | None"], PendingRead]
 
 
 def process_page(
     body: bytes, headers: dict[str, str], url: str, profile: SiteProfile, *,
     status: int = 200, fetched_at: str | None = None, link_title: str | None = None,
+    link_date: str | None = None,
 ) -> CleanArticle | None:
     """Stored bytes of an article page → its clean article, as the crawl would read it.
 
@@ -52,6 +53,7 @@ def process_page(
     return read_article(
         html, url, profile, canonical_url=canonicalize(url, profile),
         status=status, fetched_at=fetched_at, headers=headers, link_title=link_title,
+        link_date=link_date,
     )
 
 
@@ -65,14 +67,15 @@ def stored_text(body: bytes, headers: dict[str, str], url: str) -> str | None:
 
 
 def read_stored(compressed: bytes, headers: str, url: str, status: int, fetched_at: str,
-                profile: SiteProfile | None, link_title: str | None = None
-                ) -> CleanArticle | None:
+                profile: SiteProfile | None, link_title: str | None = None,
+                link_date: str | None = None) -> CleanArticle | None:
     """``process_page`` of a stored page (its zlib bytes and headers JSON as
     ``page_contents`` keeps them), with the body's sketch (``profile`` None: the
-    worker's own); ``link_title`` is the list page's words for it that the crawl kept."""
+    worker's own); ``link_title``/``link_date``: what the list page that linked it showed,
+    as the crawl kept it."""
     clean = process_page(zlib.decompress(compressed), json.loads(headers), url,
                          reading_profile(profile), status=status, fetched_at=fetched_at,
-                         link_title=link_title)
+                         link_title=link_title, link_date=link_date)
     return None if clean is None else with_sketch(clean, DEDUP_CONFIG)
 
 
@@ -91,17 +94,17 @@ def page_reader(profile: SiteProfile, workers: int) -> Iterator[ReadPage]:
     in this process (``workers`` 0), else in a pool of ``workers`` processes."""
     if workers <= 0:
         def here(compressed: bytes, headers: str, url: str, status: int, fetched_at: str,
-                 link_title: str | None) -> PendingRead:
+                 link_title: str | None, link_date: str | None) -> PendingRead:
             return lambda: read_stored(compressed, headers, url, status, fetched_at, profile,
-                                       link_title)
+                                       link_title, link_date)
 
         yield here
         return
     with reading_pool(workers, profile) as pool:
         def submit(compressed: bytes, headers: str, url: str, status: int, fetched_at: str,
-                   link_title: str | None) -> PendingRead:
+                   link_title: str | None, link_date: str | None) -> PendingRead:
             return pool.submit(read_stored, compressed, headers, url, status, fetched_at,
-                               None, link_title).result
+                               None, link_title, link_date).result
 
         try:
             yield submit

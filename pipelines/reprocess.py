@@ -86,6 +86,7 @@ class StoredPage:
     fetched_at: str
     article_id: str | None  # the stored article it belonged to
     link_title: str | None = None  # the list page's words for it (title evidence)
+    link_date: str | None = None  # the date the list page showed beside it
 
 
 @dataclass
@@ -150,7 +151,7 @@ def stored_pages(chosen: Select[Any] | None) -> Select[Any]:
     )
     query = (
         select(Url.url, Url.content_hash, Url.status, Url.fetched_at, Url.article_id,
-               Url.link_title)
+               Url.link_title, Url.link_date)
         .outerjoin(first_fetch, first_fetch.c.url == Url.url)
         .where(Url.kind == "article", Url.content_hash.is_not(None), Url.status < 400)
         .order_by(first_fetch.c.first, Url.url)
@@ -365,7 +366,8 @@ def _start(read: ReadPage, page: StoredPage, contents: dict[str, tuple[bytes, st
             raise LookupError(f"no stored bytes for {page.content_hash}")
 
         return missing
-    return read(stored[0], stored[1], page.url, page.status, page.fetched_at, page.link_title)
+    return read(stored[0], stored[1], page.url, page.status, page.fetched_at, page.link_title,
+                page.link_date)
 
 
 def _outside(repository: Repository, ids: set[str], mapping: _Ids) -> Iterator[KnownArticle]:

@@ -238,6 +238,7 @@ class CleaningStep:
             read_page, page.html, fetch.url, profile, DEDUP_CONFIG,
             canonical_url=fetch.canonical_url, status=fetch.status,
             fetched_at=fetch.fetched_at, headers=fetch.headers, link_title=fetch.link_title,
+            link_date=fetch.link_date,
         )
         try:
             if self.pool is None:

@@ -295,6 +295,7 @@ class Batch:
             row["last_modified"] if fetch.not_modified else None)
         row["content_hash"] = content_hash or row["content_hash"]
         row["link_title"] = fetch.link_title or row["link_title"]
+        row["link_date"] = fetch.link_date or row["link_date"]
         row["gone_at"] = (row["gone_at"] or seen) if fetch.gone else None
 
     def _url_membership(self, decision: MergeDecision) -> None:

@@ -193,9 +193,10 @@ class Url(Base):
     first_seen_at: Mapped[str] = mapped_column(TIMESTAMP)
     last_seen_at: Mapped[str] = mapped_column(TIMESTAMP)
     last_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
-    # Schema 0005: the words of the last list page that linked this article (what
-    # reprocessing hands page reading again, as the crawl did).
+    # Schema 0005: the words and date of the last list page that linked this article
+    # (what reprocessing hands page reading again, as the crawl did).
     link_title: Mapped[str | None] = mapped_column(Text)
+    link_date: Mapped[str | None] = mapped_column(Text)  # the date shown beside it, as written
 
 
 class Fetch(Base):

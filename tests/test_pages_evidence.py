@@ -132,6 +132,7 @@ def test_an_unlabelled_outlet_beside_the_date_is_the_source() -> None:
     ("来源：人民日报2024-05-13 08:49", "人民日报"),
     ("本文来源于 国家统计局 2024-05-11 09:36:26", "国家统计局"),
     ("稿件来源： 河北日报", "河北日报"),
+    ("原创：39健康网2024-04-23 12:27:25", "39健康网"),
     ("发布时间：2024-05-10", None),
 ])
 def test_labelled_sources(text: str, source: str | None) -> None:
@@ -157,6 +158,9 @@ def test_the_list_link_confirms_or_is_flagged() -> None:
     assert (raw.title, raw.title_from, raw.title_conflict) == ("某某工作会议召开", "heading", False)
     raw, _ = read(html, link_title="某某工作...")  # cut short on the list page
     assert (raw.title, raw.title_conflict) == ("某某工作会议召开", False)
+    long_html = html.replace("某某工作会议召开", "全市统一战线工作会议在柳州召开")
+    raw, _ = read(long_html, link_title="全市统一战线工作会议")  # cut with no mark
+    assert (raw.title, raw.title_conflict) == ("全市统一战线工作会议在柳州召开", False)
     raw, _ = read(html, link_title="另一篇文章的标题")
     assert raw.title == "某某工作会议召开" and raw.title_conflict
     assert raw.link_title == "另一篇文章的标题"
@@ -178,13 +182,16 @@ def test_short_text_stops_at_the_limit() -> None:
 @pytest.mark.parametrize(("crumb", "column"), [
     ("<a href='/'>网易首页</a> &gt; <a href='/news/'>新闻中心</a> &gt; 正文 "
      "<a href='/x'>申请入驻</a>", ["新闻中心"]),
+    # the site's own name (appended to <title>) linking to the root is its home
     ("<a href='http://www.example.gov.cn/'>某省政府网</a>&gt;&gt;<a href='/jj/'>经济·科技</a>",
      ["经济·科技"]),
+    # a channel linking to its host's root is a column
+    ("<a href='/'>资讯</a> &gt; <a href='/dl/'>大陆</a> &gt; 正文", ["资讯", "大陆"]),
     ("<a href='/'>首页</a> → <a href='/theory/'>理论新闻</a>", ["理论新闻"]),
     ("<a href='/china/'>国内新闻</a>&gt;正文", ["国内新闻"]),
 ])
 def test_an_unlabelled_breadcrumb_gives_the_column(crumb: str, column: list[str]) -> None:
-    html = page("<title>标题一二三四</title>", f"<div class='crumb'>{crumb}</div>"
+    html = page("<title>标题一二三四--某省政府网</title>", f"<div class='crumb'>{crumb}</div>"
                 "<h1>标题一二三四</h1><div class='info'>发布时间：2024-05-10</div>")
     assert read(html)[1].column == column
 
@@ -193,3 +200,25 @@ def test_a_more_link_is_no_breadcrumb() -> None:
     html = page("<title>标题一二三四</title>", "<div><a href='/list/'>更多&gt;&gt;</a></div>"
                 "<h1>标题一二三四</h1><div class='info'>发布时间：2024-05-10</div>")
     assert read(html)[0].column_path == []
+
+
+def test_the_list_pages_date_comes_before_the_urls() -> None:
+    raw = parse_article(page("<title>标题一二三四</title>", "<h1>标题一二三四</h1>"), URL, LZTZ,
+                        link_date="2024-05-09 16:20")
+    clean = clean_article(raw, LZTZ)
+    assert (clean.published_at, clean.published_from) == ("2024-05-09T16:20:00+08:00", "list")
+
+
+def test_a_list_item_gives_its_links_words_and_date() -> None:
+    from liuzhou_spider.pages.listing import parse_listing
+
+    html = ("<html><body><ul><li><a href='/gzdt/202405/t20240510_1.html' title='关于开展安全生产"
+            "大检查的通知'>关于开展安全生产...</a><span>2024-05-10</span></li>"
+            "<li><a href='/gzdt/202405/t20240509_2.html'>会议召开 2024年</a></li>"
+            "</ul></body></html>")
+    listing = parse_listing(html, "http://www.example.gov.cn/gzdt/", LZTZ.with_start_urls(
+        ["http://www.example.gov.cn/"], []))
+    first, second = listing.article_urls
+    assert listing.link_titles[first] == "关于开展安全生产大检查的通知"
+    assert listing.link_dates == {first: "2024-05-10"}  # no date outside the second link
+    assert listing.link_titles[second] == "会议召开 2024年"

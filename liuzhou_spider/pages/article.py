@@ -46,6 +46,7 @@ from liuzhou_spider.pages.text import (
 )
 from liuzhou_spider.pages.titles import (
     TitleChoice,
+    appended_names,
     choose_title,
     clean_meta_title,
     heading_candidates,
@@ -322,16 +323,11 @@ def _heading_near(info: etree._Element, tag_title: str) -> etree._Element | None
 
 
 def _title(
-    page: PageSelectors, info: etree._Element | None, metas: Mapping[str, str],
-    profile: SiteProfile, link_title: str | None,
+    page: PageSelectors, info: etree._Element | None, tag: str, names: frozenset[str],
+    profile: SiteProfile, metas: Mapping[str, str], link_title: str | None,
 ) -> TitleChoice:
     """The title from the list link, title metas, headings and ``<title>``, cross-checked
-    (``liuzhou_spider.pages.titles``)."""
-    title_tag = page.root.find(".//title")
-    tag = text_of(title_tag) if title_tag is not None else ""
-    names = site_names(
-        (metas.get("sitename", ""), metas.get("og:site_name", "")), profile.site_name_suffixes
-    )
+    (``liuzhou_spider.pages.titles``); ``names``: the site's names the page states."""
     near = _heading_near(info, strip_site_name(tag, profile)) if info is not None else None
     headings = heading_candidates(page.root, names)
     if near is not None and all(el is not near for _, el in headings):
@@ -603,11 +599,13 @@ def parse_article(
     fetched_at: str | None = None,
     headers: Mapping[str, str] | None = None,
     link_title: str | None = None,
+    link_date: str | None = None,
 ) -> RawArticle:
     """Read everything an article page says about its article, without cleaning it."""
     return article_in(
         parse_document(html), html, url, profile, canonical_url=canonical_url,
         status=status, fetched_at=fetched_at, headers=headers, link_title=link_title,
+        link_date=link_date,
     )
 
 
@@ -623,13 +621,16 @@ def article_in(
     headers: Mapping[str, str] | None = None,
     images: bool = True,
     link_title: str | None = None,
+    link_date: str | None = None,
 ) -> RawArticle:
     """``parse_article`` of a page already parsed (``root = parse_document(html)``), which
     it only reads: the reading worker sorts the page's links off the same tree.
     ``html`` is still needed for the content hash.  ``images=False`` leaves
     ``RawArticle.images`` empty, for a caller that cleans at once: cleaning finds the
     images of the cleaned body itself, and the raw list costs a walk of the body's
-    lines (a tenth of the time spent here)."""
+    lines (a tenth of the time spent here).  ``link_title`` and ``link_date`` are what
+    the list page that linked the article showed for it (``Listing.link_titles``,
+    ``link_dates``): evidence weighed with the page's own, never taken blindly."""
     page = PageSelectors(root)
     metas = page_metas(root)
     meta = gov_meta(metas)
@@ -638,14 +639,19 @@ def article_in(
         (t for t in profile.templates if page.matches_any(t.detect)), None
     )
     info = _info_line(page, detected)
-    choice = _title(page, info, metas, profile, link_title)
+    title_tag = root.find(".//title")
+    tag = text_of(title_tag) if title_tag is not None else ""
+    names = site_names(
+        (metas.get("sitename", ""), metas.get("og:site_name", "")), profile.site_name_suffixes
+    )
+    choice = _title(page, info, tag, names, profile, metas, link_title)
     title, title_el = choice.title, choice.element
     if title_el is None and title:
         title_el = _element_showing(root, title)
     crumb = _breadcrumb(page, detected)
     column_path = (
-        trim_crumb(split_breadcrumb(text_of(crumb)), crumb, url) if crumb is not None
-        else plain_breadcrumb(root, url) or []
+        trim_crumb(split_breadcrumb(text_of(crumb)), crumb, url, names | appended_names(tag))
+        if crumb is not None else plain_breadcrumb(root, url, names | appended_names(tag)) or []
     )
     ids = article_ids(url)
     # The menu is read only when the page shows no breadcrumb (older templates).
@@ -655,6 +661,9 @@ def article_in(
     published, published_from, source, source_from = _date_and_source(
         info, title_el, metas, region
     )
+    if published is None and link_date:  # the list page's date, before the URL's
+        published = find_date(link_date)
+        published_from = "list" if published else None
     region_lines = lines(region) if region is not None and images else []
 
     return RawArticle(
@@ -670,6 +679,7 @@ def article_in(
         title_from=choice.source,
         title_conflict=choice.conflict,
         link_title=normalize_space(link_title) or None,
+        link_date=normalize_space(link_date) or None,
         published_raw=published.raw if published else None,
         published_at=published.iso if published else None,
         published_from=published_from,

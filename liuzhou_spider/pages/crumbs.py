@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from liuzhou_spider.pages.evidence import short_text
-from liuzhou_spider.pages.text import BLOCK_TAGS, join_url, normalize_space
+from liuzhou_spider.pages.text import BLOCK_TAGS, compact_key, join_url, normalize_space
 
 __all__ = ["plain_breadcrumb", "trim_crumb"]
 
@@ -38,10 +38,15 @@ def _block(el: etree._Element) -> etree._Element:
     return el
 
 
-def _is_home(name: str, anchor: etree._Element | None, base: str) -> bool:
+def _is_home(
+    name: str, anchor: etree._Element | None, base: str, site: frozenset[str]
+) -> bool:
+    """The site's home: a home word, or the site's own name (``site``: comparison keys
+    of the names the page gives itself) linking to the host's root.  A channel that
+    links to its own host's root (资讯 on news.ifeng.com) is a column."""
     if name in _HOME_WORDS or name.endswith("首页"):
         return True
-    if anchor is None:
+    if anchor is None or compact_key(name) not in site:
         return False
     href = (anchor.get("href") or "").strip()
     return bool(href) and urlsplit(join_url(base, href)).path in _ROOT_PATHS
@@ -52,13 +57,13 @@ def _anchors(block: etree._Element) -> dict[str, etree._Element]:
 
 
 def trim_crumb(
-    names: list[str], block: etree._Element, base: str,
+    names: list[str], block: etree._Element, base: str, site: frozenset[str],
     anchors: dict[str, etree._Element] | None = None,
 ) -> list[str]:
     """A breadcrumb's names without the site's home first and 正文 (the article itself)
     last; links that follow 正文 on the same line are not part of it."""
     anchors = _anchors(block) if anchors is None else anchors
-    if names and _is_home(names[0], anchors.get(names[0]), base):
+    if names and _is_home(names[0], anchors.get(names[0]), base, site):
         names = names[1:]
     for index, name in enumerate(names):
         if name.split(" ", 1)[0] in _THIS_PAGE:
@@ -66,7 +71,9 @@ def trim_crumb(
     return names
 
 
-def plain_breadcrumb(root: etree._Element, base: str) -> list[str] | None:
+def plain_breadcrumb(
+    root: etree._Element, base: str, site: frozenset[str]
+) -> list[str] | None:
     """The column path of an unlabelled breadcrumb, or None when the page shows none."""
     for count, node in enumerate(_ARROW_TEXTS(root)):
         if count >= _TRIES:
@@ -85,7 +92,7 @@ def plain_breadcrumb(root: etree._Element, base: str) -> list[str] | None:
         anchors = _anchors(block)
         if not anchors or not any(n in anchors for n in names):
             continue  # a breadcrumb is made of links
-        names = trim_crumb(names, block, base, anchors)
+        names = trim_crumb(names, block, base, site, anchors)
         if names:
             return names
     return None

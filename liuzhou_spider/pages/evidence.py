@@ -6,9 +6,9 @@ right under the title, the date metas (``PubDate``, ``publishdate``,
 page shows beats a meta, and its precision is kept: a page that shows only a date gives
 a date, and a meta time of exactly midnight is a placeholder, not a time.
 
-Sources: a labelled one (来源：, 稿件来源：, 本文来源于, 出处：) in the info line or under the
-title, the ``ContentSource``/``source`` metas, else an outlet's name written beside the
-date with no label (``2024年05月10日 00:26 每日经济新闻``).
+Sources: a labelled one (来源：, 稿件来源：, 本文来源于, 出处：, 原创：) in the info line or
+under the title, the ``ContentSource``/``source`` metas, else an outlet's name written
+beside the date with no label (``2024年05月10日 00:26 每日经济新闻``).
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ _DATE_METAS = (
     "published_time", "publish_time", "datepublished", "dc.date", "dcterms.created",
 )
 _SOURCE_METAS = ("contentsource", "source", "article:author")
-_SOURCE_LABEL = re.compile(r"(?:来源|稿源|出处|出所)(?:\s*[:：]|于)\s*")
+# 原创： ("original to") names the outlet that wrote it; without a colon 原创 is a badge.
+_SOURCE_LABEL = re.compile(r"(?:(?:来源|稿源|出处|出所)(?:\s*[:：]|于)|原创\s*[:：])\s*")
 _SOURCE_VALUE = re.compile(
     r"([^\s|｜丨]+?)(?=$|\s|[|｜丨【\[（(]|\d{4}\s*[-/.年]|浏览|点击|阅读|作者|编辑|责编|发布|字号"
     r"|时间|日期)"

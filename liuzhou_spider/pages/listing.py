@@ -13,6 +13,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from liuzhou_spider.pages.dates import find_date
+from liuzhou_spider.pages.evidence import short_text
 from liuzhou_spider.pages.pager import read_pager
 from liuzhou_spider.pages.text import join_url, parse_document
 from liuzhou_spider.profile import SiteProfile
@@ -41,6 +43,8 @@ class Listing:
     # text, or its title attribute where the text is cut short.  On a TRS site the list
     # page's words for an article are the strongest evidence of its title.
     link_titles: dict[str, str] = field(default_factory=dict)
+    # The date a list item shows beside its article link, as written (date evidence).
+    link_dates: dict[str, str] = field(default_factory=dict)
 
 
 def _kind(url: str, profile: SiteProfile) -> str:
@@ -140,17 +144,47 @@ def _sorted_link(
 
 _TITLED_KINDS = frozenset({"article", "other"})
 _ELLIPSIS = re.compile(r"(?:\.{2,}|…+|。{3,})$")
+_CUT_MARKS = ("..", "…", "。。。")
 
 
 def link_title(anchor: etree._Element) -> str | None:
     """A link's words for its target: the text, or the ``title`` attribute where the
-    text is empty or cut short (``关于…的通知...``) and the attribute goes on from it."""
-    text = " ".join("".join(anchor.itertext()).split())
-    attribute = " ".join((anchor.get("title") or "").split())
-    stem = _ELLIPSIS.sub("", text)
-    if attribute and (not stem or (attribute.startswith(stem) and len(attribute) > len(stem))):
-        return attribute
+    text is empty or cut short (``关于…的通知...``) and the attribute goes on from it.
+    Runs for every article link of every list page, on the crawl's event loop: the
+    common case (text only, no children) takes no regex and no tree walk."""
+    raw = "".join(anchor.itertext()) if len(anchor) else anchor.text
+    text = " ".join(raw.split()) if raw else ""
+    attribute = anchor.get("title")
+    if attribute:
+        attribute = " ".join(attribute.split())
+        stem = _ELLIPSIS.sub("", text) if text.endswith(_CUT_MARKS) else text
+        if attribute and (not stem or (attribute.startswith(stem) and len(attribute) > len(stem))):
+            return attribute
     return text or None
+
+
+_ITEM_TAGS = frozenset({"li", "tr", "dd", "dt", "p"})
+_ITEM_MAX = 200  # a list item is one line; a longer block holds several
+
+
+def link_date(anchor: etree._Element) -> str | None:
+    """The date written in the list item of an article link (``<li><a>…</a><span>
+    2026-02-25</span></li>``), outside the link's own words, as written."""
+    item = anchor.getparent()
+    for _ in range(3):
+        if item is None:
+            return None
+        if item.tag in _ITEM_TAGS:
+            break
+        item = item.getparent()
+    else:
+        return None
+    text = short_text(item, _ITEM_MAX)
+    if not text:
+        return None
+    own = "".join(anchor.itertext())
+    found = find_date(text.replace(own, " ") if own else text)
+    return found.raw if found else None
 
 
 def parse_listing(html: str, url: str, profile: SiteProfile) -> Listing:
@@ -181,9 +215,14 @@ def links_in(root: etree._Element, html: str, url: str, profile: SiteProfile) ->
             continue
         kind, canonical = found
         if kind in _TITLED_KINDS and canonical not in listing.link_titles:
-            title = link_title(attribute.getparent())
+            anchor = attribute.getparent()
+            title = link_title(anchor)
             if title:
                 listing.link_titles[canonical] = title
+            if kind == "article":
+                shown = link_date(anchor)
+                if shown:
+                    listing.link_dates[canonical] = shown
         if canonical in seen:
             continue
         seen.add(canonical)

@@ -25,8 +25,8 @@ from lxml import etree
 
 from liuzhou_spider.pages.text import compact_key, normalize_space, text_of
 
-__all__ = ["TitleChoice", "choose_title", "clean_meta_title", "heading_candidates",
-           "site_names", "strip_suffix"]
+__all__ = ["TitleChoice", "appended_names", "choose_title", "clean_meta_title",
+           "heading_candidates", "site_names", "strip_suffix"]
 
 # Separators that join the headline and the site's or column's name in <title>.
 SEPARATORS = re.compile(r"\s*(?:_|\||｜|—+|－|--?|–|::|：：)\s*|\s+-\s+")
@@ -36,6 +36,7 @@ _ELLIPSIS = re.compile(r"(?:\.{2,}|…+|。{3,})$")
 _SENTENCE = re.compile(r"[，。；！？,;!?：:“”\"《》]")
 _LOGO = re.compile(r"logo|brand|site-?name|channel", re.IGNORECASE)
 _TITLED = re.compile(r"title|biaoti|bt\b|headline", re.IGNORECASE)
+_CUT_MIN = 8  # a title cut with no mark keeps at least this many characters
 _MAX_TITLE = 150  # longer text in a heading is a paragraph, not a title
 _TITLED_ELEMENTS = etree.XPath(
     "//body//*[contains(@class, 'title') or contains(@class, 'Title')"
@@ -69,6 +70,13 @@ def clean_meta_title(value: str | None) -> str:
 def site_names(meta_names: Iterable[str], known: Iterable[str]) -> frozenset[str]:
     """Comparison keys of the site's names this page states (and the profile knows)."""
     return frozenset(compact_key(n) for n in (*meta_names, *known) if n)
+
+
+def appended_names(tag: str) -> frozenset[str]:
+    """Comparison keys of the parts of ``<title>`` after its first: the site's and its
+    channels' names, which a breadcrumb's first link may repeat."""
+    parts = SEPARATORS.split(normalize_space(tag))
+    return frozenset(compact_key(p) for p in parts[1:] if p.strip())
 
 
 def strip_suffix(title: str, names: frozenset[str], headline: str | None = None) -> str:
@@ -164,11 +172,13 @@ def _own_words(text: str, tag: str, names: frozenset[str]) -> str:
 
 
 def _matches_link(text: str, link: str) -> bool:
-    """The link's words are the title, or its cut-short beginning (``关于…的通知...``)."""
+    """The link's words are the title, or its cut-short beginning (``关于…的通知...``, or
+    cut with no mark at the list's column width)."""
     if _agrees(text, link):
         return True
-    stem = _ELLIPSIS.sub("", link)
-    return stem != link and len(stem) >= 4 and compact_key(text).startswith(compact_key(stem))
+    marked = _ELLIPSIS.search(link) is not None
+    stem = compact_key(_ELLIPSIS.sub("", link))
+    return len(stem) >= (4 if marked else _CUT_MIN) and compact_key(text).startswith(stem)
 
 
 def choose_title(

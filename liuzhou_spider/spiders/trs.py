@@ -186,16 +186,18 @@ class TrsSpider(scrapy.Spider):
             self.time_limit = None
 
     def request(
-        self, url: str, *, article: bool = False, depth: int = 0, link_title: str | None = None
+        self, url: str, *, article: bool = False, depth: int = 0,
+        link_title: str | None = None, link_date: str | None = None,
     ) -> scrapy.Request:
         """A request for a site page: conditional for articles fetched before.  An
-        article's request carries the list page's words for it (title evidence)."""
+        article's request carries the list page's words and date for it (evidence)."""
         self.seen.requested.add(url)
         headers = self.seen.conditional_headers(url) if article else {}
         return scrapy.Request(
             url, callback=self.parse, errback=self.download_failed, headers=headers or None,
             priority=10 if article else 0,
-            meta={"depth": depth, **({"link_title": link_title} if link_title else {})},
+            meta={"depth": depth, **({"link_title": link_title, "link_date": link_date}
+                                     if article else {})},
         )
 
     def download_failed(self, failure: Failure) -> None:
@@ -322,6 +324,7 @@ class TrsSpider(scrapy.Spider):
             # passes the fetch on with the article read from it, and hands the page's
             # links back to ``follow``.
             fetch.link_title = response.meta.get("link_title")
+            fetch.link_date = response.meta.get("link_date")
             yield ArticlePage(fetch=fetch, html=html, depth=depth)
             return
         # One parse for the footer and the links: this runs on the event loop.
@@ -388,10 +391,11 @@ class TrsSpider(scrapy.Spider):
             )
         requested = self.seen.requested
         depth += 1
-        titles = listing.link_titles
+        titles, dates = listing.link_titles, listing.link_dates
         for link in listing.article_urls:
             if link not in requested and self.admit(link, depth):
-                yield self.request(link, article=True, depth=depth, link_title=titles.get(link))
+                yield self.request(link, article=True, depth=depth, link_title=titles.get(link),
+                                   link_date=dates.get(link))
         pager = listing.pager_urls
         if self.seen.enabled and pager:
             # The next page is the one after this in the pager's own order: a 1-based

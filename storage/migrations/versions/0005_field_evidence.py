@@ -9,7 +9,8 @@ words, title metas, headings, ``<title>``; the info line, a line under the title
 metas, the URL).  The article keeps which one decided (``title_from``,
 ``published_from``, ``source_from``), the list page's words for it (``list_title``) and
 whether strong evidence disagreed on the title (``title_conflict``), so analysts can
-find doubtful records in SQL.  ``urls.link_title`` keeps the list words per page, so
+find doubtful records in SQL.  ``urls.link_title``/``link_date`` keep per page the
+words and date its list page showed, so
 ``liuzhou reprocess`` reads a page with the evidence the crawl had.  Columns are only
 added; ``v_articles`` is recreated with them after its promised columns.
 """
@@ -35,6 +36,7 @@ NEW_VIEW = f"""{_PROMISED},
                CASE WHEN a.title_conflict THEN 1 ELSE 0 END AS title_conflict, a.list_title
         FROM articles a"""
 TEXT_COLUMNS = ("title_from", "published_from", "source_from", "list_title")
+URL_COLUMNS = ("link_title", "link_date")
 URLS_VIEW = """
         SELECT u.url, u.article_id, CASE WHEN u.is_canonical THEN 1 ELSE 0 END AS is_canonical,
                u.similarity, u.first_seen_at, u.last_seen_at
@@ -50,7 +52,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("title_conflict", sa.Boolean(), nullable=False,
                                    server_default=sa.false()))
     with op.batch_alter_table("urls") as batch:
-        batch.add_column(sa.Column("link_title", sa.Text(), nullable=True))
+        for name in URL_COLUMNS:
+            batch.add_column(sa.Column(name, sa.Text(), nullable=True))
     op.execute(f"CREATE VIEW v_articles AS {NEW_VIEW}")
 
 
@@ -59,7 +62,8 @@ def downgrade() -> None:
     op.execute("DROP VIEW v_articles")
     op.execute("DROP VIEW v_article_urls")
     with op.batch_alter_table("urls") as batch:
-        batch.drop_column("link_title")
+        for name in URL_COLUMNS:
+            batch.drop_column(name)
     op.execute(f"CREATE VIEW v_article_urls AS {URLS_VIEW}")
     with op.batch_alter_table("articles") as batch:
         for name in (*TEXT_COLUMNS, "title_conflict"):
