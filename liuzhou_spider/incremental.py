@@ -81,10 +81,6 @@ class SeenBefore:
             and seen.content_hash == content_hash and not seen.gone_at
         )
 
-    def knows(self, url: str) -> bool:
-        """A page an earlier run stored (and so answered as a page of the site then)."""
-        return url_key(url) in self.memory
-
     def is_known_article(self, url: str) -> bool:
         """A page stored as an article by an earlier run."""
         seen = self.memory.get(url_key(url))

@@ -134,7 +134,11 @@ class BoundsMiddleware:
             return None
         stats = self.crawler.stats
         assert stats is not None
-        bound = bounds.refuse_link(request.url, request.meta.get("depth", 0))
+        # Any page that is not an article counts as a pager page here: a redirect or a
+        # re-check does not say which list it came from.
+        is_article = getattr(spider, "is_article", None)
+        pager = is_article is not None and not is_article(request.url)
+        bound = bounds.refuse_link(request.url, request.meta.get("depth", 0), pager=pager)
         if bound is None and bounds.page_budget and self.requests >= bounds.page_budget:
             bound = PAGE_BUDGET
             if not self.spent:

@@ -172,6 +172,13 @@ class Repository:
             yield from ((row[0], row[1]) for row in rows)
             after = rows[-1][0]
 
+    def stored_list_pages(self) -> set[str]:
+        """The keys of the pages earlier runs stored as list pages (not articles): a
+        page of them that now links nowhere is a maintenance notice in its place."""
+        query = select(Url.url).where(Url.kind == "column", Url.status < 400)
+        with self.engine.connect() as connection:
+            return {url for (url,) in stream(connection, query)}
+
     def has_completed_run(self) -> bool:
         """True once a crawl ran to its end: only then has the whole site been seen."""
         with Session(self.engine) as session:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
 from liuzhou_spider.incremental import SeenBefore
@@ -47,7 +47,8 @@ def test_pages_are_decoded_as_browsers_do_and_replacements_counted(
     body: bytes, replaced: int,
 ) -> None:
     spider = LztzSpider.from_crawler(get_crawler(LztzSpider))
-    response = HtmlResponse(NEW, body=body, headers={"Content-Type": "text/html"})
+    response = HtmlResponse(NEW, body=body, headers={"Content-Type": "text/html"},
+                            request=Request(NEW))
     page = next(item for item in spider.parse(response) if isinstance(item, ArticlePage))
     assert "<p>统一战线</p>" in page.html
     assert spider.crawler.stats.get_value("liuzhou/decode_replaced", 0) == replaced

@@ -58,6 +58,7 @@ from liuzhou_spider.pages.text import parse_document
 from liuzhou_spider.pages.trust import BINARY, TrustRules, judge_listing, judge_response
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.urls import article_ids, canonicalize
+from storage.storable import url_key
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ class TrsSpider(scrapy.Spider):
         )
         self.allowed_domains = sorted({h.split(":")[0] for h in self.profile.all_hosts()})
         self.seen = SeenBefore()
+        self.stored_lists: set[str] = set()  # list pages earlier runs stored (url_key)
         self.rechecked = False
         self.columns = ColumnTree()  # folder → column names, from the list pages read
         self.bounds = Bounds()
@@ -131,6 +133,7 @@ class TrsSpider(scrapy.Spider):
             self.crawler.stats.set_value("liuzhou/resumed", True)  # type: ignore[union-attr]
         repository = database_for(self.crawler).repository
         previous = await self.set_bounds(repository)
+        self.stored_lists = await asyncio.to_thread(repository.stored_list_pages)
         # Until one crawl has run to its end the site was never seen whole: crawl it all.
         # A run its page or time budget cut short saw part of it: crawl it all again.
         completed = await asyncio.to_thread(repository.has_completed_run) and not (
@@ -144,7 +147,8 @@ class TrsSpider(scrapy.Spider):
                     self.settings.getint("LIUZHOU_PAGER_DEPTH", 1)),
             )
             if self.seen.enabled:
-                logger.info("Incremental run: %d URLs remembered", len(self.seen.memory))
+                logger.info("Incremental run: %d URLs remembered, pager depth %d",
+                            len(self.seen.memory), self.seen.pager_depth)
         self.crawler.stats.set_value("liuzhou/incremental", self.seen.enabled)  # type: ignore[union-attr]
         if state is not None:
             state.setdefault("full_run", not self.seen.enabled)
@@ -331,7 +335,7 @@ class TrsSpider(scrapy.Spider):
         root = parse_document(html)
         listing = links_in(root, html, response.url, self.profile)
         refused = judge_listing(listing)
-        if refused and self.seen.knows(canonical):
+        if refused and url_key(canonical) in self.stored_lists:
             # A list page an earlier run stored now links nowhere: a maintenance notice
             # or an error page in its place.
             self.refuse(refused, response.url)
@@ -398,11 +402,13 @@ class TrsSpider(scrapy.Spider):
                                    link_date=dates.get(link))
         pager = listing.pager_urls
         if self.seen.enabled and pager:
-            # The next page is the one after this in the pager's own order: a 1-based
-            # pager goes from ``xlist.shtml`` to ``xlist_2.shtml``.
-            position = pager.index(url) if url in pager else pager_index(url)
-            following = self.seen.follow_pager(position, listing.article_urls)
-            pager = pager[position + 1 : position + 2] if following else []
+            # The next page is the pager's lowest-numbered page after this one, whether
+            # the pager lists this page or not: ``index.html`` → ``index_1.html``, and a
+            # 1-based pager's ``xlist.shtml`` → ``xlist_2.shtml``.
+            current = pager_index(url)
+            later = sorted((u for u in pager if pager_index(u) > current), key=pager_index)
+            following = self.seen.follow_pager(current, listing.article_urls)
+            pager = later[:1] if following else []
         for link in pager:
             if link not in requested and self.admit(link, depth, pager=True):
                 yield self.request(link, depth=depth)
