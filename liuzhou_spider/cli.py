@@ -66,13 +66,11 @@ def first_line(exc: BaseException) -> str:
 
 def open_existing(db_url: str) -> Any:
     """An engine on a database that must already exist (``stats``, ``export``): a
-    misspelt SQLite path is "no database at PATH" (exit 1), and no file is created."""
+    misspelt SQLite path is "no database at PATH" (exit 1, through ``fails_cleanly``),
+    and no file is created."""
     from storage.db import make_engine
 
-    try:
-        return make_engine(db_url, must_exist=True)
-    except Exception as exc:  # NoDatabase, DatabaseUnavailable, a bad URL
-        fail(first_line(exc))
+    return make_engine(db_url, must_exist=True)
 
 
 def fail(message: str, code: ExitCode = ExitCode.FAILED) -> None:
@@ -430,14 +428,9 @@ def upgrade(db_url: str | None) -> None:
     url = resolve_db(db_url)
     path = sqlite_file(url)
     new = path is not None and not path.exists()
-    try:
-        engine = make_engine(url)
-    except Exception as exc:
-        fail(first_line(exc))
+    engine = make_engine(url)  # a failure is one line through fails_cleanly
     try:
         upgrade_schema(engine)
-    except Exception as exc:
-        fail(first_line(exc))
     finally:
         engine.dispose()
     where = engine.url.render_as_string(hide_password=True)

@@ -14,6 +14,8 @@ anomalous.  The anomalies:
   column's name (a template whose heading is not the article's);
 - ``title_not_list_text``: the title disagrees with the list page's link text (when the
   reader knows it);
+- ``title_not_on_page``: only the list page's link text gave the title: the page shows
+  none of its own (a template that lost its heading, read right only thanks to the list);
 - ``no_title``, ``empty_column``, ``no_date``, ``date_only``, ``no_source``;
 - ``short_body``: little text and no image or attachment to carry the content.
 
@@ -38,6 +40,7 @@ ANOMALY_FIELD = {
     "title_is_site_name": "title",
     "title_is_column_name": "title",
     "title_not_list_text": "title",
+    "title_not_on_page": "title",
     "no_date": "date",
     "date_only": "time",
     "no_source": "source",
@@ -80,6 +83,8 @@ def anomalies(
             found.append("title_is_column_name")
         if list_title and not _same_title(title, _bare(list_title)):
             found.append("title_not_list_text")
+        if clean.title_from == "list_link":
+            found.append("title_not_on_page")
     if not clean.column:
         found.append("empty_column")
     if not clean.published_at:

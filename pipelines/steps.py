@@ -295,7 +295,7 @@ class CleaningStep:
             profile = self.crawler.spider.profile  # type: ignore[union-attr]
             self.quality.add(clean, anomalies(
                 clean, site_names=profile.site_name_suffixes, column_names=self.column_names,
-                short_body_chars=self.short_body,
+                list_title=clean.raw.link_title, short_body_chars=self.short_body,
             ))
             self.column_names.update(clean.column)
         return clean

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
+
+from storage.timefmt import SHANGHAI
 
 LATEST = 20
 # The key of a run's ``checks`` JSON that holds per-field coverage (field -> share of the
@@ -28,10 +30,10 @@ LATEST = 20
 FIELD_QUALITY_KEY = "field_quality"
 
 MONTHS_SQL = """
-SELECT column_path, substr(published_at, 1, 7) AS month, count(*) AS articles
+SELECT column_path, substr({published}, 1, 7) AS month, count(*) AS articles
 FROM v_articles
 WHERE published_at IS NOT NULL{where}
-GROUP BY column_path, substr(published_at, 1, 7)
+GROUP BY column_path, substr({published}, 1, 7)
 ORDER BY month DESC, articles DESC, column_path"""
 
 LATEST_SQL = """
@@ -92,11 +94,21 @@ class ReportData:
     conflicts: list[str] = field(default_factory=list)
 
 
+def as_text(column: str, dialect: str, zone: str = "UTC") -> str:
+    """SQL for ``column`` as the text SQLite stores: a PostgreSQL ``timestamptz`` is
+    written in ``zone`` (publication times in Beijing's, machine times in UTC), so a
+    month or a day is the same on both databases."""
+    if dialect == "postgresql":
+        return f"CAST({column} AT TIME ZONE '{zone}' AS TEXT)"
+    return column
+
+
 def _bounds(column: str, since: str | None, until: str | None) -> tuple[str, dict[str, str]]:
-    """SQL conditions (parameters, never pasted values) bounding ``column`` by date."""
+    """SQL conditions (parameters, never pasted values) bounding ``column`` (a time
+    as ``as_text`` writes it) by date."""
     where, params = "", {}
     if since:
-        where += f" AND {column} >= :since"
+        where += f" AND substr({column}, 1, 10) >= :since"
         params["since"] = since[:10]
     if until:
         where += f" AND substr({column}, 1, 10) <= :until"
@@ -104,8 +116,17 @@ def _bounds(column: str, since: str | None, until: str | None) -> tuple[str, dic
     return where, params
 
 
+def _plain(key: str, value: Any) -> Any:
+    """A value as SQLite gives it: PostgreSQL's ``datetime`` as the stored ISO text."""
+    if not isinstance(value, datetime):
+        return value
+    zone = SHANGHAI if key == "published_at" else UTC
+    return value.astimezone(zone).isoformat(timespec="seconds")
+
+
 def _rows(connection: Connection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    return [dict(row._mapping) for row in connection.execute(text(sql), params)]
+    return [{key: _plain(key, value) for key, value in row._mapping.items()}
+            for row in connection.execute(text(sql), params)]
 
 
 def _seconds(started: str | None, finished: str | None) -> float | None:
@@ -130,6 +151,8 @@ def _run(row: dict[str, Any]) -> dict[str, Any]:
     row["blocked"] = checks.get("blocked")
     row["error_rate"] = checks.get("error_rate")
     quality = checks.get(FIELD_QUALITY_KEY)
+    if isinstance(quality, dict) and isinstance(quality.get("coverage"), dict):
+        quality = quality["coverage"] if quality.get("articles") else None  # FieldTally
     row["field_quality"] = quality if isinstance(quality, dict) and quality else None
     return row
 
@@ -137,8 +160,10 @@ def _run(row: dict[str, Any]) -> dict[str, Any]:
 def collect_report(engine: Engine, *, since: str | None = None, until: str | None = None,
                    latest: int = LATEST) -> ReportData:
     """The report's figures, read in one transaction so they agree with each other."""
-    articles_where, articles_params = _bounds("published_at", since, until)
-    runs_where, runs_params = _bounds("v.started_at", since, until)
+    dialect = engine.dialect.name
+    published = as_text("published_at", dialect, "Asia/Shanghai")
+    articles_where, articles_params = _bounds(published, since, until)
+    runs_where, runs_params = _bounds(as_text("v.started_at", dialect), since, until)
     with engine.connect() as connection:
         count = connection.execute(text(ARTICLE_COUNT_SQL.format(where=articles_where)),
                                    articles_params).scalar()
@@ -146,7 +171,8 @@ def collect_report(engine: Engine, *, since: str | None = None, until: str | Non
         kinds = [row["kind"] for row in registrations]
         return ReportData(
             since=since, until=until, articles=int(count or 0),
-            months=_rows(connection, MONTHS_SQL.format(where=articles_where), articles_params),
+            months=_rows(connection, MONTHS_SQL.format(where=articles_where, published=published),
+                         articles_params),
             runs=[_run(row) for row in
                   _rows(connection, RUNS_SQL.format(where=runs_where), runs_params)],
             merges=_rows(connection, MERGES_SQL, {}),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
@@ -23,7 +24,9 @@ def fixed_clock(monkeypatch):
 
 def sql_rows(engine, sql: str) -> list[dict]:
     with engine.connect() as connection:
-        return [dict(row._mapping) for row in connection.execute(text(sql))]
+        return [{key: value.astimezone(UTC).isoformat(timespec="seconds")
+                 if isinstance(value, datetime) else value for key, value in row._mapping.items()}
+                for row in connection.execute(text(sql))]  # machine times: UTC text
 
 
 def test_every_figure_equals_the_views(repo):
