@@ -254,7 +254,11 @@ class CleaningStep:
             )
         clean = reading.article
         links = reading.links
-        refused = clean and judge_article(clean.raw.template, clean.body_text, site_links(links))
+        refused = clean and judge_article(
+            clean.raw.template, clean.body_text, site_links(links),
+            shows_listed_title=bool(clean.raw.link_title) and clean.title_from not in (
+                None, "list_link", "title_tag") and not clean.title_conflict,
+        )
         if refused:
             raise refusal(spider, refused, fetch.url)
         engine = self.crawler.engine

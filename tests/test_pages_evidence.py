@@ -172,6 +172,15 @@ def test_the_list_link_decides_when_the_page_settles_nothing() -> None:
     assert (clean.title, clean.title_from) == ("关于开展安全检查的通知", "list_link")
 
 
+def test_list_words_the_page_shows_as_a_block_are_page_evidence() -> None:
+    html = page("<title>柳州统战网</title>",
+                "<table><tr><td><font><strong>关于开展安全检查的通知</strong></font></td></tr>"
+                "<tr><td class='fbsj'>发布时间：2024-05-10</td></tr></table>")
+    _raw, clean = read(html, link_title="关于开展安全检查的通知")
+    assert clean.title == "关于开展安全检查的通知"
+    assert clean.title_from not in ("list_link", "title_tag")  # the page shows it
+
+
 def test_short_text_stops_at_the_limit() -> None:
     root = parse_document("<div>日期 <script>x()</script>尾巴<!-- c -->后<b>粗</b>完</div>")
     div = root.find(".//div")

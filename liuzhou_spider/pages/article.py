@@ -74,7 +74,7 @@ _CRUMB_SEPARATORS = re.compile(r"\s*(?:>|＞|»|›|→|&gt;)\s*")
 _HOME = frozenset({"首页", "网站首页", "主页", "home", "Home"})
 _INFO_ANCHOR = re.compile(r"发布日期|发布时间|来源\s*[:：]|来源于|日期\s*[:：]|时间\s*[:：]")
 _SOURCE = re.compile(
-    r"来源(?:\s*[:：]|于)\s*([^\s|｜丨]+?)(?=$|\s|[|｜丨【]|浏览|点击|阅读|作者|编辑|发布|字号)"
+    r"来源(?:\s*[:：]|于)\s*([^\s|｜丨]+?)(?=$|\s|[|｜丨【]|浏览|点击|阅读|作者|编辑|发布|字号|字体)"
 )
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|—+|－|-)\s*")
 _SITE_HINTS = ("统战", "柳州市委")
@@ -646,8 +646,13 @@ def article_in(
     )
     choice = _title(page, info, tag, names, profile, metas, link_title)
     title, title_el = choice.title, choice.element
+    title_from = choice.source
     if title_el is None and title:
         title_el = _element_showing(root, title)
+        if title_el is not None and title_from == "list_link":
+            # The page shows the list's words as a block of their own (a title set in a
+            # table cell, no heading tag, a <title> that names only the site).
+            title_from = "page_text"
     crumb = _breadcrumb(page, detected)
     column_path = (
         trim_crumb(split_breadcrumb(text_of(crumb)), crumb, url, names | appended_names(tag))
@@ -676,7 +681,7 @@ def article_in(
         docid=ids[1] if ids else None,
         url_date=ids[0] if ids else None,
         title=title,
-        title_from=choice.source,
+        title_from=title_from,
         title_conflict=choice.conflict,
         link_title=normalize_space(link_title) or None,
         link_date=normalize_space(link_date) or None,

@@ -41,13 +41,13 @@ _SOURCE_METAS = ("contentsource", "source", "article:author")
 # 原创： ("original to") names the outlet that wrote it; without a colon 原创 is a badge.
 _SOURCE_LABEL = re.compile(r"(?:(?:来源|稿源|出处|出所)(?:\s*[:：]|于)|原创\s*[:：])\s*")
 _SOURCE_VALUE = re.compile(
-    r"([^\s|｜丨]+?)(?=$|\s|[|｜丨【\[（(]|\d{4}\s*[-/.年]|浏览|点击|阅读|作者|编辑|责编|发布|字号"
+    r"([^\s|｜丨]+?)(?=$|\s|[|｜丨【\[（(]|\d{4}\s*[-/.年]|浏览|点击|阅读|作者|编辑|责编|发布|字号|字体"
     r"|时间|日期)"
 )
 _LINE_LIMIT = 200  # an info line is short; a longer block is the body
 _NOISE = re.compile(
     r"(?:(?:作者|编辑|责编|记者|通讯员|摄影|来源|出处|时间|日期|发布时间|发布日期|发稿时间|浏览次数"
-    r"|点击数|阅读数|字号)\s*[:：]\s*\S*|作者|编辑|责编|记者|字号|分享|打印|收藏|举报|评论|(?:发布于|来自)\s*\S*|参与\S*|"
+    r"|点击数|阅读数|字号|字体)\s*[:：]\s*\S*|作者|编辑|责编|记者|字号|字体|分享|打印|收藏|举报|评论|(?:发布于|来自)\s*\S*|参与\S*|"
     r"浏览\S*|点击\S*|阅读\S*|[|｜丨/:：()（）\[\]【】+])"
 )
 _OUTLET = re.compile(r"^[\u4e00-\u9fffA-Za-z·－-]{2,16}$")

@@ -98,19 +98,22 @@ def judge_listing(listing: Listing) -> str | None:
     return None if site_links(listing) else NOT_SITE_PAGE
 
 
-def judge_article(template: str, body_text: str, site_links: int) -> str | None:
+def judge_article(template: str, body_text: str, site_links: int,
+                  shows_listed_title: bool = False) -> str | None:
     """Why a page read as an article is not one of the site's articles, or None.
 
     A page of a known template is the site's, whatever its length: a short notice or an
     attachment-only article is legitimate.  A page of no known template is the site's
-    only if it has a body and links into the site (every page of the site carries its
-    menu); a maintenance notice or an error page of a proxy has neither.
+    if it has a body and either links into the site (every page of the current site
+    carries its menu) or shows, as text of its own, the title the list page that linked
+    it gave (``shows_listed_title``: an older page without menu).  A maintenance notice
+    or an error page of a proxy has neither.
     """
     if template != "unknown":
         return None
     if not body_text.strip():
         return NO_CONTENT
-    if site_links == 0:
+    if site_links == 0 and not shows_listed_title:
         return NOT_SITE_PAGE
     return None
 

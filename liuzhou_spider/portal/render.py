@@ -456,7 +456,8 @@ def article_table(view: ArticleView) -> str:
         '【<a href="javascript:window.close()">关闭窗口</a>】</td></tr>\n'
         f"<tr><td>{view.prevnext}{view.related}</td></tr>\n</table>\n{footer_legacy()}"
     )
-    return document(SITE_TITLE, body, charset=legacy_charset(page), legacy=True)
+    return document(SITE_TITLE, body, charset=legacy_charset(page), head=article_meta(view),
+                    legacy=True)
 
 
 def legacy_charset(page: Page) -> str:
