@@ -95,3 +95,10 @@ def test_links_of_a_parsed_page_are_those_of_its_html(saved: Path) -> None:
 
 def test_links_of_a_parsed_column_page_keep_its_pager() -> None:
     assert links_in(parse_document(PAGE), PAGE, COLUMN, LZTZ) == parse_listing(PAGE, COLUMN, LZTZ)
+
+
+def test_link_words_shared_by_several_pages_are_no_title() -> None:
+    from liuzhou_spider.pages.listing import specific_words
+
+    titles = {"a": "稿件", "b": "稿件", "c": "关于开展安全检查的通知", "d": "详细"}
+    assert specific_words(titles) == {"c": "关于开展安全检查的通知", "d": "详细"}

@@ -187,6 +187,16 @@ def link_date(anchor: etree._Element) -> str | None:
     return found.raw if found else None
 
 
+def specific_words(titles: dict[str, str]) -> dict[str, str]:
+    """The link words that name one page only: words a list gives several pages
+    (``详细``, ``稿件``, ``阅读全文``) say nothing of any one of them, so they are no
+    evidence of its title."""
+    uses: dict[str, int] = {}
+    for words in titles.values():
+        uses[words] = uses.get(words, 0) + 1
+    return {url: words for url, words in titles.items() if uses[words] == 1}
+
+
 def parse_listing(html: str, url: str, profile: SiteProfile) -> Listing:
     """Sort every link of a page (relative ones resolved, canonicalised, deduplicated)."""
     return links_in(parse_document(html), html, url, profile)
@@ -228,6 +238,7 @@ def links_in(root: etree._Element, html: str, url: str, profile: SiteProfile) ->
         seen.add(canonical)
         if kind != "image":
             getattr(listing, f"{kind}_urls").append(canonical)
+    listing.link_titles = specific_words(listing.link_titles)
     if profile.article_re.search(urlsplit(url).path):
         return listing  # an article's own pager turns the article's pages, not a list's
     pager = read_pager(html, url)
