@@ -470,38 +470,16 @@ def extract(page: str, url: str | None, link_title: str | None, fixture_dir: str
                   '"reviewed": true)')
 
 
-# Signatures of the binary files most often saved by mistake.
-MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
-         b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive",
-         b"\x1f\x8b": "gzip data"}
-
-
-def binary_reason(data: bytes) -> str | None:
-    """Why ``data`` is not a text page (a known signature, NUL or control bytes), or None.
-
-    Text, in any charset the site uses, has no NUL and next to no C0 control bytes other
-    than tab, newlines and form feed; random or compressed bytes have about one in ten.
-    """
-    for magic, name in MAGIC.items():
-        if data.startswith(magic):
-            return name
-    if b"\x00" in data:
-        return "binary data: NUL bytes"
-    sample = data[:65536]
-    controls = sum(1 for byte in sample if byte < 0x20 and byte not in b"\t\n\r\f")
-    if controls > len(sample) / 100:
-        return f"binary data: {controls} control bytes in the first {len(sample)}"
-    return None
-
-
 def checked_page(path: Path) -> bytes:
     """The bytes of a saved page, or exit 1 for an empty file or one that is not text."""
+    from liuzhou_spider.pages.trust import EMPTY, sniff
+
     data = path.read_bytes()
-    if not data.strip():
+    reason = sniff(data)  # the spider's own judgement of an answer's bytes
+    if reason == EMPTY:
         fail(f"PAGE {path} is empty: nothing to extract")
-    reason = binary_reason(data)
     if reason:
-        fail(f"PAGE {path} is not an HTML page ({reason})")
+        fail(f"PAGE {path} is not an HTML page ({reason} data)")
     return data
 
 
