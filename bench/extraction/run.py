@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/extraction/run.py [--bench-dir DIR] [--limit N] [--n-bootstrap N]
 
-Both go through the public benchmark's own harness (``evaluate.py`` in
-/work/shared/benchmarks/extraction, or ``$EXTRACTION_BENCH``), one after the other on the
+Both go through the public benchmark's own harness (``evaluate.py`` in the benchmark
+folder, not part of this repository: ``--bench-dir`` or ``$EXTRACTION_BENCH``), one after the other on the
 same machine, so the pages/s columns are comparable. The last line is machine-readable:
 ``BENCH extraction ratio=<our zh F1 / trafilatura zh F1> target=1.0 ok|short``.
 """
@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_BENCH = os.environ.get("EXTRACTION_BENCH", "/work/shared/benchmarks/extraction")
+DEFAULT_BENCH = os.environ.get("EXTRACTION_BENCH")
 EXTRACTORS = {
     "ours": "pipelines.fallback:extract_body",
     "ours-dom-only": "pipelines.fallback:extract_own",
@@ -71,6 +71,9 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.limit = args.limit or 20
+    if not args.bench_dir or not (Path(args.bench_dir) / "evaluate.py").is_file():
+        parser.error("--bench-dir (or $EXTRACTION_BENCH) must name the extraction benchmark "
+                     "folder, the one holding evaluate.py and the data sets")
     harness = _load_harness(args.bench_dir)
     results = {name: _run(harness, spec, args) for name, spec in EXTRACTORS.items()}
 
