@@ -3,8 +3,7 @@ them (tests/real_pages/<site>-<slug>/: page.html, source.json, expected.json).
 
 Every (page, field) pair is one test.  A field we know we still read wrongly is listed in
 the page's ``known_failures`` with the reason, and runs as a strict xfail: it fails loudly
-the day it starts passing, so the list stays true.  Failures due to decoding hold only
-while the page still decodes to mojibake (``_misdecoded``).  Unreviewed folders (written by
+the day it starts passing, so the list stays true.  Unreviewed folders (written by
 ``liuzhou extract --save-fixture``) are skipped until a human has checked them.
 """
 
@@ -17,8 +16,8 @@ from typing import Any
 
 import pytest
 
+from liuzhou_spider.pages.decoding import decode_html
 from liuzhou_spider.pages.listing import parse_listing
-from liuzhou_spider.pages.text import decode_html
 from liuzhou_spider.realpages import profile_for, read_saved_page
 from liuzhou_spider.urls import canonicalize
 
@@ -33,26 +32,12 @@ def _load(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     return source, expected
 
 
-# Known failures with this reason hold only while the page decodes to mojibake: once
-# decoding honours a declared charset only where it decodes cleanly, they run as tests.
-DECODING = "the file declares gb2312 or gbk but is UTF-8"
-
-
-def _misdecoded(folder: Path, expected: dict[str, Any]) -> bool:
-    """The page's text, decoded as the crawl decodes it, lacks the words a reader sees."""
-    words = expected.get("title") or next(iter(expected.get("link_titles", {}).values()), "")
-    html = decode_html((folder / "page.html").read_bytes(), None)
-    return bool(words) and words not in html
-
-
 def _cases() -> list[Any]:
     cases = []
     for folder in sorted(p for p in REAL_PAGES.iterdir() if (p / "expected.json").exists()):
         source, expected = _load(folder)
         fields = ARTICLE_FIELDS if source["kind"] == "article" else ("link_titles",)
         failures = expected.get("known_failures", {})
-        if not _misdecoded(folder, expected):  # decoding fixed: its failures are gone
-            failures = {f: r for f, r in failures.items() if not r.startswith(DECODING)}
         for name in fields:
             if name not in expected:
                 continue

@@ -3,9 +3,9 @@
     .venv/bin/python bench/extraction/run.py [--bench-dir DIR] [--limit N] [--n-bootstrap N]
 
 Both go through the public benchmark's own harness (``evaluate.py`` in the benchmark
-folder, not part of this repository: ``--bench-dir`` or ``$EXTRACTION_BENCH``), one after the other on the
-same machine, so the pages/s columns are comparable. The last line is machine-readable:
-``BENCH extraction ratio=<our zh F1 / trafilatura zh F1> target=1.0 ok|short``.
+folder, not part of this repository: ``--bench-dir`` or ``$EXTRACTION_BENCH``), one after
+the other on the same machine, so the pages/s columns are comparable. The last line is
+machine-readable: ``BENCH extraction ratio=<our zh F1 / trafilatura zh F1> target=1.0 ok|short``.
 """
 
 from __future__ import annotations
