@@ -283,17 +283,20 @@ def _rewrite_unit(unit: etree._Element, kept: list[Line]) -> None:
 
 
 # Elements that may go when empty; those holding an image or a table never do.
-_EMPTY_CANDIDATES = etree.XPath(
-    "(//p|//div|//span|//font|//strong|//b|//em|//i|//u|//li|//h1|//h2|//h3|//h4|//h5|//h6"
-    "|//section|//article|//figure|//blockquote|//center|//a)[not(.//img) and not(.//table)]"
+_EMPTY_CANDIDATE_TAGS = (
+    "p", "div", "span", "font", "strong", "b", "em", "i", "u", "li", "h1", "h2", "h3", "h4",
+    "h5", "h6", "section", "article", "figure", "blockquote", "center", "a",
 )
 _STRING = etree.XPath("string()", smart_strings=False)  # all the text (pruned: no comments)
 
 
 def _drop_empty(root: etree._Element) -> None:
     """Remove elements left with no text and no image (empty paragraphs, spacers)."""
-    for el in reversed(_EMPTY_CANDIDATES(root)):
-        if el is not root and is_blank(_STRING(el)):
+    # One walk filtered by tag in C (an XPath union walked the tree once per tag),
+    # innermost first; an image or a table inside keeps an element.
+    for el in reversed(list(root.iter(_EMPTY_CANDIDATE_TAGS))):
+        if (el is not root and is_blank(_STRING(el))
+                and next(el.iter("img", "table"), None) is None):
             drop_keep_tail(el)
 
 

@@ -99,7 +99,6 @@ _BODY_TEXTS = etree.XPath(
 _TEXT_EQUALS = etree.XPath(
     "//body//text()[normalize-space(.) = $text][not(ancestor::script|ancestor::a)]"
 )
-_ANY_META = etree.XPath("//meta[@content][@name or @property]")
 _PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "span", "font"})
 
 
@@ -133,7 +132,7 @@ def gov_meta(metas: Mapping[str, str]) -> dict[str, str]:
 def page_metas(root: etree._Element) -> dict[str, str]:
     """Every named meta of the page (first value of each), by lower-cased name or property."""
     found: dict[str, str] = {}
-    for el in _ANY_META(root):
+    for el in root.iter("meta"):  # filtered by tag in C: cheaper than an XPath
         name = (el.get("name") or el.get("property") or "").strip().lower()
         value = normalize_space(el.get("content"))
         if name and value and name not in found:
@@ -393,33 +392,31 @@ def _date_and_source(
     the source (date and source in sibling elements) is read with its parent; one inside
     the body while the title is outside it is a line of the article (a table's 来源：),
     trusted after the line under the title."""
-    lines_found: list[tuple[str, str]] = []
+    # (origin, text, the date in it): each line's date is looked for once.
+    lines_found: list[tuple[str, str, FoundDate | None]] = []
     if info is not None and title_el is not None and _within(info, region) and not _within(
         title_el, region
     ):
         info = None
     if info is not None:
         text = spaced_text(info)
-        if not find_date(text):
+        found = find_date(text)
+        if not found:
             parent = info.getparent()
             wider = spaced_text(parent) if parent is not None else ""
-            if len(wider) <= _INLINE_LIMIT and find_date(wider):
-                text = wider
-        lines_found.append(("info_line", text))
+            wider_found = find_date(wider) if len(wider) <= _INLINE_LIMIT else None
+            if wider_found:
+                text, found = wider, wider_found
+        lines_found.append(("info_line", text, found))
     # The line under the title is looked for only when the info line lacks something.
     under = None
-    if not lines_found or not find_date(lines_found[0][1]) or not labelled_source(
-        lines_found[0][1]
-    ):
+    if not lines_found or not lines_found[0][2] or not labelled_source(lines_found[0][1]):
         under = date_under(title_el)
     if under is not None and under is not info:
-        lines_found.append(("under_title", spaced_text(under)))
-    published, published_from = None, None
-    for origin, text in lines_found:
-        published = find_date(text)
-        if published is not None:
-            published_from = origin
-            break
+        text = spaced_text(under)
+        lines_found.append(("under_title", text, find_date(text)))
+    published, published_from = next(
+        ((found, origin) for origin, _, found in lines_found if found), (None, None))
     meta = meta_date(metas)
     if meta is not None and (published is None or _refines(meta, published)):
         published, published_from = meta, "meta"
@@ -427,7 +424,7 @@ def _date_and_source(
     # metas come after what the page shows.
     source = normalize_space(metas.get("contentsource")) or None
     source_from = "meta" if source else None
-    for origin, text in lines_found if source is None else ():
+    for origin, text, _ in lines_found if source is None else ():
         source = labelled_source(text)
         if source:
             source_from = origin
