@@ -63,10 +63,14 @@ class PageSelectors:
         self._ids: dict[str, list[etree._Element]] = {}
         for el in root.iter(etree.Element):  # faster than an XPath for @class or @id
             value = el.get("class")
-            if value:
+            if not value:
+                pass
+            elif " " in value or "\t" in value or "\n" in value or "\r" in value:
                 for token in dict.fromkeys(_XPATH_SPACE.split(value)):
                     if token:
                         self._classes.setdefault(token, []).append(el)
+            else:  # one class name, as most elements have: no regex split
+                self._classes.setdefault(value, []).append(el)
             value = el.get("id")
             if value is not None:
                 self._ids.setdefault(value, []).append(el)
