@@ -295,8 +295,10 @@ def _drop_empty(root: etree._Element) -> None:
     # One walk filtered by tag in C (an XPath union walked the tree once per tag),
     # innermost first; an image or a table inside keeps an element.
     for el in reversed(list(root.iter(_EMPTY_CANDIDATE_TAGS))):
-        if (el is not root and is_blank(_STRING(el))
-                and next(el.iter("img", "table"), None) is None):
+        text = el.text
+        if el is root or (text and not is_blank(text)):
+            continue  # its own first words show: no need for the whole string value
+        if is_blank(_STRING(el)) and next(el.iter("img", "table"), None) is None:
             drop_keep_tail(el)
 
 
