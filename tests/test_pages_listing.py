@@ -100,5 +100,9 @@ def test_links_of_a_parsed_column_page_keep_its_pager() -> None:
 def test_link_words_shared_by_several_pages_are_no_title() -> None:
     from liuzhou_spider.pages.listing import specific_words
 
-    titles = {"a": "稿件", "b": "稿件", "c": "关于开展安全检查的通知", "d": "详细"}
-    assert specific_words(titles) == {"c": "关于开展安全检查的通知", "d": "详细"}
+    titles = {"a": "稿件", "b": "稿件", "c": "关于开展安全检查的通知", "d": "详细",
+              "e": "市侨联召开全市统战部长会议", "f": "市侨联召开全市统战部长会议",
+              "g": "阅读全文", "h": "阅读全文", "i": "阅读全文"}
+    assert specific_words(titles) == {  # a republished headline listed twice still counts
+        "c": "关于开展安全检查的通知", "d": "详细",
+        "e": "市侨联召开全市统战部长会议", "f": "市侨联召开全市统战部长会议"}

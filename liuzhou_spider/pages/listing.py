@@ -187,14 +187,19 @@ def link_date(anchor: etree._Element) -> str | None:
     return found.raw if found else None
 
 
+GENERIC_WORDS_MAX = 6  # link words this short, given to two pages, name neither
+
+
 def specific_words(titles: dict[str, str]) -> dict[str, str]:
-    """The link words that name one page only: words a list gives several pages
-    (``详细``, ``稿件``, ``阅读全文``) say nothing of any one of them, so they are no
-    evidence of its title."""
+    """The link words that can name a page: words a list gives three pages or more, or
+    short words it gives two (``详细``, ``稿件``, ``阅读全文``), say nothing of any one
+    of them, so they are no evidence of a title.  A headline listed twice (an article and
+    its republication) still counts."""
     uses: dict[str, int] = {}
     for words in titles.values():
         uses[words] = uses.get(words, 0) + 1
-    return {url: words for url, words in titles.items() if uses[words] == 1}
+    return {url: words for url, words in titles.items()
+            if uses[words] == 1 or (uses[words] == 2 and len(words) > GENERIC_WORDS_MAX)}
 
 
 def parse_listing(html: str, url: str, profile: SiteProfile) -> Listing:
