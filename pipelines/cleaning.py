@@ -23,8 +23,9 @@ from lxml.html.defs import link_attrs as LINK_ATTRS
 
 from liuzhou_spider.items import CleanArticle, Image, RawArticle
 from liuzhou_spider.pages.article import article_in, split_breadcrumb, strip_site_name
-from liuzhou_spider.pages.columns import ColumnTree, resolve_column
+from liuzhou_spider.pages.columns import resolve_column
 from liuzhou_spider.pages.dates import Precision, find_date, parse_date
+from liuzhou_spider.pages.learned import LearnedSite
 from liuzhou_spider.pages.text import (
     FoundImage,
     Line,
@@ -507,12 +508,15 @@ def read_article(
     return clean_article(raw, profile)
 
 
-def with_learned_column(clean: CleanArticle, tree: ColumnTree) -> CleanArticle:
-    """``clean`` with the column path its folder's list pages state, where its own page
-    gives no breadcrumb (``pages.columns.resolve_column`` says when they are trusted)."""
+def with_learned_site(clean: CleanArticle, site: LearnedSite) -> CleanArticle:
+    """``clean`` with what the site's list pages teach: the column path its folder's list
+    pages state, where its own page gives no breadcrumb (``pages.columns.resolve_column``
+    says when they are trusted), and its title without the site's ``<title>`` suffix."""
     raw = clean.raw
     clean.column = resolve_column(
-        clean.column, raw.canonical_url or raw.url, tree, from_breadcrumb=bool(raw.column_path),
+        clean.column, raw.canonical_url or raw.url, site.columns,
+        from_breadcrumb=bool(raw.column_path),
         own_names=(raw.column_heading, raw.meta.get("ColumnName")),
     )
+    clean.title = site.headline(clean.title)
     return clean

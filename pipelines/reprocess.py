@@ -38,12 +38,12 @@ from sqlalchemy.orm import Session
 
 from liuzhou_spider.gc_tuning import tuned_for_long_run
 from liuzhou_spider.items import CleanArticle, KnownArticle, MergeDecision
-from liuzhou_spider.pages.columns import ColumnTree, learned_columns
+from liuzhou_spider.pages.learned import LearnedSite
 from liuzhou_spider.pages.text import parse_document
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.runner import CrawlOptions, run_lock
 from liuzhou_spider.spiders.lztz import LztzSpider
-from pipelines.cleaning import with_learned_column
+from pipelines.cleaning import with_learned_site
 from pipelines.dedup import Deduplicator, article_id_for
 from pipelines.dedup.keys import KeyTable, key64
 from pipelines.page_reading import (
@@ -159,10 +159,11 @@ def stored_pages(chosen: Select[Any] | None) -> Select[Any]:
     return query if chosen is None else query.where(Url.article_id.in_(chosen.scalar_subquery()))
 
 
-def stored_column_tree(connection: Connection) -> ColumnTree:
-    """What the stored list pages teach of the site's columns, as the crawl learned it
-    from the same pages: an article page without a breadcrumb gets the same column."""
-    tree = ColumnTree()
+def stored_site(connection: Connection) -> LearnedSite:
+    """What the stored list pages teach of the site (column paths, ``<title>`` suffix),
+    as the crawl learned it from the same pages: an article gets the same column and
+    title."""
+    site = LearnedSite()
     rows = connection.execute(
         select(Url.canonical_url, PageContent.body, PageContent.headers)
         .join(PageContent, PageContent.content_hash == Url.content_hash)
@@ -171,8 +172,8 @@ def stored_column_tree(connection: Connection) -> ColumnTree:
     for url, body, headers in rows:
         html = stored_text(zlib.decompress(body), json.loads(headers), url)
         if html is not None:
-            tree.learn(learned_columns(parse_document(html), url))
-    return tree
+            site.learn_list_page(parse_document(html), url)
+    return site
 
 
 def _contents(session: Session, pages: list[StoredPage]) -> dict[str, tuple[bytes, str]]:
@@ -325,14 +326,14 @@ def _rebuild(
             dedup.load(_outside(repository, ids, mapping))
         _clear(session, ids)
         touched: set[str] = set()
-        tree = stored_column_tree(reader)
+        site = stored_site(reader)
         count = default_workers(total) if workers is None else workers
         with page_reader(profile, count) as read:
             chunks = _chunks(iter(stream(reader, pages)))
             for chunk, reads in _read_ahead(chunks, session, read):
                 decisions = []
                 for page, pending in zip(chunk, reads, strict=True):
-                    decision = _replay(page, pending, dedup, result, tree)
+                    decision = _replay(page, pending, dedup, result, site)
                     if decision is not None:
                         decisions.append(mapping.decide(decision, page))
                 Batch(session, result.run_id, [], decisions).write()
@@ -380,7 +381,7 @@ def _outside(repository: Repository, ids: set[str], mapping: _Ids) -> Iterator[K
 
 def _replay(
     page: StoredPage, pending: PendingRead, dedup: Deduplicator, result: ReprocessResult,
-    tree: ColumnTree,
+    site: LearnedSite,
 ) -> MergeDecision | None:
     result.pages += 1
     try:
@@ -393,7 +394,7 @@ def _replay(
         return None
     if clean is None:
         return None
-    decision = dedup.assign(with_learned_column(clean, tree), clean.sketch)
+    decision = dedup.assign(with_learned_site(clean, site), clean.sketch)
     if decision.is_new_article:
         result.articles_new += 1
     else:

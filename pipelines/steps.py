@@ -41,7 +41,7 @@ from liuzhou_spider.pages.trust import (
     site_links,
 )
 from liuzhou_spider.profile import SiteProfile
-from pipelines.cleaning import read_article, with_learned_column
+from pipelines.cleaning import read_article, with_learned_site
 from pipelines.dedup import DedupConfig, Deduplicator
 from pipelines.dedup.sketch import sketch_body
 
@@ -272,7 +272,7 @@ class CleaningStep:
             logger.error("Could not read article page %s\n%s", fetch.url, reading.error)
             return fetch
         stats.inc_value("liuzhou/articles_parsed")
-        with_learned_column(clean, spider.columns)  # type: ignore[union-attr]
+        with_learned_site(clean, spider.site)  # type: ignore[union-attr]
         fetch.template = clean.raw.template
         fetch.registrations = clean.raw.registrations
         clean.fetch = fetch
@@ -296,9 +296,10 @@ class CleaningStep:
             stats.inc_value("liuzhou/empty_bodies")
             logger.warning("No body text found at %s", clean.raw.url)
         if clean.raw.rendering == "article":  # print and mobile renderings repeat it
-            profile = self.crawler.spider.profile  # type: ignore[union-attr]
+            spider = self.crawler.spider
+            names = (*spider.profile.site_name_suffixes, spider.site.site_name)  # type: ignore[union-attr]
             self.quality.add(clean, anomalies(
-                clean, site_names=profile.site_name_suffixes, column_names=self.column_names,
+                clean, site_names=[n for n in names if n], column_names=self.column_names,
                 list_title=clean.raw.link_title, short_body_chars=self.short_body,
             ))
             self.column_names.update(clean.column)

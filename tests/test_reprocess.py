@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import pipelines.reprocess as reprocess_module
-from liuzhou_spider.pages.columns import ColumnTree
+from liuzhou_spider.pages.learned import LearnedSite
 from liuzhou_spider.runner import CrawlOptions, Locked, run_lock
 from pipelines.reprocess import reprocess
 from tests.crawling import exported
@@ -161,7 +161,7 @@ def test_a_dead_reading_worker_fails_the_run_instead_of_each_page() -> None:
     page = reprocess_module.StoredPage("http://127.0.0.1/a.html", "00", 200, "2026-01-01", None)
     result = reprocess_module.ReprocessResult(run_id=1)
     with pytest.raises(BrokenProcessPool):
-        reprocess_module._replay(page, dead, Deduplicator(), result, ColumnTree())
+        reprocess_module._replay(page, dead, Deduplicator(), result, LearnedSite())
     assert result.errors == 0
 
 

@@ -50,8 +50,8 @@ from liuzhou_spider.health import (
 )
 from liuzhou_spider.incremental import SeenBefore, pager_depth_after
 from liuzhou_spider.items import ArticlePage, PageFetch
-from liuzhou_spider.pages.columns import ColumnTree, learned_columns
 from liuzhou_spider.pages.decoding import decode_page
+from liuzhou_spider.pages.learned import LearnedSite
 from liuzhou_spider.pages.listing import Listing, links_in
 from liuzhou_spider.pages.registrations import find_registrations
 from liuzhou_spider.pages.text import parse_document
@@ -107,7 +107,7 @@ class TrsSpider(scrapy.Spider):
         self.seen = SeenBefore()
         self.stored_lists: set[str] = set()  # list pages earlier runs stored (url_key)
         self.rechecked = False
-        self.columns = ColumnTree()  # folder → column names, from the list pages read
+        self.site = LearnedSite()  # column paths and <title> suffix, from the list pages
         self.bounds = Bounds()
         self.trust = TrustRules()
         self.time_limit: Any = None  # the pending time-budget call
@@ -346,7 +346,7 @@ class TrsSpider(scrapy.Spider):
             stats.inc_value(DEAD_ENDS)
             return
         fetch.registrations = find_registrations(html, root)  # list pages carry footers too
-        self.columns.learn(learned_columns(root, canonical))
+        self.site.learn_list_page(root, canonical)
         yield fetch
         if listing.pager_unreadable:
             # Its column would be crawled to this page only: the run must say so.
