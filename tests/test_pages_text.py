@@ -15,7 +15,7 @@ from liuzhou_spider.pages.text import (
     normalize_space,
     parse_document,
 )
-from pipelines.fallback_text import normalise, visible_chars
+from pipelines.fallback.text import normalise, visible_chars
 
 _SPACES = re.compile(r"[\s\u3000\u00a0\u200b\u200c\u200d\ufeff\u2002\u2003\u2009]+")
 _KEY_DROP = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")

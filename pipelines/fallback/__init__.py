@@ -3,14 +3,14 @@
 The crawler calls it when the site profile's selectors find no body (a redesign, a topic
 page, a page of another site). It works on any news-like page, Chinese or English:
 
-1. ``fallback_dom``: parse defensively and strip scripts, forms, hidden and navigation
+1. ``dom``: parse defensively and strip scripts, forms, hidden and navigation
    elements;
-2. ``fallback_text`` + ``fallback_score``: cut the page into text blocks and pick the
+2. ``text`` + ``score``: cut the page into text blocks and pick the
    container holding the most prose (punctuation- and link-density-weighted), plus the
    siblings that score nearly as well (articles split over several ``<div>``);
-3. ``fallback_lines``: keep the lines of that region that read as article, dropping
+3. ``lines``: keep the lines of that region that read as article, dropping
    link lists, share widgets, editor/print/ICP lines and similar chrome;
-4. ``fallback_merge``: reconcile that text with trafilatura's (precision mode), which
+4. ``merge``: reconcile that text with trafilatura's (precision mode), which
    finds more bodies but keeps more chrome on Chinese pages; together they beat either
    alone (scores in bench/extraction/README.md).
 
@@ -24,11 +24,11 @@ from __future__ import annotations
 import trafilatura
 from lxml import etree, html
 
-from pipelines.fallback_dom import parse, prune
-from pipelines.fallback_lines import article_lines
-from pipelines.fallback_merge import merge
-from pipelines.fallback_score import Scores
-from pipelines.fallback_text import iter_blocks, normalise
+from pipelines.fallback.dom import parse, prune
+from pipelines.fallback.lines import article_lines
+from pipelines.fallback.merge import merge
+from pipelines.fallback.score import Scores
+from pipelines.fallback.text import iter_blocks, normalise
 
 _SIBLING_SHARE = 0.2  # readability's rule: siblings scoring 20% of the winner belong too
 _SIBLING_MIN = 10.0

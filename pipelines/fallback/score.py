@@ -16,8 +16,8 @@ from collections import defaultdict
 
 from lxml import etree
 
-from pipelines.fallback_dom import LIKELY, UNLIKELY, class_id
-from pipelines.fallback_text import Block
+from pipelines.fallback.dom import LIKELY, UNLIKELY, class_id
+from pipelines.fallback.text import Block
 
 # Blocks owned by these are single paragraphs: their points go to the container above.
 _PARAGRAPH_TAGS = frozenset({

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.fallback_text import Block
+from pipelines.fallback.text import Block
 
 _MAX_LINK_DENSITY = 0.5
 # Chrome phrases of Chinese portals and English news sites, matched on short lines only.
