@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from pipelines.dedup.sketch import BodySketch
+    import numpy as np
 
 RegistrationKind = Literal["icp", "psb"]
 Rendering = Literal["article", "print", "mobile"]
@@ -40,6 +40,18 @@ class Registration:
 
     kind: RegistrationKind
     value: str
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One filing number on one page, as ``pipelines.reconcile`` weighs it: what, where,
+    under which template, when."""
+
+    kind: RegistrationKind
+    value: str
+    url: str
+    template: str
+    seen_at: str  # ISO 8601 with offset
 
 
 @dataclass
@@ -109,6 +121,20 @@ class CleanArticle:
     capped: tuple[str, ...] = ()  # fields cut at their caps (pipelines.cleaning MAX_*)
     fetch: PageFetch | None = None  # the fetch it was read from, stored with its decision
     sketch: BodySketch | None = field(default=None, compare=False, repr=False)  # read off-loop
+
+
+@dataclass(frozen=True)
+class BodySketch:
+    """What deduplication compares of a body (``pipelines.dedup.sketch.sketch_body``): its
+    normalised length, exact-duplicate hash and MinHash signature, and the signature's LSH
+    band keys when the banding was given."""
+
+    length: int
+    digest: str
+    signature: np.ndarray
+    made_by: tuple[int, int, int]  # the signer's (ngram, num_perm, seed)
+    band_keys: np.ndarray | None = None
+    banding: tuple[int, int] | None = None  # (bands, rows) of ``band_keys``
 
 
 @dataclass

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from liuzhou_spider.items import RegistrationKind
+from liuzhou_spider.items import Observation, RegistrationKind
 from pipelines.dedup.keys import key64
 
 CURRENT_TEMPLATES = frozenset({"current", "topic"})
@@ -62,17 +62,6 @@ def _instant(seen_at: str) -> datetime:
     """A comparable instant; a time written without an offset is taken as UTC."""
     when = datetime.fromisoformat(seen_at)
     return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Observation:
-    """One filing number on one page: what, where, under which template, when."""
-
-    kind: RegistrationKind
-    value: str
-    url: str
-    template: str
-    seen_at: str  # ISO 8601 with offset
 
 
 @dataclass(frozen=True)

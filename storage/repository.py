@@ -21,9 +21,8 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from liuzhou_spider.items import KnownArticle, Member, MergeDecision, PageFetch
+from liuzhou_spider.items import KnownArticle, Member, MergeDecision, Observation, PageFetch
 from liuzhou_spider.profile import TRS_TEMPLATES
-from pipelines.reconcile import Observation
 from storage.batch import Batch, to_json
 from storage.models import (
     Article,

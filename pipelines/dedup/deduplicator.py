@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from liuzhou_spider.items import CleanArticle, KnownArticle, MergeDecision, RawArticle
+from liuzhou_spider.items import BodySketch, CleanArticle, KnownArticle, MergeDecision, RawArticle
 from pipelines.dedup.config import DedupConfig
 from pipelines.dedup.index import BandIndex
 from pipelines.dedup.keys import KeyTable, key64
@@ -35,7 +35,7 @@ from pipelines.dedup.merge import (
 )
 from pipelines.dedup.normalize import normalize
 from pipelines.dedup.signature import estimate, exact_jaccard
-from pipelines.dedup.sketch import BodySketch, signer_key, sketch_body
+from pipelines.dedup.sketch import signer_key, sketch_body
 
 
 def page_url(raw: RawArticle) -> str:

@@ -7,26 +7,10 @@ page (the crawl's reading worker), it leaves the crawl's event loop only the loo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
-
+from liuzhou_spider.items import BodySketch
 from pipelines.dedup.index import band_keys
 from pipelines.dedup.normalize import body_hash, normalize
 from pipelines.dedup.signature import Signer
-
-
-@dataclass(frozen=True)
-class BodySketch:
-    """A body's normalised length, exact-duplicate hash and MinHash signature, and the
-    signature's LSH band keys when the banding was given."""
-
-    length: int
-    digest: str
-    signature: np.ndarray
-    made_by: tuple[int, int, int]  # the signer's (ngram, num_perm, seed)
-    band_keys: np.ndarray | None = None
-    banding: tuple[int, int] | None = None  # (bands, rows) of ``band_keys``
 
 
 def signer_key(signer: Signer) -> tuple[int, int, int]:
