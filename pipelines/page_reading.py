@@ -1,30 +1,199 @@
-"""Stored page bytes → clean article, in this process or in worker processes.
+"""Reading pages, off the process that merges and stores: the reading workers.
 
-Reading a page (decoding, parsing, cleaning, signing its body) is about three quarters
-of a reprocess's CPU and needs nothing but the page, while merging and storing must see
-the pages one by one in crawl order, in one transaction.  So ``liuzhou reprocess``
-hands the reading to worker processes (the crawl's reading workers: same start-up,
-same profile handling) a batch ahead, and takes the results back in page order: the
-decisions, and so the database, are those of reading in this process.
+Reading a page (decoding, parsing, cleaning, signing its body) is pure-Python CPU work
+that needs nothing but the page, while merging and storing must see the pages one by
+one, in one process.  So both the crawl (``pipelines.steps.CleaningStep``) and
+``liuzhou reprocess`` hand the reading to worker processes started here (same start-up,
+same profile handling, a dead worker replaced), and take the results back: the
+decisions, and so the database, are those of reading in one process.  A reprocess
+reads a batch ahead and takes the results back in page order.
+
+Nothing here knows Scrapy or the database: the crawl's item pipeline and the reprocess
+command are the callers.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
+import logging
+import multiprocessing
 import os
+import signal
+import threading
+import time
+import traceback
 import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-
-from scrapy.http import TextResponse
-from scrapy.responsetypes import responsetypes
+from dataclasses import dataclass, replace
+from typing import Any
 
 from liuzhou_spider.items import CleanArticle
-from liuzhou_spider.pages.decoding import content_type_of, decode_page
+from liuzhou_spider.pages.decoding import content_type_of, decode_page, is_text_response
+from liuzhou_spider.pages.listing import Listing, links_in
+from liuzhou_spider.pages.text import parse_document
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.urls import canonicalize
 from pipelines.cleaning import read_article
-from pipelines.steps import DEDUP_CONFIG, reading_pool, reading_profile, with_sketch
+from pipelines.dedup import DedupConfig
+from pipelines.dedup.sketch import sketch_body
+
+logger = logging.getLogger(__name__)
+
+# One configuration for the sketches made in the reading worker and the index they meet.
+DEDUP_CONFIG = DedupConfig()
+_signer = functools.cache(DedupConfig.signer)  # one per configuration, per process
+
+
+@dataclass
+class PageReading:
+    """What reading one article page gives: its links, and its article or the error."""
+
+    links: Listing
+    article: CleanArticle | None = None
+    error: str | None = None  # the traceback, when reading failed
+
+
+def read_page(html: str, url: str, profile: SiteProfile | None, config: DedupConfig,
+              **fetch: Any) -> PageReading:
+    """Links, article and sketch of an article page: all of a page's CPU work that needs
+    nothing but the page, in one call in the reading worker.
+
+    Sorting an article page's links (the whole menu) was a fifth of the crawl's event
+    loop; here it costs the worker little.  A page that cannot be read still gives its
+    links: nothing reachable only through it is lost.  ``profile`` None means the
+    worker's own (``reading_worker_init``): a profile holds templates and patterns, too
+    much to pickle again with every page.
+    """
+    profile = reading_profile(profile)
+    root = parse_document(html)  # one parse for the links and the article
+    links = links_in(root, html, url, profile)
+    try:
+        clean = read_article(html, url, profile, root=root, **fetch)
+        return PageReading(links, with_sketch(clean, config))
+    except Exception:
+        return PageReading(links, error=traceback.format_exc())
+
+
+def with_sketch(clean: CleanArticle, config: DedupConfig) -> CleanArticle:
+    """The article with its body's sketch and band keys, as a ``Deduplicator`` of
+    ``config`` would compute them: made where the page is read, off the merging process."""
+    return replace(clean, sketch=sketch_body(
+        clean.body_text, _signer(config), (config.bands, config.rows)))
+
+
+_worker_profile: SiteProfile | None = None
+
+
+def reading_profile(profile: SiteProfile | None) -> SiteProfile:
+    """``profile``, or the reading worker's own (``reading_worker_init``) when None."""
+    profile = profile or _worker_profile
+    assert profile is not None, "no profile given and none set by reading_worker_init"
+    return profile
+
+
+def worker_ready() -> bool:
+    """Nothing: submitted once per worker so that it starts and imports what it needs."""
+    return True
+
+
+def reading_worker_init(parent_pid: int, profile: SiteProfile) -> None:
+    """Set up a reading worker: its site profile, deaf to Ctrl-C and SIGTERM, gone with
+    the crawl.
+
+    Ctrl-C, ``systemctl stop`` and a unit's timeout (SIGTERM to the whole control group)
+    stop a crawl, which then waits for the pages its workers hold: a worker that died of
+    the signal would turn each of them into an error.  A crawl killed outright (SIGKILL)
+    cannot stop its workers, so they watch for that themselves.
+    """
+    global _worker_profile
+    _worker_profile = profile
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+@contextmanager
+def stop_signals_ignored() -> Iterator[None]:
+    """Ignore SIGINT and SIGTERM in this process for a moment: a process started meanwhile
+    inherits the dispositions, so a signal sent to the whole group while a reading worker
+    is still importing (before ``reading_worker_init`` runs, about a second) does not kill
+    it.  A signal that reaches this process in the few milliseconds of the spawn itself
+    is lost: blocking it instead would not carry over (the spawn resets the signal mask).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {signum: signal.signal(signum, signal.SIG_IGN)
+             for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+
+
+def reading_pool(workers: int, profile: SiteProfile) -> ProcessPoolExecutor:
+    """``workers`` reading processes for ``profile``, started now.
+
+    A spawned worker imports the whole reading code (about a second of CPU): starting
+    them while the first list pages download keeps the first article pages from waiting.
+    Their start is not awaited, so Ctrl-C still stops at once.
+    """
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"),
+        initializer=reading_worker_init, initargs=(os.getpid(), profile),
+    )
+    with stop_signals_ignored():
+        for _ in range(workers):
+            pool.submit(worker_ready)
+    return pool
+
+
+class ReadingWorkers:
+    """A pool of reading workers that replaces itself when a worker dies.
+
+    A dead worker (killed, out of memory) breaks its whole pool: without a new one every
+    later page would fail.  The pages in flight when it died are read again once each, so
+    a page that kills its reader is that page's error, not every later page's.
+    """
+
+    def __init__(self, workers: int, profile: SiteProfile,
+                 on_restart: Callable[[], None] = lambda: None) -> None:
+        self.workers = workers
+        self.profile = profile
+        self.on_restart = on_restart  # told each time new workers replace dead ones
+        self.pool = reading_pool(workers, profile)
+
+    async def run(self, work: Callable[[], Any]) -> Any:
+        """Run ``work`` in a worker; if the worker dies, once more in a new pool (raising
+        ``BrokenProcessPool`` if that one dies too)."""
+        loop = asyncio.get_running_loop()
+        pool = self.pool
+        try:
+            return await loop.run_in_executor(pool, work)
+        except BrokenProcessPool:
+            if self.pool is pool:  # the first page to notice replaces the pool
+                logger.error("A reading worker died; starting new reading workers")
+                self.on_restart()
+                pool.shutdown(wait=False, cancel_futures=True)
+                self.pool = reading_pool(self.workers, self.profile)
+            return await loop.run_in_executor(self.pool, work)
+
+    def shutdown(self) -> None:
+        """Wait for the pages the workers hold, then stop them."""
+        self.pool.shutdown(wait=True)
+
 
 # A pool costs about a second of imports per worker before the first page: below this
 # many pages a reprocess reads them itself.
@@ -60,8 +229,7 @@ def process_page(
 def stored_text(body: bytes, headers: dict[str, str], url: str) -> str | None:
     """A stored page's text as the spider decoded it (``pages.decoding``), or None for
     what the spider does not read (a non-text response)."""
-    if not issubclass(responsetypes.from_args(headers=headers, url=url, body=body),
-                      TextResponse):
+    if not is_text_response(headers, url, body):
         return None
     return decode_page(body, content_type_of(headers)).text
 

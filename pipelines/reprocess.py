@@ -47,13 +47,13 @@ from pipelines.cleaning import with_learned_site
 from pipelines.dedup import Deduplicator, article_id_for
 from pipelines.dedup.keys import KeyTable, key64
 from pipelines.page_reading import (
+    DEDUP_CONFIG,
     PendingRead,
     ReadPage,
     default_workers,
     page_reader,
     stored_text,
 )
-from pipelines.steps import DEDUP_CONFIG
 from storage.batch import Batch
 from storage.db import make_engine
 from storage.migrate import ensure_schema

@@ -3,10 +3,19 @@ UTF-8, then detection; replacement characters counted."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
+from scrapy.http import Headers, TextResponse
+from scrapy.responsetypes import responsetypes
+
 from liuzhou_spider.pages.article import parse_article
-from liuzhou_spider.pages.decoding import content_type_of, decode_html, decode_page
+from liuzhou_spider.pages.decoding import (
+    content_type_of,
+    decode_html,
+    decode_page,
+    is_text_response,
+)
 from liuzhou_spider.profile import LZTZ
 
 PAGES = Path(__file__).parent / "pages"
@@ -69,3 +78,26 @@ def test_extract_of_a_mislabelled_page_has_no_mojibake() -> None:
                         .replace("</p>", "</p></div>")).encode("utf-8"))
     raw = parse_article(html, "https://www.lztz.gov.cn/a/202001/t20200101_1.html", LZTZ)
     assert TEXT in (raw.body_html or "")
+
+
+def test_a_stored_response_is_text_exactly_when_scrapy_made_it_a_text_response() -> None:
+    """Reprocessing reads the pages the crawl read, without Scrapy: the rule agrees with
+    ``scrapy.responsetypes`` on every mix of headers, URL and body."""
+    header_sets = [
+        {}, {"Content-Type": "text/html; charset=utf-8"}, {"content-type": "TEXT/HTML"},
+        {"Content-Type": "application/pdf"}, {"Content-Type": "application/xhtml+xml"},
+        {"Content-Type": "application/json"}, {"Content-Type": "image/png"},
+        {"Content-Type": ""}, {"Content-Type": "text/plain", "Content-Encoding": "gzip"},
+        {"Content-Type": "application/octet-stream",
+         "Content-Disposition": 'attachment; filename="a.html"'},
+        {"Content-Disposition": "attachment; filename=a.pdf"},
+        {"Content-Disposition": "inline"},
+    ]
+    urls = ["https://h/a/t20200101_1.html", "https://h/a/f.pdf", "https://h/a/",
+            "https://h/a/f.json", "https://h/a/f.tar.gz", "https://h/a/f.xyz"]
+    bodies = [PAGE.encode("utf-8"), b"%PDF-1.4\x01\x02\x03", b"", b"plain\x00text\n",
+              b"<?xml version='1.0'?><a/>", b"x" * 5000 + b"\x01"]
+    for headers, url, body in itertools.product(header_sets, urls, bodies):
+        cls = responsetypes.from_args(headers=Headers(headers), url=url, body=body)
+        assert is_text_response(headers, url, body) == issubclass(cls, TextResponse), (
+            headers, url, body[:20])

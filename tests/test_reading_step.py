@@ -9,7 +9,7 @@ import pytest
 from liuzhou_spider.pages.listing import parse_listing
 from liuzhou_spider.pages.text import decode_html
 from liuzhou_spider.profile import LZTZ
-from pipelines import steps
+from pipelines import page_reading
 from pipelines.cleaning import read_article
 from pipelines.dedup import DedupConfig
 
@@ -20,7 +20,7 @@ PAGE = """<html><body><div class="nav"><a href="../../gzsx/">工作实务</a></d
 
 
 def test_a_read_page_gives_links_article_and_sketch() -> None:
-    reading = steps.read_page(PAGE, URL, LZTZ, DedupConfig(), canonical_url=URL)
+    reading = page_reading.read_page(PAGE, URL, LZTZ, DedupConfig(), canonical_url=URL)
     assert reading.error is None and reading.article is not None
     assert reading.article.sketch is not None and reading.article.sketch.length > 0
     assert reading.links.article_urls == [
@@ -35,8 +35,8 @@ def test_a_page_that_cannot_be_read_still_gives_its_links(
     def broken(*args: object, **kwargs: object) -> None:
         raise ValueError("markup from another planet")
 
-    monkeypatch.setattr(steps, "read_article", broken)
-    reading = steps.read_page(PAGE, URL, LZTZ, DedupConfig(), canonical_url=URL)
+    monkeypatch.setattr(page_reading, "read_article", broken)
+    reading = page_reading.read_page(PAGE, URL, LZTZ, DedupConfig(), canonical_url=URL)
     assert reading.article is None
     assert "markup from another planet" in (reading.error or "")
     assert reading.links.article_urls == [
@@ -50,6 +50,6 @@ def test_a_page_that_cannot_be_read_still_gives_its_links(
 def test_one_parse_reads_what_the_string_functions_read(saved: Path) -> None:
     html = decode_html(saved.read_bytes(), "text/html")
     fetch = {"canonical_url": URL, "fetched_at": "2026-02-25T09:44:00+00:00"}
-    reading = steps.read_page(html, URL, LZTZ, DedupConfig(), **fetch)
+    reading = page_reading.read_page(html, URL, LZTZ, DedupConfig(), **fetch)
     assert reading.links == parse_listing(html, URL, LZTZ)
     assert reading.article == read_article(html, URL, LZTZ, **fetch)

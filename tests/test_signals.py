@@ -131,32 +131,22 @@ def test_a_page_that_kills_every_reader_fails_alone():  # type: ignore[no-untype
     its own error; the page after it is read by new workers as usual."""
     import functools
     from concurrent.futures.process import BrokenProcessPool
-    from types import SimpleNamespace
 
     from scrapy.utils.defer import deferred_from_coro
 
     from liuzhou_spider.profile import LZTZ
-    from pipelines.steps import CleaningStep, reading_pool, worker_ready
+    from pipelines.page_reading import ReadingWorkers, worker_ready
 
-    class Stats:
-        def __init__(self) -> None:
-            self.values: dict[str, int] = {}
-
-        def inc_value(self, key: str) -> None:
-            self.values[key] = self.values.get(key, 0) + 1
-
-    step = CleaningStep.__new__(CleaningStep)
-    step.crawler = SimpleNamespace(stats=Stats(), spider=SimpleNamespace(profile=LZTZ))
-    step.workers = 1
-    step.pool = reading_pool(1, LZTZ)
+    restarts: list[None] = []
+    readers = ReadingWorkers(1, LZTZ, lambda: restarts.append(None))
 
     async def scenario() -> bool:
         with pytest.raises(BrokenProcessPool):
-            await step.in_pool(functools.partial(os._exit, 1))
-        return await step.in_pool(worker_ready)
+            await readers.run(functools.partial(os._exit, 1))
+        return await readers.run(worker_ready)
 
     try:
         assert (yield deferred_from_coro(scenario())) is True
     finally:
-        step.pool.shutdown(wait=True)
-    assert step.crawler.stats.values["liuzhou/reading_restarts"] == 2
+        readers.shutdown()
+    assert len(restarts) == 2

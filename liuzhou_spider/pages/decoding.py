@@ -21,6 +21,7 @@ caller can count such pages and refuse one that is mostly replacement characters
 from __future__ import annotations
 
 import codecs
+import mimetypes
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -116,7 +117,59 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
 
 def content_type_of(headers: Mapping[str, str] | None) -> str | None:
     """The Content-Type of stored response headers, whatever their case."""
+    return _header(headers, "content-type")
+
+
+def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
+    """A stored response header by its lower-case name, whatever its case there."""
     for key, value in (headers or {}).items():
-        if key.lower() == "content-type":
+        if key.lower() == name:
             return value
     return None
+
+
+# The media types Scrapy answers with a text response (``scrapy.responsetypes``), besides
+# every ``text/...``; any other type leaves the decision to the next clue.
+_TEXT_TYPES = frozenset({
+    "application/atom+xml", "application/rdf+xml", "application/rss+xml",
+    "application/xhtml+xml", "application/vnd.wap.xhtml+xml", "application/xml",
+    "application/json", "application/x-json", "application/json-amazonui-streaming",
+    "application/javascript", "application/x-javascript",
+})
+# Control characters that make a body binary to Scrapy (NUL, tab and newlines do not).
+_BINARY = frozenset(range(32)) - {0, 9, 10, 13}
+_SNIFFED = 5000  # bytes of the body Scrapy looks at
+_guess = mimetypes.MimeTypes()
+
+
+def _text_type(mimetype: str | None) -> bool:
+    return bool(mimetype) and (mimetype in _TEXT_TYPES or mimetype.split("/")[0] == "text")
+
+
+def _named_text(name: str) -> bool:
+    mimetype, encoding = _guess.guess_type(name)
+    return encoding is None and _text_type(mimetype)
+
+
+def is_text_response(headers: Mapping[str, str] | None, url: str, body: bytes) -> bool:
+    """Whether the crawl read a response with these stored headers, URL and bytes as text
+    (Scrapy gives it a ``TextResponse``), so that a reprocess reads the same pages without
+    Scrapy.
+
+    Scrapy's rules, in its order, each consulted only while the earlier ones named no text
+    type: the Content-Type (not when a Content-Encoding is left), the file name of a
+    Content-Disposition, the URL's extension, and then the first 5,000 bytes, text unless
+    they hold control characters.  The extension table is Python's (Scrapy adds rare
+    types to it); an extension only decides for a body that is binary anyway.
+    """
+    content_type = _header(headers, "content-type")
+    if content_type and not _header(headers, "content-encoding") and _text_type(
+            content_type.split(";")[0].strip().lower()):
+        return True
+    disposition = _header(headers, "content-disposition")
+    if disposition:
+        parts = disposition.split(";")
+        if len(parts) > 1 and "=" in parts[1] and _named_text(
+                parts[1].split("=")[1].strip("\"'")):
+            return True
+    return _named_text(url) or not _BINARY.intersection(body[:_SNIFFED])
