@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from liuzhou_spider.items import CleanArticle, MergeDecision, RawArticle
 from pipelines.dedup import DedupConfig, Deduplicator, known_articles
 from pipelines.dedup.signature import estimate
@@ -67,7 +69,7 @@ def test_new_article_fills_every_field() -> None:
         True,
         1.0,
     )
-    assert len(d.signature) == 13 + 4 * 128 and len(d.body_hash) == 32
+    assert len(d.signature) == 13 + 4 * 128 + 3 and len(d.body_hash) == 32
     assert dedup.memory_bytes() > 0
 
 
@@ -310,6 +312,29 @@ def _republication_estimated_low(config: DedupConfig) -> tuple[str, str, float, 
         if guess < exact - 0.02:
             return REPORT, copy, guess, exact
     raise AssertionError("no pair estimated low in 50 seeds")
+
+
+def test_articles_signed_with_other_settings_are_refused_on_reload() -> None:
+    """Stored 3-gram signatures would match no 5-gram one: loading them fails, naming
+    the article and the way out, instead of merging nothing."""
+    stored = known_articles([Deduplicator(DedupConfig(ngram=3)).assign(
+        page("/gzsx/202602/t20260225_3712345.html", REPORT))], DedupConfig().current_templates)
+    with pytest.raises(ValueError, match=r"article \w+ cannot be compared: .*3-grams.*reprocess"):
+        Deduplicator(DedupConfig()).load(stored)
+
+
+def test_the_settings_follow_from_threshold_and_strong() -> None:
+    """The measured values (docs/dedup.md) are what the derivation gives, and they move
+    together with the similarities they follow from."""
+    config = DedupConfig()
+    assert (config.accept, config.recheck, config.bands, config.rows) == (0.7, 0.75, 25, 5)
+    stricter = DedupConfig(threshold=0.85, strong=0.9)
+    assert (stricter.accept, stricter.recheck) == (0.75, 0.8)
+    assert (stricter.bands, stricter.rows) == (21, 6)  # datasketch's optimum for 0.75
+    given = DedupConfig(accept=0.6, recheck=0.7)
+    assert (given.accept, given.recheck) == (0.6, 0.7)
+    # A pair at the accepted similarity becomes a candidate 99 times in a hundred.
+    assert 1 - (1 - config.accept ** config.rows) ** config.bands > 0.98
 
 
 def test_an_estimate_just_under_strong_is_settled_by_the_exact_bodies() -> None:

@@ -67,15 +67,34 @@ def test_bytes_round_trip_and_datasketch_format() -> None:
     sig = signer.sign(normalize(meeting_report(9, 0.6)))
     data = signer.to_bytes(sig)
     assert np.array_equal(signer.from_bytes(data), sig)
-    lean = LeanMinHash.deserialize(data, byteorder="<")
+    lean = LeanMinHash.deserialize(data, byteorder="<")  # the n-gram trailer is ignored
     assert lean.scheme == "affine32" and np.array_equal(lean.hashvalues, sig)
     buf = bytearray(lean.bytesize(byteorder="<"))
     signer.to_lean(sig).serialize(buf, byteorder="<")
-    assert bytes(buf) == data
-    with pytest.raises(ValueError, match="seed"):
+    assert data == bytes(buf) + b"ng\x05"
+    with pytest.raises(ValueError, match="seed 2"):
         Signer(seed=2).from_bytes(data)
     with pytest.raises(ValueError, match="truncated"):
         signer.from_bytes(data[:-4])
+
+
+def test_a_signature_of_other_shingles_or_permutations_is_refused() -> None:
+    """Compared, they would estimate a copy as an unrelated text: refused, named."""
+    text = normalize(meeting_report(9, 0.6))
+    for other in (Signer(ngram=3), Signer(num_perm=64)):
+        data = other.to_bytes(other.sign(text))
+        with pytest.raises(ValueError, match=f"{other.ngram}-grams, {other.num_perm} perm"):
+            Signer().from_bytes(data)
+
+
+def test_a_signature_stored_before_the_ngram_was_recorded_reads_as_5_grams() -> None:
+    signer = Signer()
+    sig = signer.sign(normalize(meeting_report(9, 0.6)))
+    legacy = signer.to_bytes(sig)[:-3]  # what was stored: datasketch's bytes alone
+    assert len(legacy) == 13 + 4 * 128
+    assert np.array_equal(signer.from_bytes(legacy), sig)
+    with pytest.raises(ValueError, match="5-grams"):
+        Signer(ngram=4).from_bytes(legacy)
 
 
 @pytest.mark.parametrize("rate", [0.005, 0.01, 0.02, 0.05])

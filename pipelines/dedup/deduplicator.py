@@ -180,7 +180,7 @@ class Deduplicator:
             content = self._content_page(pages, docid_number(k.content_docid), canonical)
             content = replace(content, body_len=k.body_len)
             pages[content.url] = content
-            sig = self.signer.from_bytes(k.signature) if k.signature else self.signer.empty
+            sig = self._stored_signature(k)
             art = _Article(
                 article_id=k.article_id,
                 evidence=Evidence.of(k.title, k.published_at),
@@ -207,6 +207,20 @@ class Deduplicator:
         self._index_loaded(to_index)
         self._by_url.add_many(*urls)  # the last stored article of a URL wins, as it did
         self._by_docid.add_many(*docids)
+
+    def _stored_signature(self, known: KnownArticle) -> np.ndarray:
+        """A stored article's signature, or the refusal to compare it: one made with
+        other settings would match nothing it should."""
+        if not known.signature:
+            return self.signer.empty
+        try:
+            return self.signer.from_bytes(known.signature)
+        except ValueError as exc:
+            raise ValueError(
+                f"the stored signature of article {known.article_id} cannot be compared: "
+                f"{exc}. Run `liuzhou reprocess` to sign the stored pages again with "
+                "these settings"
+            ) from exc
 
     @staticmethod
     def _content_page(

@@ -25,6 +25,14 @@ _SCHEME = "affine32"
 # count (i), scheme code (B, 1 = affine32), then one uint32 per permutation.
 _HEADER = struct.Struct("<qiB")
 _AFFINE32_CODE = 1
+# Then our trailer, which datasketch's reader ignores: "ng" and the n-gram size (B).
+# The shingles are not in datasketch's format, and a signature of other shingles
+# compares as if unrelated texts were.
+_TRAILER = struct.Struct("<2sB")
+_TRAILER_TAG = b"ng"
+# Signatures stored without the trailer were all made with 5-grams, the only size
+# used before it was recorded.
+LEGACY_NGRAM = 5
 # Odd 64-bit multipliers: the rolling-hash base and the MurmurHash3 fmix64 constants.
 _BASE = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xFF51AFD7ED558CCD)
@@ -127,22 +135,34 @@ class Signer:
         return LeanMinHash(seed=self.seed, hashvalues=sig, scheme=_SCHEME)
 
     def to_bytes(self, sig: np.ndarray) -> bytes:
-        """Storage form: datasketch's ``LeanMinHash`` serialisation, little-endian."""
-        return _HEADER.pack(self.seed, -self.num_perm, _AFFINE32_CODE) + sig.astype(
-            "<u4"
-        ).tobytes()
+        """Storage form: datasketch's ``LeanMinHash`` serialisation, little-endian (what
+        ``LeanMinHash.deserialize`` reads), then the n-gram size."""
+        return (_HEADER.pack(self.seed, -self.num_perm, _AFFINE32_CODE)
+                + sig.astype("<u4").tobytes() + _TRAILER.pack(_TRAILER_TAG, self.ngram))
 
     def from_bytes(self, data: bytes) -> np.ndarray:
-        """Parse ``to_bytes`` output; refuses signatures made with another configuration."""
+        """Parse ``to_bytes`` output (or the same without the n-gram size, as stored
+        before it was recorded: 5-grams); refuses signatures made otherwise, which
+        cannot be compared with this signer's."""
+        if len(data) < _HEADER.size:
+            raise ValueError(f"signature of {len(data)} bytes is truncated")
         seed, neg_count, code = _HEADER.unpack_from(data)
-        if (seed, -neg_count, code) != (self.seed, self.num_perm, _AFFINE32_CODE):
-            raise ValueError(
-                f"signature made with seed={seed}, num_perm={-neg_count}, scheme code {code}; "
-                f"this index uses seed={self.seed}, num_perm={self.num_perm}, affine32"
-            )
-        if len(data) != _HEADER.size + 4 * self.num_perm:
+        values = _HEADER.size + 4 * -neg_count
+        if len(data) == values:
+            ngram = LEGACY_NGRAM
+        elif len(data) == values + _TRAILER.size and data[values:values + 2] == _TRAILER_TAG:
+            ngram = _TRAILER.unpack_from(data, values)[1]
+        else:
             raise ValueError(f"signature of {len(data)} bytes is truncated or padded")
-        return np.frombuffer(data, dtype="<u4", offset=_HEADER.size).astype(np.uint32)
+        made = (ngram, -neg_count, seed, code)
+        if made != (self.ngram, self.num_perm, self.seed, _AFFINE32_CODE):
+            raise ValueError(
+                f"signature made with {ngram}-grams, {-neg_count} permutations, seed {seed}, "
+                f"scheme code {code}; these settings sign with {self.ngram}-grams, "
+                f"{self.num_perm} permutations, seed {self.seed}, affine32 (code 1)"
+            )
+        return np.frombuffer(data, dtype="<u4", offset=_HEADER.size,
+                             count=self.num_perm).astype(np.uint32)
 
 
 def exact_jaccard(normalized_a: str, normalized_b: str, ngram: int) -> float:
