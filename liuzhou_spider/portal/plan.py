@@ -3,8 +3,11 @@
 Why a separate plan: every page of a story (cross-posts, the republication, print and
 mobile renderings) and every list page must agree on titles, dates and docids, and
 revision 2 must change a few articles while leaving every other byte identical.  The
-plan is small (no bodies) and drawn from one ``random.Random(seed)`` stream; revision 2
-applies its changes from a second stream afterwards, so revision 1 is never perturbed.
+plan is small (no bodies) and drawn from one ``random.Random(seed)`` stream (salted by
+the site for sites other than lztz); revision 2 applies its changes from a second
+stream afterwards, so revision 1 is never perturbed.  Sites that repost each other
+(``make_plans``) draw their reposts from streams of their own, between drawing the
+stories and numbering them.
 """
 
 from __future__ import annotations
@@ -21,8 +24,6 @@ LAST_DAY = datetime(2026, 2, 27)
 REV2_FIRST_DAY = datetime(2026, 5, 4)  # after every republication
 OLD_TEMPLATES = frozenset({"legacy", "table"})  # never preferred as canonical
 REPOST_SHARE = (0.10, 0.04)  # of a site's stories reposted by a later / an earlier site
-
-
 COLUMNS = LZTZ.columns  # the default site's columns
 
 

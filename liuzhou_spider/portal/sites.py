@@ -34,10 +34,11 @@ the legacy template).  Unknown keys and malformed values are refused with one li
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,7 @@ class Column:
 
 @dataclass(frozen=True)
 class SiteSpec:
-    """One portal as the generator renders it (hashable: render caches by it)."""
+    """One portal as the generator renders it (a hashable value: render caches by it)."""
 
     key: str
     site_name: str  # <title> suffix of current pages, header, SiteName meta, footer
@@ -106,16 +107,13 @@ class SiteSpec:
         ("http://www.zytzb.gov.cn/", "中共中央统战部"),
         ("http://www.gxtzb.gov.cn/", "中共广西区委统战部"),
     )
-    by_path: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.by_path.update({c.path: c for c in self.columns})
-
-    def __hash__(self) -> int:
-        return hash(self.key)
+    @functools.cached_property
+    def _by_path(self) -> dict[str, Column]:
+        return {c.path: c for c in self.columns}
 
     def column(self, path: str) -> Column:
-        return self.by_path[path]
+        return self._by_path[path]
 
     @property
     def list_columns(self) -> list[Column]:
@@ -141,8 +139,6 @@ class SiteSpec:
         """The spec as ``spec_from_file`` reads it back (written next to a generated site)."""
         data: dict[str, Any] = {}
         for f in fields(self):
-            if f.name == "by_path":
-                continue
             value = getattr(self, f.name)
             if f.name == "columns":
                 value = [
@@ -302,7 +298,7 @@ def _pair(data: dict[str, Any], key: str, default: tuple[str, str]) -> tuple[str
 
 def spec_from_dict(data: dict[str, Any]) -> SiteSpec:
     """A spec from parsed TOML/JSON, checked so a mistake fails here, not mid-render."""
-    names = {f.name for f in fields(SiteSpec)} - {"by_path"}
+    names = {f.name for f in fields(SiteSpec)}
     unknown = set(data) - names
     if unknown:
         raise SpecError(f"unknown keys {sorted(unknown)}")
