@@ -4,9 +4,10 @@ The combined truth (``sites.json``) lists every story published on two sites: it
 article on each site (``articles``, ``canonical_urls``, ``published_at``), the site
 that wrote it (``original``), the one that published first (``first``: the earlier
 ``published_at``, ties to the smaller site key) and each reposting site's edit
-(``null``: same title and body; ``"trim"``: the last paragraph left out; ``"title"``:
-the title reworded).  Each site's own ``ground_truth.json`` keeps the layout of one
-site, a repost being an ordinary article of the reposting site.
+(``null``: same title, body and photos; ``"photos"``: no photos; ``"credit"``: a closing
+``（来源：…）`` line added to the body; ``"title"``: the title reworded).  Each site's
+own ``ground_truth.json`` keeps the layout of one site, a repost being an ordinary
+article of the reposting site.
 """
 
 from __future__ import annotations
@@ -164,20 +165,24 @@ def test_reposts_match_the_pages(sites_dir: Path) -> None:
         expected_title = content.repost_title(first["title"]) if edit == "title" else first[
             "title"]
         assert again["title"] == expected_title
-        first_lines, again_lines = first["body_text"].split("\n"), again["body_text"].split("\n")
-        if edit == "trim" and len(first_lines) != len(again_lines):
-            assert len(again_lines) == len(first_lines) - 1
-            assert set(again_lines) < set(first_lines)
+        credit = SPECS[original].short_name
+        if edit == "credit":
+            assert again["body_text"] == f"{first['body_text']}\n（来源：{credit}）" or (
+                again["body_text"] == f"{first['body_text']}\n(来源:{credit})")  # half-width
         else:
             assert again["body_text"] == first["body_text"]
-        credit = SPECS[original].short_name
+        if edit == "photos":
+            assert first["images"] and not again["images"]
+        else:
+            assert [i["caption"] for i in again["images"]] == [
+                i["caption"] for i in first["images"]]
         assert again["source"] == credit
         page = page_text(sites_dir / other / "site", again["canonical_url"])
         assert f"来源：{credit}" in page or f"来源: {credit}" in page
         assert f">{credit}</a>" not in page  # a credit, not a link
-        for line in again_lines[:3]:
+        for line in again["body_text"].split("\n"):
             assert html.escape(line, quote=False) in page
-    assert edits == {None, "trim", "title"}
+    assert edits == {None, "photos", "credit", "title"}
 
 
 def test_pages_link_only_to_their_own_site(sites_dir: Path) -> None:

@@ -592,14 +592,9 @@ def repost_title(title: str) -> str:
     return title.replace(" ", "，", 1) if " " in title else f"{title}（转载）"
 
 
-def trimmed(story: Story) -> Story:
-    """A repost that leaves out the last paragraph (kept when there are only two)."""
-    keep = story.paragraphs[:-1] if len(story.paragraphs) > 2 else story.paragraphs
-    return replace(
-        story,
-        paragraphs=list(keep),
-        captions={k: v for k, v in story.captions.items() if k < len(keep)},
-    )
+def without_photos(story: Story) -> Story:
+    """A repost that leaves the photos (and their captions) out, as reposting sites do."""
+    return replace(story, captions={})
 
 
 _POOLS: dict[str, tuple[str, ...]] = {

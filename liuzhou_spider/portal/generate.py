@@ -91,7 +91,8 @@ def story_versions(story: StoryPlan) -> dict[int, content.Story]:
     """The text of each version: 0 as first published, 1 as republished.
 
     A repost has its original's seed and date, so it says the same; then its site's
-    credit as the source and its edit (a trimmed body or a reworded title).
+    credit as the source and its edit (no photos, a closing credit line or a reworded
+    title), small enough for deduplication's rule to link it to its original.
     """
     rng = random.Random(story.seed)
     when = story.text_when
@@ -119,8 +120,10 @@ def story_versions(story: StoryPlan) -> dict[int, content.Story]:
         text = repeat_paragraph(text, story.repeats)
     if story.credit:
         text = replace(text, source=story.credit)
-    if story.repost_edit == "trim":
-        text = content.trimmed(text)
+    if story.repost_edit == "photos":
+        text = content.without_photos(text)
+    elif story.repost_edit == "credit":
+        text = content.add_line(text, f"（来源：{story.credit}）")
     elif story.repost_edit == "title":
         text = replace(text, title=content.repost_title(text.title))
     if story.edited:
@@ -650,24 +653,34 @@ def _reposts(plans: dict[str, SitePlan], truths: dict[str, GroundTruth]) -> list
     """One record per story published on more than one site (see ``truth.py``)."""
     records = {key: {r["id"]: r for r in truth.articles} for key, truth in truths.items()}
     groups: dict[tuple[str, int], dict[str, str]] = defaultdict(dict)
-    edits: dict[tuple[str, int], dict[str, str | None]] = defaultdict(dict)
     for key, plan in plans.items():
         for story in plan.stories:
             if story.repost_of:
                 origin_key, origin_sid = story.repost_of
                 groups[story.repost_of][origin_key] = story_id(origin_sid)
                 groups[story.repost_of][key] = story_id(story.sid)
-                edits[story.repost_of][key] = story.repost_edit
     out = []
     for origin, articles in sorted(groups.items()):
         found = {key: records[key][aid] for key, aid in articles.items()}
         first = min(found, key=lambda key: (found[key]["published_at"], key))
+        original = found[origin[0]]
         out.append({
             "original": origin[0],
             "first": first,
             "articles": dict(sorted(articles.items())),
             "canonical_urls": {k: r["canonical_url"] for k, r in sorted(found.items())},
             "published_at": {k: r["published_at"] for k, r in sorted(found.items())},
-            "edits": dict(sorted(edits[origin].items())),
+            "edits": {k: _edit(original, r) for k, r in sorted(found.items()) if k != origin[0]},
         })
     return out
+
+
+def _edit(original: dict[str, Any], repost: dict[str, Any]) -> str | None:
+    """How a repost's record differs from its original's, read from the records."""
+    if repost["title"] != original["title"]:
+        return "title"
+    if repost["body_text"] != original["body_text"]:
+        return "credit"
+    if len(repost["images"]) != len(original["images"]):
+        return "photos"
+    return None

@@ -19,13 +19,15 @@ a repost is an ordinary article of the reposting site, and a combined ``sites.js
                   "articles": {"lzgov": "a000152", "lztz": "a000017"},   # record ids
                   "canonical_urls": {"lzgov": "/zwdt/bmdt/...", "lztz": "/tzdt/..."},
                   "published_at": {"lzgov": "...+08:00", "lztz": "...+08:00"},
-                  "edits": {"lzgov": null}}]}    # per reposting site: null (same text),
-                                                 #   "trim" (last paragraph left out) or
-                                                 #   "title" (title reworded)
+                  "edits": {"lzgov": null}}]}    # per reposting site, read from the
+                                                 #   records: null (same record but the
+                                                 #   source line), "photos" (no photos),
+                                                 #   "credit" (a closing 来源 line added to
+                                                 #   the body) or "title" (title reworded)
 
 One record per story published on more than one site; a repost's body is its
-original's (``trim``: minus the last paragraph), its source line credits the original
-site by name (``来源：柳州统战网``, text, not a link), its date is one or two days later.
+original's, its source line credits the original site by name (``来源：柳州统战网``,
+text, not a link), its date is one or two days later.
 ``load_sites_truth`` makes the canonical URLs absolute on each site's server.
 """
 
