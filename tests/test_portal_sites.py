@@ -254,6 +254,24 @@ def test_a_site_from_options(tmp_path: Path) -> None:
     assert (spec.host, spec.aliases, spec.template) == ("www.gxhz.gov.cn", ("gxhz.gov.cn",), "gov")
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--sites", "lztz,lzgov", "--both"], "--sites builds revision 1 without variants only"),
+        (["--sites", "lztz,lztz"], "at least two sites with distinct keys"),
+        (["--site", "lzgov", "--host", "www.x.gov.cn"], "give --site or --site-name"),
+        (["--site-name", "某站", "--host", "www.x.gov.cn", "--column", "news"], "PATH=NAME"),
+    ],
+)
+def test_the_command_refuses_what_it_cannot_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert portal_main(["generate", str(tmp_path), *args]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: ") and message in error and error.count("\n") == 1
+    assert not any(tmp_path.iterdir())
+
+
 def test_specs_survive_their_json_form() -> None:
     for spec in (LZTZ, LZGOV):
         assert spec_from_dict(json.loads(json.dumps(spec.to_json()))) == spec

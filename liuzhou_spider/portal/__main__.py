@@ -49,6 +49,8 @@ def spec_from_options(args: argparse.Namespace) -> SiteSpec:
 
 def _site(args: argparse.Namespace) -> SiteSpec:
     if args.site_name or args.host or args.column:
+        if args.site != "lztz":
+            raise SpecError("give --site or --site-name/--host/--column, not both")
         return spec_from_options(args)
     return site_spec(args.site)
 
@@ -91,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "generate":
         try:
             if args.sites:
+                if args.both or args.revision != 1 or args.variants:
+                    raise SpecError("--sites builds revision 1 without variants only")
                 specs = tuple(site_spec(name.strip()) for name in args.sites.split(","))
                 combined = build_sites(args.dir, specs, size=args.size, seed=args.seed)
                 print(f"generated {', '.join(combined['sites'])} with "
