@@ -10,7 +10,7 @@ import pytest
 from liuzhou_spider.portal.generate import build_site
 from tests.portal_fixture import ServedPortal, serve_portal
 
-pytest_plugins = ["tests.conftest_db"]
+pytest_plugins = ["tests.conftest_db", "tests.portal_sites"]
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 SURNAMES = (
     "张王李刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶"
@@ -584,6 +584,17 @@ def closing_line(rng: random.Random) -> str:
     """A line an editor adds to a published article."""
     writer = Writer(rng)
     return writer.fill("（本文有更新：补充{org}有关情况。{s}）", s=writer.sentence())
+
+
+def repost_title(title: str) -> str:
+    """How a reposting site words a title: the space of a two-part headline becomes a
+    comma, or the headline gains a 转载 mark."""
+    return title.replace(" ", "，", 1) if " " in title else f"{title}（转载）"
+
+
+def without_photos(story: Story) -> Story:
+    """A repost that leaves the photos (and their captions) out, as reposting sites do."""
+    return replace(story, captions={})
 
 
 _POOLS: dict[str, tuple[str, ...]] = {

@@ -23,8 +23,6 @@ from typing import Any
 from liuzhou_spider.portal import assets, content, render
 from liuzhou_spider.portal.links import LinkBook, crc
 from liuzhou_spider.portal.plan import (
-    COLUMNS,
-    MOVED_COLUMN,
     OLD_TEMPLATES,
     Page,
     SitePlan,
@@ -32,7 +30,9 @@ from liuzhou_spider.portal.plan import (
     apply_revision2,
     apply_variants,
     make_plan,
+    make_plans,
 )
+from liuzhou_spider.portal.sites import LZGOV, LZTZ, SiteSpec
 from liuzhou_spider.portal.truth import GroundTruth, PageRef, canonical_page, content_page
 
 BUILD_TIME = {1: datetime(2026, 4, 30, 9, 0), 2: datetime(2026, 5, 11, 9, 0)}
@@ -68,12 +68,15 @@ class Titles:
 def _headline(story: StoryPlan) -> tuple[str, str]:
     """The title and the main person of a story, from the first draws of its stream."""
     rng = random.Random(story.seed)
+    year = story.text_when.year
     if story.kind == "news":
-        writer, title = content.news_headline(rng, story.when.year, gbk_names=story.gbk_names)
+        writer, title = content.news_headline(rng, year, gbk_names=story.gbk_names)
     else:
         writer, title = content.meeting_headline(
-            rng, story.when.year, story.number, speech=story.kind == "speech"
+            rng, year, story.number, speech=story.kind == "speech"
         )
+    if story.repost_edit == "title":
+        title = content.repost_title(title)
     return title, writer.people[0]
 
 
@@ -85,9 +88,14 @@ def repeat_paragraph(text: content.Story, repeats: int) -> content.Story:
 
 
 def story_versions(story: StoryPlan) -> dict[int, content.Story]:
-    """The text of each version: 0 as first published, 1 as republished."""
+    """The text of each version: 0 as first published, 1 as republished.
+
+    A repost has its original's seed and date, so it says the same; then its site's
+    credit as the source and its edit (no photos, a closing credit line or a reworded
+    title), small enough for deduplication's rule to link it to its original.
+    """
     rng = random.Random(story.seed)
-    when = story.when
+    when = story.text_when
     if story.kind == "news":
         text = content.news_story(
             rng,
@@ -110,6 +118,14 @@ def story_versions(story: StoryPlan) -> dict[int, content.Story]:
         )
     if story.repeats:
         text = repeat_paragraph(text, story.repeats)
+    if story.credit:
+        text = replace(text, source=story.credit)
+    if story.repost_edit == "photos":
+        text = content.without_photos(text)
+    elif story.repost_edit == "credit":
+        text = content.add_line(text, f"（来源：{story.credit}）")
+    elif story.repost_edit == "title":
+        text = replace(text, title=content.repost_title(text.title))
     if story.edited:
         text = content.add_line(text, content.closing_line(random.Random(story.seed + 2)))
     versions = {0: text}
@@ -155,6 +171,7 @@ class SiteBuilder:
         self.site_dir = site_dir
         self.untitled_column = untitled_column
         self.plan = plan
+        self.site = plan.site
         self.base = base
         self.base_pages = sorted(base.pages(), key=lambda p: (p.docid, p.column))
         self.titles = Titles([*base.stories, *(s for s in plan.stories if s.new)])
@@ -264,7 +281,8 @@ class SiteBuilder:
         for page in story.pages:
             text = versions[page.version]
             view = render.ArticleView(
-                page=page, story=text, prevnext=self._prevnext(page), related=self._related(page)
+                page=page, story=text, prevnext=self._prevnext(page), related=self._related(page),
+                site=self.site,
             )
             print_url, mobile_url = self._renderings(view)
             encoding = _encoding(page)
@@ -393,12 +411,13 @@ class SiteBuilder:
             )
             return _unique_docids(_sorted_pages(pages))[:count]
 
-        for column in COLUMNS:
+        site = self.site
+        for column in site.columns:
             pages = by_column.get(column.path, [])
             if column.kind == "parent":
-                children = [c for c in COLUMNS if c.parent == column.path]
+                children = site.children(column.path)
                 sections = [(c, items(column.url, latest(c.path, 5))) for c in children]
-                out[column.url] = render.parent_page(column, sections)
+                out[column.url] = render.parent_page(site, column, sections)
                 continue
             per_page = 15 + crc(column.path) % 6
             count = max(1, -(-len(pages) // per_page))
@@ -406,20 +425,30 @@ class SiteBuilder:
                 source = render.list_page_path(column, number)
                 chunk = pages[number * per_page : (number + 1) * per_page]
                 extra = self._featured(source, book) if number == 0 else ""
-                if number == 0 and column.path == "gzsx":
-                    extra += f'<a href="{_dead_link("gzsx", 1)}">往期回顾</a>'
+                if number == 0 and column.path == site.meeting:
+                    extra += f'<a href="{self._dead_links()[0]}">往期回顾</a>'
                 out[source] = render.list_page(
-                    column, number, count, items(source, chunk, pager=number > 0), extra,
+                    site, column, number, count, items(source, chunk, pager=number > 0), extra,
                     records=len(pages),
                 )
-        tops = [c for c in COLUMNS if "/" not in c.path]
         news = items("/", _unique_docids(_sorted_pages(plan.pages()))[:8], forms=FEATURED_FORMS)
-        sections = [(c, items("/", latest(c.path, 6))) for c in tops]
+        sections = [(c, items("/", latest(c.path, 6))) for c in site.tops]
         extra = self._featured("/index.html", book) + (
-            f'<a href="{_dead_link("tzdt/szjj", 2)}">往期回顾</a>'
+            f'<a href="{self._dead_links()[1]}">往期回顾</a>'
         )
-        out["/index.html"] = render.home_page(news, sections, extra)
+        out["/index.html"] = render.home_page(site, news, sections, extra)
         return out
+
+    def _dead_links(self) -> tuple[str, str]:
+        """The old links on the meeting column's first page and on the home page."""
+        return _dead_link(self.site.meeting, 1), _dead_link(self.site.list_columns[0].path, 2)
+
+    def _redirects(self) -> dict[str, str]:
+        """The moved column's old path → its new one (a 301 on the server)."""
+        if not self.site.moved_column:
+            return {}
+        old, new, _ = self.site.moved_column
+        return {f"/{old}/": f"/{new}/"}
 
     # ------------------------------------------------------------ whole site
     def static_files(self) -> None:
@@ -428,7 +457,7 @@ class SiteBuilder:
         self.write("/css/style.css", assets.CSS)
         for name in ("logo.png", "gongan.png"):
             self.write(f"/images/{name}", assets.FILE_BYTES[".png"])
-        for column in COLUMNS:
+        for column in self.site.columns:
             if column.kind == "topic":
                 self.write(f"/{column.path}/images/banner.jpg", assets.FILE_BYTES[".jpg"])
         for path, title in (
@@ -462,12 +491,14 @@ class SiteBuilder:
                     for page in story.pages:
                         for path in (page.path, page.path[:-5] + "_print.html", "/m" + page.path):
                             last_modified[path] = stamp
-        old, new = MOVED_COLUMN
+        redirects = self._redirects()
+        for old, new in list(redirects.items()):
+            redirects[old + "index.html"] = new + "index.html"
         return {
             "revision": revision,
             "default_last_modified": BUILD_TIME[1].isoformat() + "+08:00",
             "last_modified": last_modified,
-            "redirects": {f"/{old}/": f"/{new}/", f"/{old}/index.html": f"/{new}/index.html"},
+            "redirects": redirects,
         }
 
     def _truth(self, lists: dict[str, str]) -> GroundTruth:
@@ -484,7 +515,6 @@ class SiteBuilder:
                 if s.partner in present
             }
         )
-        old, new = MOVED_COLUMN
         changes = None
         if self.plan.revision > 1:
             changes = {
@@ -492,80 +522,165 @@ class SiteBuilder:
                 "edited": [p.path for s in self.plan.stories if s.edited for p in s.pages],
                 "deleted": [p.path for s in self.plan.deleted for p in s.pages],
             }
+        params: dict[str, Any] = {
+            "size": len(self.plan.stories),
+            "seed": self.plan.seed,
+            "revision": self.plan.revision,
+        }
+        if self.site != LZTZ:
+            params["site"] = self.site.key
+        icp, psb = self.site.icp, [v.replace(" ", "") for v in self.site.psb]
         return GroundTruth(
-            params={
-                "size": len(self.plan.stories),
-                "seed": self.plan.seed,
-                "revision": self.plan.revision,
-            },
+            params=params,
             articles=self.records,
             pages=self.page_rows,
             lookalike_pairs=[list(p) for p in pairs],
             registrations={
-                "icp": {"canonical": render.ICP["current"], "values": sorted(render.ICP.values())},
-                "psb": {
-                    "canonical": render.PSB["current"].replace(" ", ""),
-                    "values": sorted(v.replace(" ", "") for v in render.PSB.values()),
-                },
+                "icp": {"canonical": icp[0], "values": sorted(set(icp))},
+                "psb": {"canonical": psb[0], "values": sorted(set(psb))},
             },
             robots_disallowed=list(assets.ROBOTS_DISALLOWED),
-            column_urls=[c.url for c in COLUMNS],
+            column_urls=[c.url for c in self.site.columns],
             list_page_urls=sorted(p.removesuffix("index.html") for p in lists),
             pager_only_article_urls=sorted(all_pages - self.book.linked),
             # fixed dead links, and (revision 2) links to deleted articles left on old pages
-            dead_links=sorted(
-                {*self.dead, _dead_link("gzsx", 1), _dead_link("tzdt/szjj", 2)}
-                | (self.book.linked - all_pages)
-            ),
-            redirects={f"/{old}/": f"/{new}/"},
+            dead_links=sorted({*self.dead, *self._dead_links()} | (self.book.linked - all_pages)),
+            redirects=self._redirects(),
             changes=changes,
         )
 
 
-def _plans(size: int, seed: int, revision: int, variants: bool = False
-           ) -> tuple[SitePlan, SitePlan]:
+SPEC_FILE = "site_spec.json"  # next to a non-default site's ground truth
+SITES_TRUTH = "sites.json"  # the combined truth of ``build_sites``
+
+
+def _plans(size: int, seed: int, revision: int, variants: bool = False,
+           site: SiteSpec = LZTZ) -> tuple[SitePlan, SitePlan]:
     """(plan of ``revision``, plan of revision 1)."""
-    base = make_plan(size, seed)
+    base = make_plan(size, seed, site)
     if variants:
         base = apply_variants(base)
     return (base if revision == 1 else apply_revision2(base)), base
 
 
-def build_site(
-    out_dir: Path, *, size: int = 150, seed: int = 0, revision: int = 1,
-    variants: bool = False, untitled_column: str | None = None,
+def _write_site(
+    out_dir: Path, plan: SitePlan, base: SitePlan, untitled_column: str | None = None,
+    **params: Any,
 ) -> GroundTruth:
-    """Write the portal of ``size`` distinct articles under ``out_dir/site/``.
-
-    Deterministic for (size, seed, revision, variants).  Revision 2 adds, edits and
-    deletes a few articles of revision 1 and leaves every other page byte-identical.
-    ``variants`` adds the template variants of ``plan.apply_variants``.
-    ``untitled_column`` (a column path) renders that column's article pages without
-    their title, as a broken template would (the ground truth keeps the titles): what
-    field-quality monitoring must notice.
-    """
-    if revision not in BUILD_TIME:
-        raise ValueError(f"revision must be one of {sorted(BUILD_TIME)}")
-    out_dir = Path(out_dir)
+    """Render ``plan`` into ``out_dir/site`` and write its truth, manifest (and spec)."""
     site_dir = out_dir / "site"
     if site_dir.exists():
         shutil.rmtree(site_dir)
-    plan, base = _plans(size, seed, revision, variants)
     truth, manifest = SiteBuilder(site_dir, plan, base, untitled_column).build()
-    truth.params["size"] = size
-    if variants:
-        truth.params["variants"] = True
+    truth.params.update(params)
     with (out_dir / "ground_truth.json").open("w", encoding="utf-8") as stream:
         json.dump(truth.to_json(), stream, ensure_ascii=False, indent=1)
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    if plan.site != LZTZ:
+        (out_dir / SPEC_FILE).write_text(
+            json.dumps(plan.site.to_json(), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
     return truth
 
 
+def build_site(
+    out_dir: Path, *, size: int = 150, seed: int = 0, revision: int = 1,
+    variants: bool = False, untitled_column: str | None = None, site: SiteSpec = LZTZ,
+) -> GroundTruth:
+    """Write the portal of ``size`` distinct articles under ``out_dir/site/``.
+
+    Deterministic for (size, seed, revision, variants, site).  Revision 2 adds, edits
+    and deletes a few articles of revision 1 and leaves every other page byte-identical.
+    ``variants`` adds the template variants of ``plan.apply_variants``.
+    ``untitled_column`` (a column path) renders that column's article pages without
+    their title, as a broken template would (the ground truth keeps the titles): what
+    field-quality monitoring must notice.  ``site`` is the portal to render (the
+    default, www.lztz.gov.cn, writes what it wrote before sites existed); another site
+    also writes its spec as ``site_spec.json``, so a server can build its revision 2.
+    """
+    if revision not in BUILD_TIME:
+        raise ValueError(f"revision must be one of {sorted(BUILD_TIME)}")
+    plan, base = _plans(size, seed, revision, variants, site)
+    extra: dict[str, Any] = {"size": size}
+    if variants:
+        extra["variants"] = True
+    return _write_site(Path(out_dir), plan, base, untitled_column, **extra)
+
+
 def build_revisions(out_dir: Path, *, size: int = 150, seed: int = 0,
-                    variants: bool = False) -> dict[int, GroundTruth]:
+                    variants: bool = False, site: SiteSpec = LZTZ) -> dict[int, GroundTruth]:
     """Both revisions side by side (``out_dir/rev1``, ``out_dir/rev2``), for the server."""
     return {
         r: build_site(Path(out_dir) / f"rev{r}", size=size, seed=seed, revision=r,
-                      variants=variants)
+                      variants=variants, site=site)
         for r in sorted(BUILD_TIME)
     }
+
+
+def build_sites(
+    out_dir: Path, sites: tuple[SiteSpec, ...] = (LZTZ, LZGOV), *, size: int = 150,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Several portals reposting each other's stories, from one seed (revision 1).
+
+    Writes ``out_dir/<key>/`` for each site as ``build_site`` does (its own
+    ``ground_truth.json``, in which a repost is an ordinary article of that site) and
+    ``out_dir/sites.json``, the combined truth (layout in ``truth.py``); returns it.
+    """
+    if len({s.key for s in sites}) != len(sites) or len(sites) < 2:
+        raise ValueError("build_sites needs at least two sites with distinct keys")
+    out_dir = Path(out_dir)
+    plans = make_plans(size, seed, sites)
+    truths = {
+        key: _write_site(out_dir / key, plan, plan, size=size, sites=[s.key for s in sites])
+        for key, plan in plans.items()
+    }
+    combined = {
+        "params": {"size": size, "seed": seed, "revision": 1},
+        "sites": {
+            s.key: {"dir": s.key, "site_name": s.site_name, "host": s.host,
+                    "aliases": list(s.aliases)}
+            for s in sites
+        },
+        "reposts": _reposts(plans, truths),
+    }
+    with (out_dir / SITES_TRUTH).open("w", encoding="utf-8") as stream:
+        json.dump(combined, stream, ensure_ascii=False, indent=1)
+    return combined
+
+
+def _reposts(plans: dict[str, SitePlan], truths: dict[str, GroundTruth]) -> list[dict[str, Any]]:
+    """One record per story published on more than one site (see ``truth.py``)."""
+    records = {key: {r["id"]: r for r in truth.articles} for key, truth in truths.items()}
+    groups: dict[tuple[str, int], dict[str, str]] = defaultdict(dict)
+    for key, plan in plans.items():
+        for story in plan.stories:
+            if story.repost_of:
+                origin_key, origin_sid = story.repost_of
+                groups[story.repost_of][origin_key] = story_id(origin_sid)
+                groups[story.repost_of][key] = story_id(story.sid)
+    out = []
+    for origin, articles in sorted(groups.items()):
+        found = {key: records[key][aid] for key, aid in articles.items()}
+        first = min(found, key=lambda key: (found[key]["published_at"], key))
+        original = found[origin[0]]
+        out.append({
+            "original": origin[0],
+            "first": first,
+            "articles": dict(sorted(articles.items())),
+            "canonical_urls": {k: r["canonical_url"] for k, r in sorted(found.items())},
+            "published_at": {k: r["published_at"] for k, r in sorted(found.items())},
+            "edits": {k: _edit(original, r) for k, r in sorted(found.items()) if k != origin[0]},
+        })
+    return out
+
+
+def _edit(original: dict[str, Any], repost: dict[str, Any]) -> str | None:
+    """How a repost's record differs from its original's, read from the records."""
+    if repost["title"] != original["title"]:
+        return "title"
+    if repost["body_text"] != original["body_text"]:
+        return "credit"
+    if len(repost["images"]) != len(original["images"]):
+        return "photos"
+    return None

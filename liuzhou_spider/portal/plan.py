@@ -3,8 +3,11 @@
 Why a separate plan: every page of a story (cross-posts, the republication, print and
 mobile renderings) and every list page must agree on titles, dates and docids, and
 revision 2 must change a few articles while leaving every other byte identical.  The
-plan is small (no bodies) and drawn from one ``random.Random(seed)`` stream; revision 2
-applies its changes from a second stream afterwards, so revision 1 is never perturbed.
+plan is small (no bodies) and drawn from one ``random.Random(seed)`` stream (salted by
+the site for sites other than lztz); revision 2 applies its changes from a second
+stream afterwards, so revision 1 is never perturbed.  Sites that repost each other
+(``make_plans``) draw their reposts from streams of their own, between drawing the
+stories and numbering them.
 """
 
 from __future__ import annotations
@@ -14,61 +17,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from liuzhou_spider.portal import content
+from liuzhou_spider.portal.sites import LZTZ, SiteSpec
 
 FIRST_DAY = datetime(2012, 3, 1)
 LAST_DAY = datetime(2026, 2, 27)
-REDESIGN = datetime(2019, 7, 1)  # older articles keep the legacy template
 REV2_FIRST_DAY = datetime(2026, 5, 4)  # after every republication
 OLD_TEMPLATES = frozenset({"legacy", "table"})  # never preferred as canonical
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column (栏目): ``path`` without slashes, e.g. ``tzdt/szjj/bs``."""
-
-    path: str
-    names: tuple[str, ...]  # the breadcrumb after 首页
-    kind: str  # "list" (its own articles), "parent" (lists sub-columns), "topic"
-    weight: int = 0  # share of the articles
-    cross_post: str | None = None  # the column its articles are sometimes cross-posted to
-
-    @property
-    def name(self) -> str:
-        return self.names[-1]
-
-    @property
-    def url(self) -> str:
-        return f"/{self.path}/"
-
-    @property
-    def parent(self) -> str | None:
-        return self.path.rsplit("/", 1)[0] if "/" in self.path else None
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("tzdt", ("统战动态",), "parent"),
-    Column("tzdt/szjj", ("统战动态", "时政聚焦"), "list", 14, "tzdt/szjj/bs"),
-    Column("tzdt/szjj/bs", ("统战动态", "时政聚焦", "本市"), "list", 12, "tzdt/szjj"),
-    Column("tzdt/xqdt", ("统战动态", "县区动态"), "list", 10, "xshjc/gzdt"),
-    Column("gzsx", ("工作实务",), "list", 10, "tzdt/szjj"),
-    Column("dptt", ("党派团体",), "parent"),
-    Column("dptt/mzdp", ("党派团体", "民主党派"), "list", 8, "tzdt/szjj"),
-    Column("dptt/gsl", ("党派团体", "工商联"), "list", 7, None),
-    Column("mzzj", ("民族宗教",), "parent"),
-    Column("mzzj/mzgz", ("民族宗教", "民族工作"), "list", 8, "zt/zlgt"),
-    Column("mzzj/zjgz", ("民族宗教", "宗教工作"), "list", 6, None),
-    Column("gatq", ("港澳台侨",), "list", 7, None),
-    Column("xshjc", ("县市和基层",), "parent"),
-    Column("xshjc/gzdt", ("县市和基层", "工作动态"), "list", 6, "tzdt/xqdt"),
-    Column("zt", ("专题专栏",), "parent"),
-    *(
-        Column(f"zt/{slug}", ("专题专栏", name), "topic", 3, None)
-        for slug, name in content.TOPIC_PAGES
-    ),
-)
-COLUMN_BY_PATH = {column.path: column for column in COLUMNS}
-MEETING_COLUMN = "gzsx"
-MOVED_COLUMN = ("tzdt/bs", "tzdt/szjj/bs")  # old path answering 301, still linked once
+REPOST_SHARE = (0.10, 0.04)  # of a site's stories reposted by a later / an earlier site
+COLUMNS = LZTZ.columns  # the default site's columns
 
 
 @dataclass
@@ -79,7 +35,7 @@ class Page:
     docid: int
     when: datetime
     column: str
-    template: str  # "current", "legacy", "topic", "table" (variants only)
+    template: str  # "current", "gov", "legacy", "topic", "table" (variants only)
     version: int = 0  # 0 = as first published, 1 = the republished edit
     encoding: str = "utf-8"  # "utf-8", "gbk" (meta charset=gbk) or "gb2312" (meta charset)
     meta: bool = False  # the government meta tags
@@ -121,6 +77,15 @@ class StoryPlan:
     edited: bool = False  # revision 2 changed its body
     repeats: int = 0  # variants: 1 = a paragraph said again later, 2 = said twice in a row
     new: bool = False  # revision 2 added it
+    written: datetime | None = None  # reposts: when the text was written (the original's date)
+    repost_of: tuple[str, int] | None = None  # reposts: (site key, sid) of the original
+    repost_edit: str | None = None  # reposts: None (as is), "photos", "credit" or "title"
+    credit: str | None = None  # reposts: the source line names the original's site
+
+    @property
+    def text_when(self) -> datetime:
+        """The date the text speaks of (a repost keeps its original's)."""
+        return self.written or self.when
 
 
 @dataclass
@@ -131,6 +96,7 @@ class SitePlan:
     revision: int
     stories: list[StoryPlan]
     deleted: list[StoryPlan] = field(default_factory=list)  # revision 2 removed these
+    site: SiteSpec = LZTZ
 
     def pages(self) -> list[Page]:
         return [page for story in self.stories for page in story.pages]
@@ -143,15 +109,15 @@ def _random_when(rng: random.Random, first: datetime, last: datetime) -> datetim
     return day.replace(hour=rng.randint(8, 21), minute=rng.randrange(60), second=rng.randrange(60))
 
 
-def _article_columns() -> tuple[list[str], list[int]]:
-    columns = [c for c in COLUMNS if c.weight]
+def _article_columns(site: SiteSpec) -> tuple[list[str], list[int]]:
+    columns = site.list_columns
     return [c.path for c in columns], [c.weight for c in columns]
 
 
-def _template_for(column: str, when: datetime) -> str:
-    if COLUMN_BY_PATH[column].kind == "topic":
+def _template_for(site: SiteSpec, column: str, when: datetime) -> str:
+    if site.column(column).kind == "topic":
         return "topic"
-    return "legacy" if when < REDESIGN else "current"
+    return "legacy" if when < site.redesign else site.template
 
 
 def _style_page(page: Page, rng: random.Random) -> None:
@@ -172,10 +138,12 @@ def _style_page(page: Page, rng: random.Random) -> None:
     page.chrome_inside = rng.random() < 0.35
 
 
-def _new_story(rng: random.Random, sid: int, when: datetime, column: str, kind: str) -> StoryPlan:
+def _new_story(
+    rng: random.Random, site: SiteSpec, sid: int, when: datetime, column: str, kind: str
+) -> StoryPlan:
     story = StoryPlan(sid=sid, seed=rng.getrandbits(48), kind=kind, when=when)
     story.half_width = rng.random() < 0.2 and kind == "news"
-    template = _template_for(column, when)
+    template = _template_for(site, column, when)
     story.gbk_names = template in OLD_TEMPLATES and rng.random() < 0.5
     page = Page(story=sid, docid=0, when=when, column=column, template=template)
     _style_page(page, rng)
@@ -183,42 +151,48 @@ def _new_story(rng: random.Random, sid: int, when: datetime, column: str, kind: 
     return story
 
 
-def _lookalikes(rng: random.Random, count: int, first_sid: int) -> list[StoryPlan]:
+def _lookalikes(
+    rng: random.Random, site: SiteSpec, count: int, first_sid: int
+) -> list[StoryPlan]:
     """Pairs of meeting reports or speeches a week apart sharing boilerplate sentences."""
     stories: list[StoryPlan] = []
     for pair in range(count // 2):
         kind = "speech" if pair % 3 == 2 else "meeting"
-        when = _random_when(rng, REDESIGN, LAST_DAY - timedelta(days=8))
+        when = _random_when(rng, site.redesign, LAST_DAY - timedelta(days=8))
         shared = tuple(rng.sample(range(len(content.BOILERPLATE)), rng.randint(4, 7)))
         number = rng.randint(2, 40)
         sids = (first_sid + 2 * pair, first_sid + 2 * pair + 1)
         for offset, sid in enumerate(sids):
-            story = _new_story(rng, sid, when + timedelta(days=7 * offset), MEETING_COLUMN, kind)
+            story = _new_story(
+                rng, site, sid, when + timedelta(days=7 * offset), site.meeting, kind
+            )
             story.shared, story.number = shared, number + offset
             story.partner = sids[1 - offset]
             stories.append(story)
     return stories
 
 
-def _add_cross_posts_and_republications(stories: list[StoryPlan], rng: random.Random) -> None:
+def _add_cross_posts_and_republications(
+    stories: list[StoryPlan], rng: random.Random, site: SiteSpec
+) -> None:
     for story in stories:
         first = story.pages[0]
-        target = COLUMN_BY_PATH[first.column].cross_post
+        target = site.column(first.column).cross_post
         if target and story.kind == "news" and rng.random() < 0.12:
-            twin = replace(first, column=target, template=_template_for(target, first.when))
+            twin = replace(first, column=target, template=_template_for(site, target, first.when))
             if twin.template not in OLD_TEMPLATES:
                 twin.encoding = "utf-8"
             story.pages.append(twin)
         if story.kind == "news" and rng.random() < 0.06:
             story.republish = rng.choice(("name", "line"))
             when = first.when + timedelta(days=rng.randint(2, 60), minutes=rng.randint(1, 500))
-            column = rng.choice((first.column, first.column, *_article_columns()[0]))
+            column = rng.choice((first.column, first.column, *_article_columns(site)[0]))
             again = Page(
                 story=story.sid,
                 docid=0,
                 when=when,
                 column=column,
-                template=_template_for(column, when),
+                template=_template_for(site, column, when),
                 version=1,
             )
             _style_page(again, rng)
@@ -238,18 +212,85 @@ def _assign_docids(pages: list[Page], rng: random.Random, start: int) -> int:
     return docid
 
 
-def make_plan(size: int, seed: int) -> SitePlan:
-    """The revision-1 plan of ``size`` distinct articles."""
-    rng = random.Random(seed)
-    paths, weights = _article_columns()
+def _draft(size: int, seed: int, site: SiteSpec) -> tuple[list[StoryPlan], random.Random]:
+    """The stories of a site before docids: what reposts are chosen from."""
+    rng = random.Random(f"{seed}:{site.stream}" if site.stream else seed)
+    paths, weights = _article_columns(site)
     pairs = max(1, size // 25) * 2 if size >= 8 else 0
-    stories = _lookalikes(rng, pairs, 0)
+    stories = _lookalikes(rng, site, pairs, 0)
     for sid in range(len(stories), size):
         column = rng.choices(paths, weights)[0]
-        stories.append(_new_story(rng, sid, _random_when(rng, FIRST_DAY, LAST_DAY), column, "news"))
-    _add_cross_posts_and_republications(stories, rng)
-    _assign_docids([p for s in stories for p in s.pages], rng, 1_000_000 + rng.randrange(500_000))
-    return SitePlan(seed=seed, revision=1, stories=stories)
+        when = _random_when(rng, FIRST_DAY, LAST_DAY)
+        stories.append(_new_story(rng, site, sid, when, column, "news"))
+    _add_cross_posts_and_republications(stories, rng, site)
+    return stories, rng
+
+
+def _finish(
+    stories: list[StoryPlan], rng: random.Random, seed: int, site: SiteSpec
+) -> SitePlan:
+    start = site.docid_start + rng.randrange(500_000)
+    _assign_docids([p for s in stories for p in s.pages], rng, start)
+    return SitePlan(seed=seed, revision=1, stories=stories, site=site)
+
+
+def make_plan(size: int, seed: int, site: SiteSpec = LZTZ) -> SitePlan:
+    """The revision-1 plan of ``size`` distinct articles of one site."""
+    return _finish(*_draft(size, seed, site), seed, site)
+
+
+def _repost(
+    rng: random.Random, original: StoryPlan, source: SiteSpec, site: SiteSpec, sid: int
+) -> StoryPlan:
+    """``original`` of ``source`` published again by ``site`` a day or two later."""
+    when = original.when + timedelta(
+        days=rng.randint(1, 2), hours=rng.randint(0, 5), minutes=rng.randint(1, 59)
+    )
+    column = rng.choice(site.repost_targets)
+    story = StoryPlan(
+        sid=sid, seed=original.seed, kind="news", when=when, half_width=original.half_width,
+        gbk_names=original.gbk_names, written=original.text_when,
+        repost_of=(source.key, original.sid),
+        repost_edit=rng.choices((None, "photos", "credit", "title"), (5, 2, 2, 2))[0],
+        credit=source.short_name,
+    )
+    page = Page(story=sid, docid=0, when=when, column=column,
+                template=_template_for(site, column, when))
+    _style_page(page, rng)
+    story.pages.append(page)
+    return story
+
+
+def make_plans(size: int, seed: int, sites: tuple[SiteSpec, ...]) -> dict[str, SitePlan]:
+    """Revision-1 plans of several sites that repost each other's stories.
+
+    Each site draws its own stories as ``make_plan`` does; then, from a stream of their
+    own, every site reposts a share of every other site's plain news stories (a later
+    site in ``sites`` takes ``REPOST_SHARE[0]`` of an earlier site's, an earlier one
+    ``REPOST_SHARE[1]`` of a later one's, at least one each way): the same text, its own
+    page, column, date (one or two days later) and docid, sometimes without its photos,
+    with a closing credit line or with a reworded title.  Reposts get their docids with
+    the site's own stories.
+    """
+    drafts = {site.key: _draft(size, seed, site) for site in sites}
+    candidates = {
+        key: [s for s in stories if s.kind == "news" and not s.republish]
+        for key, (stories, _) in drafts.items()
+    }
+    for i, source in enumerate(sites):
+        for j, site in enumerate(sites):
+            if i == j:
+                continue
+            rng = random.Random(f"{seed}:reposts:{source.key}:{site.key}")
+            pool = candidates[source.key]
+            share = REPOST_SHARE[0] if i < j else REPOST_SHARE[1]
+            count = min(len(pool), max(1, round(share * len(pool))))
+            stories = drafts[site.key][0]
+            for original in sorted(rng.sample(pool, count), key=lambda s: s.sid):
+                stories.append(_repost(rng, original, source, site, len(stories)))
+    return {
+        site.key: _finish(drafts[site.key][0], drafts[site.key][1], seed, site) for site in sites
+    }
 
 
 def _simple(story: StoryPlan) -> bool:
@@ -268,13 +309,13 @@ def apply_revision2(plan: SitePlan) -> SitePlan:
     edited = {s.sid for s in chosen[count:]}
     for story in stories:
         story.edited = story.sid in edited
-    paths, weights = _article_columns()
+    paths, weights = _article_columns(plan.site)
     last_docid = max(p.docid for s in plan.stories for p in s.pages)
     new = []
     for offset in range(count):
         column = rng.choices(paths, weights)[0]
         when = _random_when(rng, REV2_FIRST_DAY, REV2_FIRST_DAY + timedelta(days=6))
-        story = _new_story(rng, len(plan.stories) + offset, when, column, "news")
+        story = _new_story(rng, plan.site, len(plan.stories) + offset, when, column, "news")
         story.new = True
         new.append(story)
     _assign_docids([p for s in new for p in s.pages], rng, last_docid)
@@ -283,6 +324,7 @@ def apply_revision2(plan: SitePlan) -> SitePlan:
         revision=2,
         stories=stories + new,
         deleted=[s for s in plan.stories if s.sid in deleted],
+        site=plan.site,
     )
 
 

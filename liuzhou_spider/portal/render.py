@@ -18,28 +18,8 @@ from datetime import datetime
 from liuzhou_spider.portal.assets import COMMON_JS
 from liuzhou_spider.portal.content import Story
 from liuzhou_spider.portal.links import PRIMARY, crc, relative
-from liuzhou_spider.portal.plan import (
-    COLUMN_BY_PATH,
-    COLUMNS,
-    MOVED_COLUMN,
-    OLD_TEMPLATES,
-    Column,
-    Page,
-)
-
-SITE_NAME = "中共柳州市委统战部"
-SITE_TITLE = "柳州统战网"  # the older pages' whole <title>
-OFFSITE = (
-    ("http://www.gov.cn/", "中国政府网"),
-    ("http://www.gxzf.gov.cn/", "广西壮族自治区人民政府"),
-    ("http://www.liuzhou.gov.cn/", "柳州市人民政府"),
-    ("http://www.zytzb.gov.cn/", "中共中央统战部"),
-    ("http://www.gxtzb.gov.cn/", "中共广西区委统战部"),
-)
-ICP = {"current": "桂ICP备19011773号", "legacy": "桂ICP备05009280号"}
-PSB = {"current": "桂公网安备 45020502000153号", "legacy": "桂公网安备 45020502000013号"}
-ADDRESS = "地址:柳州市柳北区三中路66号2号办公楼3楼"
-PHONE = "联系我们:0772-2818756"
+from liuzhou_spider.portal.plan import OLD_TEMPLATES, Page
+from liuzhou_spider.portal.sites import LZTZ, Column, SiteSpec
 
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y年%m月%d日", "cn-short")
 DATE_LABELS = ("发布日期", "发布时间", "")
@@ -124,10 +104,11 @@ class ArticleView:
     related: str = ""  # HTML of 相关阅读
     print_href: str | None = None
     mobile_href: str | None = None
+    site: SiteSpec = LZTZ
 
     @property
     def column(self) -> Column:
-        return COLUMN_BY_PATH[self.page.column]
+        return self.site.column(self.page.column)
 
     @property
     def dir(self) -> str:
@@ -206,19 +187,18 @@ def gov_meta(**tags: str | None) -> str:
     )
 
 
-def header(source: str) -> str:
+def header(site: SiteSpec, source: str) -> str:
     """Logo, search box (a robots-disallowed path) and the navigation menu."""
-    return _header(source[: source.rfind("/") + 1])
+    return _header(site, source[: source.rfind("/") + 1])
 
 
 @functools.lru_cache(maxsize=4096)
-def _header(source: str) -> str:
+def _header(site: SiteSpec, source: str) -> str:
     items = []
-    for top in (c for c in COLUMNS if "/" not in c.path):
+    for top in site.tops:
         subs = "".join(
             f'<li><a href="{relative(source, c.url)}">{esc(c.name)}</a></li>'
-            for c in COLUMNS
-            if c.parent == top.path
+            for c in site.children(top.path)
         )
         sub_menu = f'<ul class="sub-nav">{subs}</ul>' if subs else ""
         items.append(
@@ -226,30 +206,33 @@ def _header(source: str) -> str:
         )
     return (
         '<div class="header"><div class="wrap"><div class="logo"><a href="/">'
-        f'<img src="/images/logo.png" alt="{SITE_NAME}" /></a></div>\n'
+        f'<img src="/images/logo.png" alt="{site.site_name}" /></a></div>\n'
         '<div class="search"><form action="/search/" method="get" target="_blank">'
         '<input type="text" name="searchword" placeholder="请输入关键字" />'
         '<input type="submit" value="搜索" /></form>'
-        '<a href="/search/advanced.html?channelid=200343">高级搜索</a></div></div></div>\n'
+        f'<a href="/search/advanced.html?channelid={site.channel_id}">高级搜索</a>'
+        "</div></div></div>\n"
         f'<div class="nav"><ul><li><a href="{relative(source, "/")}">首页</a></li>'
         f'{"".join(items)}<li><a href="/hdjl/">互动交流</a></li></ul></div>\n'
     )
 
 
-def footer_current() -> str:
-    links = "".join(f'<a href="{url}" target="_blank">{name}</a>' for url, name in OFFSITE)
+@functools.lru_cache(maxsize=16)
+def footer_current(site: SiteSpec) -> str:
+    links = "".join(f'<a href="{url}" target="_blank">{name}</a>' for url, name in site.offsite)
     return (
         f'<div class="footer"><div class="friend-links">相关链接：{links}</div>\n'
-        f"<p>{SITE_NAME} 版权所有</p>\n<p>{ADDRESS} {PHONE}</p>\n"
-        f'<p><a href="https://beian.miit.gov.cn/" target="_blank">{ICP["current"]}</a> '
-        f'<img src="/images/gongan.png" alt="" /> {PSB["current"]}</p></div>\n'
+        f"<p>{site.site_name} 版权所有</p>\n<p>{site.address} {site.phone}</p>\n"
+        f'<p><a href="https://beian.miit.gov.cn/" target="_blank">{site.icp[0]}</a> '
+        f'<img src="/images/gongan.png" alt="" /> {site.psb[0]}</p></div>\n'
     )
 
 
-def footer_legacy() -> str:
+@functools.lru_cache(maxsize=16)
+def footer_legacy(site: SiteSpec) -> str:
     return (
-        f'<div class="bottom">\n<p>{SITE_NAME} 版权所有</p>\n<p>{ADDRESS}</p>\n<p>{PHONE}</p>\n'
-        f"<p>{ICP['legacy']} {PSB['legacy']}</p>\n"
+        f'<div class="bottom">\n<p>{site.site_name} 版权所有</p>\n<p>{site.address}</p>\n'
+        f"<p>{site.phone}</p>\n<p>{site.icp[1]} {site.psb[1]}</p>\n"
         '<p><a href="http://www.gov.cn/" target="_blank">中国政府网</a></p>\n</div>\n'
     )
 
@@ -345,9 +328,9 @@ def article_meta(view: ArticleView) -> str:
     if not page.meta:
         return ""
     return gov_meta(
-        SiteName=SITE_NAME,
-        SiteDomain="www.lztz.gov.cn",
-        SiteIDCode="4502000047",
+        SiteName=view.site.site_name,
+        SiteDomain=view.site.host,
+        SiteIDCode=view.site.site_id_code,
         ColumnName=view.column.name,
         ColumnType=view.column.names[0],
         ArticleTitle=story.title,
@@ -360,7 +343,8 @@ def article_meta(view: ArticleView) -> str:
 
 
 def page_title(view: ArticleView) -> str:
-    suffix = "-" + SITE_TITLE if view.page.template == "legacy" else "_" + SITE_NAME
+    site = view.site
+    suffix = "-" + site.short_name if view.page.template == "legacy" else "_" + site.site_name
     return view.story.title + suffix
 
 
@@ -378,7 +362,7 @@ def article_current(view: ArticleView) -> str:
     inside = f"{share_widget()}\n{after}" if page.chrome_inside else ""
     title_tag = TITLE_CLASSES[page.body_style]
     body = (
-        header(page.path)
+        header(view.site, page.path)
         + f'<div class="wrap main">\n<div class="{CRUMB_CLASSES[page.body_style]}">当前位置:'
         f"{crumb_links(page.path, view.column)}</div>\n{mobile_link(view)}\n"
         f'<div class="article">\n<{title_tag}>{esc(story.title)}</{title_tag.split()[0]}>\n'
@@ -386,10 +370,56 @@ def article_current(view: ArticleView) -> str:
         + ("" if inside else share_widget() + "\n")
         + f"{open_box}\n{body_inner(view)}\n{inside}\n{close_box}\n"
         + ("" if inside else after)
-        + f"\n{view.related}\n</div>\n</div>\n{footer_current()}"
+        + f"\n{view.related}\n</div>\n</div>\n{footer_current(view.site)}"
     )
     if page.doubled:
         body += second_rendering(view)
+    return document(page_title(view), body, head=article_meta(view))
+
+
+GOV_BODY = (  # body boxes of the "gov" design, by ``page.body_style``: TRS editor output
+    ('<div class="con_text" id="zoom"><div class="TRS_Editor">', "</div></div>"),
+    (
+        '<div class="con_text" id="zoom">'
+        '<div class="view TRS_UEDITOR trs_paper_default trs_web">',
+        "</div></div>",
+    ),
+    (
+        '<div class="con_text" id="zoom"><div class="TRS_Editor"><div class="Custom_UnionStyle">',
+        "</div></div></div>",
+    ),
+    ('<div class="con_text" id="zoom"><div class="TRS_PreAppend"></div>', "</div>"),
+)
+FONT_SIZES = (
+    '<div class="con_font">【字号：<a href="javascript:doZoom(18)">大</a> '
+    '<a href="javascript:doZoom(16)">中</a> <a href="javascript:doZoom(14)">小</a>】</div>'
+)
+
+
+def article_gov(view: ArticleView) -> str:
+    """The municipal government portal's design: ``.con_position`` breadcrumb,
+    ``.con_title h1``, ``.con_info`` line with a font-size widget, the body in
+    ``#zoom.con_text``, tools (share, print, close) below it or, on a third of the
+    pages, inside it."""
+    page, story = view.page, view.story
+    open_box, close_box = GOV_BODY[page.body_style]
+    tools = (
+        f'<div class="con_tools">{share_widget()}\n{print_link(view)}'
+        '【<a href="javascript:window.close()">关闭窗口</a>】</div>\n'
+        f"{editor_line(view)}\n{view.prevnext}"
+    )
+    inside = tools if page.chrome_inside else ""
+    body = (
+        header(view.site, page.path)
+        + '<div class="main_con">\n'
+        f'<div class="con_position">当前位置：{crumb_links(page.path, view.column)}</div>\n'
+        f'{mobile_link(view)}\n<div class="con_box">\n'
+        f'<div class="con_title"><h1>{esc(story.title)}</h1></div>\n'
+        f"{info_line(view, cls='con_info')}\n{FONT_SIZES}\n"
+        f"{open_box}\n{body_inner(view)}\n{inside}\n{close_box}\n"
+        + ("" if inside else tools)
+        + f"\n{view.related}\n</div>\n</div>\n{footer_current(view.site)}"
+    )
     return document(page_title(view), body, head=article_meta(view))
 
 
@@ -398,7 +428,8 @@ def second_rendering(view: ArticleView) -> str:
     return (
         f'<div class="wrap old-article">\n<div class="lm-title">{esc(view.column.name)}</div>\n'
         f'<div class="title">{esc(view.story.title)}</div>\n{info_line(view, cls="time")}\n'
-        f'<div class="content_text">\n{body_inner(view)}\n</div>\n</div>\n{footer_legacy()}'
+        f'<div class="content_text">\n{body_inner(view)}\n</div>\n</div>\n'
+        f"{footer_legacy(view.site)}"
     )
 
 
@@ -413,7 +444,7 @@ def article_legacy(view: ArticleView) -> str:
     info_cls = ("shijian", "time")[page.label_style % 2]
     inside = editor_line(view) + view.prevnext if page.chrome_inside else ""
     body = (
-        header(page.path)
+        header(view.site, page.path)
         + '<table width="1000" border="0" align="center" cellpadding="0" cellspacing="0">\n'
         f"<tr>{where}</tr>\n"
         f'<tr><td class="{title_cls}" align="center">{esc(story.title)}</td></tr>\n'
@@ -423,7 +454,7 @@ def article_legacy(view: ArticleView) -> str:
         '【<a href="javascript:window.print()">打印本页</a>】'
         '【<a href="javascript:window.close()">关闭窗口</a>】</td></tr>\n'
         f"<tr><td>{'' if page.chrome_inside else view.prevnext}{view.related}</td></tr>\n"
-        f"</table>\n{footer_legacy()}"
+        f"</table>\n{footer_legacy(view.site)}"
     )
     return document(
         page_title(view), body, charset=legacy_charset(page), head=article_meta(view), legacy=True
@@ -444,7 +475,7 @@ def article_table(view: ArticleView) -> str:
     cells.append('<td class="zh">【字体：<a href="#">大</a> <a href="#">中</a> '
                  '<a href="#">小</a>】</td>')
     body = (
-        (header(page.path) if page.docid % 2 else "")
+        (header(view.site, page.path) if page.docid % 2 else "")
         + '<table width="980" border="0" align="center" cellpadding="0" cellspacing="0">\n'
         f'<tr><td class="lm_bg"><span class="lm_name">{esc(view.column.name)}</span></td></tr>\n'
         f'<tr><td height="50" align="center"><font style="font-size:22px;color:#c00">'
@@ -454,10 +485,10 @@ def article_table(view: ArticleView) -> str:
         f'<tr><td class="nr" id="fontzoom">\n{body_inner(view, legacy=True)}\n</td></tr>\n'
         '<tr><td align="center">【<a href="javascript:window.print()">打印本页</a>】'
         '【<a href="javascript:window.close()">关闭窗口</a>】</td></tr>\n'
-        f"<tr><td>{view.prevnext}{view.related}</td></tr>\n</table>\n{footer_legacy()}"
+        f"<tr><td>{view.prevnext}{view.related}</td></tr>\n</table>\n{footer_legacy(view.site)}"
     )
-    return document(SITE_TITLE, body, charset=legacy_charset(page), head=article_meta(view),
-                    legacy=True)
+    return document(view.site.short_name, body, charset=legacy_charset(page),
+                    head=article_meta(view), legacy=True)
 
 
 def legacy_charset(page: Page) -> str:
@@ -485,7 +516,8 @@ def article_topic(view: ArticleView) -> str:
         f'<div class="zt-article">\n<h1>{esc(story.title)}</h1>\n'
         f"{info_line(view, cls='zt-info')}\n{share_widget()}\n"
         f'<div class="content"><div class="TRS_Editor">\n{body_inner(view)}\n</div></div>\n'
-        f"{print_link(view)}\n{view.prevnext}\n{view.related}\n</div>\n{footer_current()}"
+        f"{print_link(view)}\n{view.prevnext}\n{view.related}\n</div>\n"
+        f"{footer_current(view.site)}"
     )
     return document(page_title(view), body, head=article_meta(view))
 
@@ -507,12 +539,12 @@ def article_mobile(view: ArticleView) -> str:
     """The phone rendering under ``/m/``: UTF-8, images by absolute path, minimal chrome."""
     page, story = view.page, view.story
     body = (
-        '<header class="m-header"><a href="/">柳州统战</a></header>\n'
+        f'<header class="m-header"><a href="/">{view.site.mobile_name}</a></header>\n'
         f'<article class="m-article">\n<h1 class="m-title">{esc(story.title)}</h1>\n'
         f'<div class="m-info">{page.when:%Y-%m-%d %H:%M}'
         + (f"　来源：{esc(story.source)}" if story.source else "")
         + f'</div>\n<div class="m-content">\n{body_inner(view, image_dir=view.dir)}\n</div>\n'
-        f'</article>\n<footer class="m-footer">{SITE_NAME}</footer>'
+        f'</article>\n<footer class="m-footer">{view.site.site_name}</footer>'
     )
     head = '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'
     return document(story.title, body, head=head)
@@ -525,6 +557,8 @@ def render_article(view: ArticleView) -> str:
         return article_table(view)
     if view.page.template == "topic":
         return article_topic(view)
+    if view.page.template == "gov":
+        return article_gov(view)
     return article_current(view)
 
 
@@ -561,16 +595,7 @@ def pager_form(column: Column) -> str:
     the second page)."""
     if crc(column.path) % 3 == 0:
         return "variables"
-    return PAGER_FORMS.get(column.path, "call")
-
-
-# Columns whose pagers take the less common forms (among them columns with several
-# pages in the smallest portals, so the crawl tests meet every form).
-PAGER_FORMS = {
-    "tzdt/szjj": "written", "dptt/mzdp": "written", "mzzj/zjgz": "written",
-    "tzdt/szjj/bs": "inline", "gatq": "inline", "zt/xxgc": "inline",
-    "gzsx": "one_based", "xshjc/gzdt": "one_based",
-}
+    return column.pager or "call"
 
 
 def list_page_path(column: Column, number: int) -> str:
@@ -628,8 +653,8 @@ def pager_script(column: Column, count: int, current: int, records: int) -> str:
 ON = ' class="on"'
 
 
-def sidebar(source: str, column: Column, extra: str) -> str:
-    siblings = [c for c in COLUMNS if c.parent == column.parent and c.parent] or [column]
+def sidebar(site: SiteSpec, source: str, column: Column, extra: str) -> str:
+    siblings = (site.children(column.parent) if column.parent else []) or [column]
     links = "".join(
         f"<li{ON if c.path == column.path else ''}>"
         f'<a href="{relative(source, c.url)}">{esc(c.name)}</a></li>'
@@ -637,8 +662,7 @@ def sidebar(source: str, column: Column, extra: str) -> str:
     )
     children = "".join(
         f'<li><a href="{relative(source, c.url)}">{esc(c.name)}</a></li>'
-        for c in COLUMNS
-        if c.parent == column.path
+        for c in site.children(column.path)
     )
     if children:
         links += f'<li class="sub"><ul>{children}</ul></li>'
@@ -649,36 +673,40 @@ def sidebar(source: str, column: Column, extra: str) -> str:
 
 
 def list_page(
-    column: Column, number: int, count: int, items: Sequence[ListItem], extra: str = "",
-    records: int = 0,
+    site: SiteSpec, column: Column, number: int, count: int, items: Sequence[ListItem],
+    extra: str = "", records: int = 0,
 ) -> str:
     """Page ``number`` (0-based) of a column's article list (``records`` in all)."""
     source = list_page_path(column, number)
     body_cls = "zt-list" if column.kind == "topic" else "list"
-    top = topic_banner(column) if column.kind == "topic" else header(source)
+    top = topic_banner(column) if column.kind == "topic" else header(site, source)
     body = (
         top + '<div class="wrap main">\n'
         f'<div class="position">当前位置：{crumb_links(source, column)}</div>\n'
-        f"{sidebar(source, column, extra)}\n"
+        f"{sidebar(site, source, column, extra)}\n"
         f'<div class="{body_cls}"><div class="list-title">{esc(column.name)}</div>\n<ul>\n'
         f"{list_lines(items, date_in_brackets=crc(column.path) % 2 == 1)}\n</ul>\n"
-        f"{pager_script(column, count, number, records)}\n</div>\n</div>\n{footer_current()}"
+        f"{pager_script(column, count, number, records)}\n</div>\n</div>\n"
+        f"{footer_current(site)}"
     )
-    head = (
-        gov_meta(
-            SiteName=SITE_NAME,
-            SiteDomain="www.lztz.gov.cn",
-            SiteIDCode="4502000047",
-            ColumnName=column.name,
-            ColumnType="栏目页",
-        )
-        if number == 0
-        else ""
-    )
-    return document(f"{column.name}_{SITE_NAME}", body, head=head)
+    head = site_meta(site, column.name, "栏目页") if number == 0 else ""
+    return document(f"{column.name}_{site.site_name}", body, head=head)
 
 
-def parent_page(column: Column, sections: Sequence[tuple[Column, Sequence[ListItem]]]) -> str:
+def site_meta(site: SiteSpec, column_name: str, column_type: str) -> str:
+    """The government meta tags of a list or home page."""
+    return gov_meta(
+        SiteName=site.site_name,
+        SiteDomain=site.host,
+        SiteIDCode=site.site_id_code,
+        ColumnName=column_name,
+        ColumnType=column_type,
+    )
+
+
+def parent_page(
+    site: SiteSpec, column: Column, sections: Sequence[tuple[Column, Sequence[ListItem]]]
+) -> str:
     """A parent column: one block per sub-column with its latest articles and "更多"."""
     source = column.url
     blocks = []
@@ -690,15 +718,18 @@ def parent_page(column: Column, sections: Sequence[tuple[Column, Sequence[ListIt
             f"{list_lines(items, date_in_brackets=False)}\n</ul></div>"
         )
     body = (
-        header(source)
+        header(site, source)
         + f'<div class="wrap main">\n<div class="position">当前位置：{crumb_links(source, column)}'
-        f"</div>\n{chr(10).join(blocks)}\n</div>\n{footer_current()}"
+        f"</div>\n{chr(10).join(blocks)}\n</div>\n{footer_current(site)}"
     )
-    return document(f"{column.name}_{SITE_NAME}", body)
+    return document(f"{column.name}_{site.site_name}", body)
 
 
 def home_page(
-    news: Sequence[ListItem], sections: Sequence[tuple[Column, Sequence[ListItem]]], extra: str
+    site: SiteSpec,
+    news: Sequence[ListItem],
+    sections: Sequence[tuple[Column, Sequence[ListItem]]],
+    extra: str,
 ) -> str:
     """The home page: the menu, the newest articles, a block per top column."""
     blocks = []
@@ -709,24 +740,18 @@ def home_page(
             f'{esc(column.name)}</a><a class="more" href="{link}">更多</a></div>'
             f"\n<ul>\n{list_lines(items, date_in_brackets=False)}\n</ul></div>"
         )
-    old, _ = MOVED_COLUMN
+    moved = f'<a href="/{site.moved_column[0]}/">{site.moved_column[2]}</a>' if (
+        site.moved_column) else ""
     body = (
-        header("/") + '<div class="wrap main">\n'
+        header(site, "/") + '<div class="wrap main">\n'
         '<div class="focus"><div class="focus-title">要闻动态</div>\n<ul>\n'
         f"{list_lines(news, date_in_brackets=False)}\n</ul></div>\n"
-        f'<div class="quick"><a href="/{old}/">本市动态</a>'
-        '<a href="/was5/web/search.jsp?channelid=200343">'
+        f'<div class="quick">{moved}'
+        f'<a href="/was5/web/search.jsp?channelid={site.channel_id}">'
         f'站内检索</a><a href="/hdjl/">领导信箱</a>{extra}</div>\n{chr(10).join(blocks)}\n</div>\n'
-        f"{footer_current()}"
+        f"{footer_current(site)}"
     )
-    head = gov_meta(
-        SiteName=SITE_NAME,
-        SiteDomain="www.lztz.gov.cn",
-        SiteIDCode="4502000047",
-        ColumnName="首页",
-        ColumnType="首页",
-    )
-    return document(f"首页-{SITE_NAME}", body, head=head)
+    return document(f"首页-{site.site_name}", body, head=site_meta(site, "首页", "首页"))
 
 
 def dynamic_page(title: str) -> str:

@@ -145,13 +145,19 @@ class _State:
 
     def _generate(self, revision: int) -> Path:
         """Build a missing revision next to revision 1, from its ground truth's params."""
-        from liuzhou_spider.portal.generate import build_site
+        from liuzhou_spider.portal.generate import SPEC_FILE, build_site
+        from liuzhou_spider.portal.sites import LZTZ, spec_from_file
 
         out_dir = self.sites[min(self.sites)].dir.parent
         truth = json.loads((out_dir / "ground_truth.json").read_text(encoding="utf-8"))
         params = truth["params"]
+        if "sites" in params:  # its reposts depend on the other sites' plans
+            raise ValueError("a site of a build_sites folder has revision 1 only")
+        spec = out_dir / SPEC_FILE
+        site = spec_from_file(spec) if spec.exists() else LZTZ
         target = out_dir / f"rev{revision}"
-        build_site(target, size=params["size"], seed=params["seed"], revision=revision)
+        build_site(target, size=params["size"], seed=params["seed"], revision=revision,
+                   site=site)
         return target / "site"
 
 

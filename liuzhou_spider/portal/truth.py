@@ -5,6 +5,30 @@ Written by the generator as ``ground_truth.json`` with in-site URLs as paths
 only known when the site is served; ``load_ground_truth`` makes them absolute.
 The canonical choices follow "Canonical article rules" in docs/architecture.md, the
 same rules deduplication applies, so a test can compare records field by field.
+
+Several sites (``generate.build_sites``) have one ``ground_truth.json`` each, in which
+a repost is an ordinary article of the reposting site, and a combined ``sites.json``::
+
+    {"params": {"size": 150, "seed": 0, "revision": 1},
+     "sites": {"lztz": {"dir": "lztz", "site_name": "中共柳州市委统战部",
+                        "host": "www.lztz.gov.cn", "aliases": ["lztz.gov.cn"]},
+               "lzgov": {...}},
+     "reposts": [{"original": "lztz",            # the site that wrote the story
+                  "first": "lztz",               # the earliest published_at (ties: the
+                                                 #   smaller site key)
+                  "articles": {"lzgov": "a000152", "lztz": "a000017"},   # record ids
+                  "canonical_urls": {"lzgov": "/zwdt/bmdt/...", "lztz": "/tzdt/..."},
+                  "published_at": {"lzgov": "...+08:00", "lztz": "...+08:00"},
+                  "edits": {"lzgov": null}}]}    # per reposting site, read from the
+                                                 #   records: null (same record but the
+                                                 #   source line), "photos" (no photos),
+                                                 #   "credit" (a closing 来源 line added to
+                                                 #   the body) or "title" (title reworded)
+
+One record per story published on more than one site; a repost's body is its
+original's, its source line credits the original site by name (``来源：柳州统战网``,
+text, not a link), its date is one or two days later.
+``load_sites_truth`` makes the canonical URLs absolute on each site's server.
 """
 
 from __future__ import annotations
@@ -127,3 +151,36 @@ def load_ground_truth(out_dir: Path, base_url: str, alias_base_url: str) -> Grou
     """``out_dir/ground_truth.json`` with absolute URLs for a server at ``base_url``."""
     data = json.loads((Path(out_dir) / "ground_truth.json").read_text(encoding="utf-8"))
     return absolutize(GroundTruth.from_json(data), base_url, alias_base_url)
+
+
+@dataclass
+class SitesTruth:
+    """The truths of several sites served at once, and the stories they share."""
+
+    sites: dict[str, GroundTruth]
+    reposts: list[dict[str, Any]]
+    params: dict[str, int]
+
+
+def load_sites_truth(out_dir: Path, served: dict[str, tuple[str, str]]) -> SitesTruth:
+    """``out_dir/sites.json`` and each site's truth, with absolute URLs.
+
+    ``served``: site key → (base URL, alias base URL) of the server of that site.
+    """
+    data = json.loads((Path(out_dir) / "sites.json").read_text(encoding="utf-8"))
+    missing = sorted(set(data["sites"]) - set(served))
+    if missing:
+        raise ValueError(f"no server given for site(s) {', '.join(missing)}")
+    sites = {
+        key: load_ground_truth(Path(out_dir) / info["dir"], *served[key])
+        for key, info in data["sites"].items()
+    }
+    reposts = []
+    for record in data["reposts"]:
+        urls = {
+            key: _absolute(url, served[key][0].rstrip("/"), urlsplit(served[key][0]).netloc,
+                           urlsplit(served[key][1]).netloc)
+            for key, url in record["canonical_urls"].items()
+        }
+        reposts.append({**record, "canonical_urls": urls})
+    return SitesTruth(sites=sites, reposts=reposts, params=data["params"])
