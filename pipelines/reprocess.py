@@ -67,6 +67,7 @@ from storage.models import (
     Url,
 )
 from storage.repository import Repository
+from storage.search import SearchIndex
 from storage.streaming import stream
 from storage.timefmt import since_bound
 
@@ -197,6 +198,7 @@ def _id_chunks(ids: set[str] | None) -> Iterator[set[str] | None]:
 
 def _clear(session: Session, ids: set[str] | None) -> None:
     """Delete the articles to rebuild (None: all); their URLs stay, without membership."""
+    SearchIndex(session.connection()).forget(ids)
     for part in _id_chunks(ids):
         url_filter = Url.article_id.is_not(None) if part is None else Url.article_id.in_(part)
         session.execute(update(Url).where(url_filter).values(

@@ -32,6 +32,7 @@ from storage.models import (
     Url,
 )
 from storage.rows import Row, Rows
+from storage.search import SEARCHED_FIELDS, SearchIndex
 from storage.storable import storable_decision, storable_fetch
 from storage.timefmt import shanghai_iso, utc_iso
 
@@ -194,12 +195,20 @@ class Batch:
         for fetch, content_hash in zip(self.fetches, self.hashes, strict=True):
             self._raw_page_log_and_observations(fetch, content_hash)
         self.articles.write(self.connection)
+        SearchIndex(self.connection).index(self._searchable_changes())
         self._write_article_children()
         self._write_urls()
         for table, rows in ((PAGE_CONTENTS, self.contents), (FETCHES, self.log)):
             if rows:
                 self.connection.execute(insert(table), rows)
         self.observations.write(self.connection)
+
+    def _searchable_changes(self) -> list[str]:
+        """The batch's new articles, and those whose title or body it changed."""
+        rows = self.articles
+        return [row["id"] for row in rows.new] + [
+            key for key, before in rows.loaded.items()
+            if any(rows.rows[key][name] != before[name] for name in SEARCHED_FIELDS)]
 
     def _write_article_children(self) -> None:
         """Old bodies, and the column rows of new and replaced articles (old ones go)."""

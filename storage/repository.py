@@ -35,6 +35,7 @@ from storage.models import (
     Url,
 )
 from storage.registrations import Verdicts, flatten
+from storage.search import SearchIndex
 from storage.storable import is_keyed
 from storage.streaming import stream, with_children
 from storage.timefmt import now_utc
@@ -120,6 +121,7 @@ class Repository:
         renamed = 0
         with Session(self.engine) as session, session.begin():
             runs = [run_id, *self._runs_to_settle(session, run_id)]
+            search = SearchIndex(session.connection())
             for old_id, url in self._unsettled(session, runs):
                 if is_keyed(url):  # the id came from the full URL, which is not stored
                     continue
@@ -138,7 +140,9 @@ class Repository:
                 for child in (ArticleColumn, ArticleVersion, Url):
                     session.execute(update(child).where(child.article_id == old_id)
                                     .values(article_id=new_id))
+                search.forget([old_id])
                 session.execute(delete(table).where(table.c.id == old_id))
+                search.index([new_id])
                 renamed += 1
             if final:
                 for run in session.scalars(select(CrawlRun).where(CrawlRun.id.in_(runs[1:]))):

@@ -10,6 +10,11 @@ removed, and a URL too long for an index kept as a bounded prefix plus the SHA-2
 whole URL.  The same ``url_key`` applies wherever a URL is a key, so a URL always maps to
 the same row.  The functions return the records unchanged when nothing needed repair,
 and say whether something did, so the run can count the pages repaired.
+
+Nearly every record needs nothing: one regular-expression search over its text values
+joined together answers that, and only a record it finds something in is copied and
+compared field by field (copying every record cost about as much as indexing it for
+search).
 """
 
 from __future__ import annotations
@@ -37,6 +42,12 @@ _PREFIX_BYTES = MAX_KEY_BYTES - len(KEY_MARKER) - 64
 _TEXT_JUNK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # In a header value no control character belongs at all.
 _HEADER_JUNK = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+# Joins the values a record is checked in: not a character either pattern removes.
+_JOIN = " "
+# A URL of at most this many characters is at most MAX_KEY_BYTES in UTF-8 (4 bytes each).
+_SHORT_URL = MAX_KEY_BYTES // 4
 
 
 def storable_text(value: str) -> str:
@@ -73,8 +84,45 @@ def _header_or_none(value: str | None) -> str | None:
     return None if value is None else storable_header(value)
 
 
+def _is_key(url: str) -> bool:
+    """Whether ``url_key`` keeps this URL as it is (no control character, short enough)."""
+    return not _HEADER_JUNK.search(url) and (
+        len(url) <= _SHORT_URL or len(url.encode("utf-8")) <= MAX_KEY_BYTES)
+
+
+def _clean(pattern: re.Pattern[str], values: list[str | None]) -> bool:
+    """Whether ``pattern`` finds nothing to remove in any of ``values``."""
+    return not pattern.search(_JOIN.join(filter(None, values)))
+
+
+def _fetch_is_storable(fetch: PageFetch) -> bool:
+    """True when ``storable_fetch`` would change nothing: the usual fetch."""
+    headers = fetch.headers
+    return (
+        all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items())
+        and _is_key(fetch.url) and _is_key(fetch.canonical_url)
+        and _clean(_HEADER_JUNK, [fetch.etag, fetch.last_modified, *headers, *headers.values()])
+        and _clean(_TEXT_JUNK, [r.value for r in fetch.registrations])
+    )
+
+
+def _article_is_storable(clean: CleanArticle) -> bool:
+    """True when ``storable_decision`` would change nothing: the usual article."""
+    raw = clean.raw
+    return (
+        _is_key(raw.url) and _is_key(raw.canonical_url)
+        and _clean(_HEADER_JUNK, [raw.docid])
+        and _clean(_TEXT_JUNK, [
+            clean.title, clean.source, *clean.column, clean.body_text, clean.body_html,
+            *(i.url for i in clean.images), *(i.caption for i in clean.images),
+            *(a.url for a in clean.attachments), *(a.title for a in clean.attachments)])
+    )
+
+
 def storable_fetch(fetch: PageFetch) -> tuple[PageFetch, bool]:
     """A fetch every database accepts, and whether anything had to be repaired."""
+    if _fetch_is_storable(fetch):
+        return fetch, False
     repaired = replace(
         fetch,
         url=url_key(fetch.url), canonical_url=url_key(fetch.canonical_url),
@@ -90,6 +138,8 @@ def storable_fetch(fetch: PageFetch) -> tuple[PageFetch, bool]:
 def storable_decision(decision: MergeDecision) -> tuple[MergeDecision, bool]:
     """A merge decision whose article every database accepts, and whether it was repaired."""
     clean = decision.article
+    if _article_is_storable(clean):
+        return decision, False
     raw = clean.raw
     repaired_raw: RawArticle = replace(
         raw, url=url_key(raw.url), canonical_url=url_key(raw.canonical_url),

@@ -1,17 +1,24 @@
-"""Full-text search (schema 0006): in step with ``articles`` through every change, and it
-finds Chinese phrases, which SQLite's default tokenizer would not."""
+"""Full-text search (schemas 0006 and 0007): in step with ``articles`` through every change
+the program makes, and it finds Chinese phrases, which SQLite's default tokenizer would
+not."""
 
 from __future__ import annotations
 
 import sqlite3
 
+import pytest
+from alembic import command
 from sqlalchemy import text
 
+from pipelines.dedup.deduplicator import article_id_for
+from storage.batch import Batch
 from storage.db import make_engine
-from storage.migrate import upgrade
+from storage.migrate import alembic_config, upgrade
 from storage.repository import Repository
 from storage.search import SEARCH_SQL, available, search
-from tests.conftest_db import populate
+from tests.conftest_db import A_URL, C_URL, article_url, make_decision, populate
+
+LATER = "2026-03-15T02:00:00+00:00"  # after the two runs of ``populate``
 
 
 def ids(engine, phrase: str) -> list[str]:
@@ -48,30 +55,114 @@ def test_search_reads_the_trigram_index(repo):
     assert len(scans) == 2 and all("VIRTUAL TABLE INDEX 0:L" in step for step in scans), plan
 
 
-def test_search_follows_inserts_edits_id_changes_and_deletes(tmp_path):
+def in_step(engine) -> bool:
+    """The search table holds exactly each article's title and body, under its rowid, and
+    FTS5 finds its index consistent with that text."""
+    with engine.connect() as connection:
+        connection.execute(text(
+            "INSERT INTO article_search (article_search) VALUES ('integrity-check')"))
+        indexed = connection.execute(text(
+            "SELECT rowid, article_id, title, body_text FROM article_search ORDER BY rowid"))
+        stored = connection.execute(text(
+            "SELECT rowid, id, title, body_text FROM articles ORDER BY rowid"))
+        return list(indexed) == list(stored)
+
+
+def triggers(engine) -> list[str]:
+    with engine.connect() as connection:
+        return list(connection.scalars(text(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")))
+
+
+@pytest.fixture
+def sqlite_repo(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/search.db")
     upgrade(engine)
-    populate(Repository(engine))
-    with engine.begin() as connection:
-        connection.execute(text("UPDATE articles SET title = '民族团结进步创建' "
-                                "WHERE id = 'aaaaaaaaaaaaaaaa'"))
+    yield Repository(engine)
+    engine.dispose()
+
+
+def edit(repo: Repository, url: str, article_id: str, when: str, **content) -> None:
+    """A later run stores a newer version of the article at ``url``."""
+    run = repo.start_run({})
+    repo.write_batch(run, [], [make_decision(url, article_id, fetched_at=when, is_new=False,
+                                             body_replaced=True, **content)])
+    repo.finish_run(run, "success", {})
+
+
+def test_search_follows_inserts_edits_id_changes_and_deletes(sqlite_repo):
+    repo, engine = sqlite_repo, sqlite_repo.engine
+    populate(repo)  # inserts, and an edit of b's title and body by a later run
+    assert ids(engine, "新增一行") == ids(engine, "（更正）") == ["bbbbbbbbbbbbbbbb"]
+    assert in_step(engine)
+    edit(repo, A_URL, "aaaaaaaaaaaaaaaa", LATER, title="民族团结进步创建")
     assert ids(engine, "新春第一会") == []
     assert ids(engine, "团结进步") == ["aaaaaaaaaaaaaaaa"]
-    with engine.begin() as connection:
-        connection.execute(text("PRAGMA defer_foreign_keys = ON"))
-        connection.execute(text("UPDATE articles SET id = 'dddddddddddddddd' "
-                                "WHERE id = 'aaaaaaaaaaaaaaaa'"))
-        connection.execute(text("UPDATE urls SET article_id = 'dddddddddddddddd' "
-                                "WHERE article_id = 'aaaaaaaaaaaaaaaa'"))
-        connection.execute(text("UPDATE article_columns SET article_id = 'dddddddddddddddd' "
-                                "WHERE article_id = 'aaaaaaaaaaaaaaaa'"))
-    assert ids(engine, "团结进步") == ["dddddddddddddddd"]
-    with engine.begin() as connection:
-        connection.execute(text("DELETE FROM urls WHERE article_id = 'bbbbbbbbbbbbbbbb'"))
+    # Stored under the id of the page met first; settling gives it its canonical URL's.
+    url, alias = article_url("3700400"), article_url("3700400", "alias")
+    run = repo.start_run({})
+    repo.write_batch(run, [], [make_decision(url, article_id_for(alias), fetched_at=LATER,
+                                             title="改名之前的文章", body="会改名的正文。")])
+    assert ids(engine, "改名之前") == [article_id_for(alias)]
+    assert repo.settle_article_ids(run, article_id_for) == 1
+    assert ids(engine, "改名之前") == ids(engine, "会改名的") == [article_id_for(url)]
+    assert in_step(engine)
+
+
+def test_a_batch_that_fails_leaves_the_index_as_the_table(sqlite_repo, monkeypatch):
+    repo, engine = sqlite_repo, sqlite_repo.engine
+    populate(repo)
+
+    def fail(self) -> None:
+        raise RuntimeError("refused")
+
+    # After the articles and their index are written, before the URLs: all rolled back.
+    monkeypatch.setattr(Batch, "_write_urls", fail)
+    run = repo.start_run({})
+    with pytest.raises(RuntimeError):
+        repo.write_batch(run, [], [
+            make_decision(article_url("3700500"), "eeeeeeeeeeeeeeee", fetched_at=LATER,
+                          title="从未存下的文章"),
+            make_decision(A_URL, "aaaaaaaaaaaaaaaa", fetched_at=LATER, is_new=False,
+                          body_replaced=True, title="从未存下的标题"),
+        ])
+    assert ids(engine, "从未存下") == []
+    assert ids(engine, "新春第一会") == ["aaaaaaaaaaaaaaaa"]
+    assert in_step(engine)
+
+
+def test_vacuum_keeps_the_rowids_the_index_finds_articles_by(sqlite_repo):
+    repo, engine = sqlite_repo, sqlite_repo.engine
+    populate(repo)
+    with engine.connect() as connection:  # a gap in the rowids for VACUUM to close
+        connection.execute(text("DELETE FROM article_search WHERE article_id = 'bbbbbbbbbbbbbbbb'"))
+        connection.execute(text("DELETE FROM article_columns"))
+        connection.execute(text("DELETE FROM article_versions"))
+        connection.execute(text("UPDATE urls SET article_id = NULL, is_canonical = 0 "
+                                "WHERE article_id = 'bbbbbbbbbbbbbbbb'"))
         connection.execute(text("DELETE FROM articles WHERE id = 'bbbbbbbbbbbbbbbb'"))
-    assert ids(engine, "统一思想") == []
-    with engine.connect() as connection:
-        rows = connection.execute(text("SELECT count(*) FROM article_search")).scalar()
-        articles = connection.execute(text("SELECT count(*) FROM articles")).scalar()
-    assert rows == articles == 2
-    engine.dispose()
+        connection.commit()
+        connection.execute(text("VACUUM"))
+    assert in_step(engine)
+    edit(repo, C_URL, "cccccccccccccccc", LATER, title="真空之后的标题")
+    assert ids(engine, "真空之后") == ["cccccccccccccccc"]
+    assert in_step(engine)
+
+
+def test_schema_0007_drops_the_triggers_and_indexes_by_rowid(sqlite_repo):
+    repo, engine = sqlite_repo, sqlite_repo.engine
+    populate(repo)
+    assert triggers(engine) == []
+    with engine.begin() as connection:
+        connection.exec_driver_sql("BEGIN")
+        command.downgrade(alembic_config(connection), "0006")
+    assert triggers(engine) == ["article_search_delete", "article_search_insert",
+                                "article_search_update"]
+    assert in_step(engine)
+    with engine.begin() as connection:  # 0006's triggers add rows of their own rowids
+        connection.execute(text("UPDATE articles SET title = '触发器改的标题' "
+                                "WHERE id = 'cccccccccccccccc'"))
+    upgrade(engine)
+    assert triggers(engine) == []
+    assert in_step(engine)
+    assert ids(engine, "触发器改") == ["cccccccccccccccc"]
