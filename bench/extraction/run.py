@@ -1,11 +1,12 @@
 """Score our fallback extractor and trafilatura (precision mode) in the same run.
 
-    .venv/bin/python bench/extraction/run.py [--bench-dir DIR] [--limit N] [--n-bootstrap N]
+    python -m bench.extraction [--bench-dir DIR] [--limit N] [--n-bootstrap N] [--quick]
 
-Both go through the public benchmark's own harness (``evaluate.py`` in the benchmark
-folder, not part of this repository: ``--bench-dir`` or ``$EXTRACTION_BENCH``), one after
-the other on the same machine, so the pages/s columns are comparable. The last line is
-machine-readable: ``BENCH extraction ratio=<our zh F1 / trafilatura zh F1> target=1.0 ok|short``.
+Both go through the benchmark's harness (``bench/extraction/evaluate.py``) over the public
+data sets ``python -m bench.extraction fetch`` downloads (``--bench-dir``, default
+``$EXTRACTION_BENCH`` or the cache folder), one after the other on the same machine, so
+the pages/s columns are comparable. The last line is machine-readable:
+``BENCH extraction ratio=<our zh F1 / trafilatura zh F1> target=1.0 ok|short``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import os
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_BENCH = os.environ.get("EXTRACTION_BENCH")
+from bench.extraction import evaluate
+from bench.extraction.data import data_dir, missing
+
 EXTRACTORS = {
     "ours": "pipelines.fallback:extract_body",
     "ours-dom-only": "pipelines.fallback:extract_own",
@@ -28,19 +29,12 @@ GROUPS = ("scrapinghub", "magic-html-article[zh]", "chinese-web-content-extracti
           "ALL", "ALL[zh]")
 
 
-def _load_harness(bench_dir: str):
-    sys.path[:0] = [str(REPO), bench_dir]
-    import evaluate  # the benchmark's harness, standard library only
-
-    return evaluate
-
-
-def _run(harness, spec: str, args: argparse.Namespace) -> dict:
-    argv = [spec, "--n-bootstrap", str(args.n_bootstrap), "--data-dir", args.bench_dir]
+def _run(spec: str, args: argparse.Namespace) -> dict:
+    argv = [spec, "--n-bootstrap", str(args.n_bootstrap), "--data-dir", str(args.bench_dir)]
     if args.limit:
         argv += ["--limit", str(args.limit)]
     with contextlib.redirect_stdout(io.StringIO()):
-        return harness.main(argv)
+        return evaluate.main(argv)
 
 
 def _row(name: str, summary: dict) -> str:
@@ -61,21 +55,28 @@ def _row(name: str, summary: dict) -> str:
     return f"| {name} | " + " | ".join(cells) + " |"
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
     """Print the comparison table and the BENCH line; exit 0 when the target is met."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--bench-dir", default=DEFAULT_BENCH)
+    parser = argparse.ArgumentParser(prog="python -m bench.extraction",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bench-dir", type=Path, default=data_dir(),
+                        help="the data sets' folder (default: %(default)s)")
     parser.add_argument("--limit", type=int, default=0, help="first N pages per set (smoke)")
     parser.add_argument("--n-bootstrap", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="smoke run: 20 pages per set")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.quick:
         args.limit = args.limit or 20
-    if not args.bench_dir or not (Path(args.bench_dir) / "evaluate.py").is_file():
-        parser.error("--bench-dir (or $EXTRACTION_BENCH) must name the extraction benchmark "
-                     "folder, the one holding evaluate.py and the data sets")
-    harness = _load_harness(args.bench_dir)
-    results = {name: _run(harness, spec, args) for name, spec in EXTRACTORS.items()}
+    absent = missing(args.bench_dir)
+    if absent:
+        fetch = "python -m bench.extraction fetch"
+        if args.bench_dir != data_dir():
+            fetch += f" --dir {args.bench_dir}"
+        print(f"error: the extraction data sets are not in {args.bench_dir} "
+              f"({', '.join(absent)}): run `{fetch}` (about 70 MB of downloads)",
+              file=sys.stderr)
+        return 2
+    results = {name: _run(spec, args) for name, spec in EXTRACTORS.items()}
 
     print("F1 with the benchmark's tokens (precision/recall) [F1 per character, cjk tokens]")
     print("| extractor | " + " | ".join(GROUPS) + " | trafilatura-zh snippets F1 | pages/s |")
@@ -94,4 +95,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
