@@ -364,22 +364,14 @@ _ARTICLE_TAIL = re.compile(r"(?:/\d{6})?/[^/]*$")
 
 
 def profile_column(url: str, profile: SiteProfile) -> list[str]:
-    """The column names the profile knows for the column directory of ``url``.
-
-    Read from ``profile.column_names`` (column path → names) when the profile has it,
-    else from ``profile.extra`` entries ``"column:tzdt/szjj": "统战动态 > 时政聚焦"``.
-    """
+    """The column names the profile knows for the column directory of ``url``
+    (``SiteProfile.column_names``: ``tzdt/szjj`` → ``("统战动态", "时政聚焦")``)."""
     path = urlsplit(url).path
     for prefix in profile.mobile_prefixes:
         if path.startswith(prefix):
             path = "/" + path[len(prefix):]
             break
-    column = _ARTICLE_TAIL.sub("", path).strip("/")
-    known = getattr(profile, "column_names", None)
-    if known and column in known:
-        return list(known[column])
-    value = profile.extra.get(f"column:{column}")
-    return split_breadcrumb(value) if value else []
+    return list(profile.column_names.get(_ARTICLE_TAIL.sub("", path).strip("/"), ()))
 
 
 def _column(raw: RawArticle, profile: SiteProfile) -> list[str]:
@@ -418,7 +410,7 @@ def clean_article(raw: RawArticle, profile: SiteProfile) -> CleanArticle:
         column_keys=frozenset(compact_key(c) for c in (*column, raw.column_heading or "") if c),
         site_keys=frozenset(
             compact_key(c)
-            for c in (*profile.site_name_suffixes, raw.meta.get("SiteName", ""), *_HOME_WORDS)
+            for c in (*profile.site_names, raw.meta.get("SiteName", ""), *_HOME_WORDS)
             if c
         ),
         markers=tuple(profile.chrome_markers),

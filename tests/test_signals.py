@@ -135,8 +135,8 @@ def test_a_page_that_kills_every_reader_fails_alone():  # type: ignore[no-untype
 
     from scrapy.utils.defer import deferred_from_coro
 
-    from liuzhou_spider.profile import LZTZ
     from pipelines.steps import CleaningStep, reading_pool, worker_ready
+    from tests.sites import LZTZ
 
     class Stats:
         def __init__(self) -> None:

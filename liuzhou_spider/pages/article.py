@@ -141,7 +141,7 @@ def page_metas(root: etree._Element) -> dict[str, str]:
 
 
 def _is_site_name(text: str, profile: SiteProfile) -> bool:
-    return text in profile.site_name_suffixes or (
+    return text in profile.site_names or (
         len(text) <= 20 and any(hint in text for hint in _SITE_HINTS)
     )
 
@@ -639,7 +639,7 @@ def article_in(
     title_tag = root.find(".//title")
     tag = text_of(title_tag) if title_tag is not None else ""
     names = site_names(
-        (metas.get("sitename", ""), metas.get("og:site_name", "")), profile.site_name_suffixes
+        (metas.get("sitename", ""), metas.get("og:site_name", "")), profile.site_names
     )
     choice = _title(page, info, tag, names, profile, metas, link_title)
     title, title_el = choice.title, choice.element
@@ -655,7 +655,7 @@ def article_in(
         trim_crumb(split_breadcrumb(text_of(crumb)), crumb, url, names | appended_names(tag))
         if crumb is not None else plain_breadcrumb(root, url, names | appended_names(tag)) or []
     )
-    ids = article_ids(url)
+    ids = article_ids(url, profile)
     # The menu is read only when the page shows no breadcrumb (older templates).
     menu_path, menu_gap = (
         ([], 0) if column_path else nav_column_path(root, canonical_url or url)

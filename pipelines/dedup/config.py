@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipelines.dedup.signature import Signer
 
@@ -29,9 +29,9 @@ class DedupConfig:
     recheck: float = 0.75  # from here to strong (≈ 3 sd), the exact Jaccard decides
     min_chars: int = 50  # shorter normalised bodies: exact hash + title + day only
     complete_ratio: float = 0.9  # a version is complete at ≥ 90% of the longest
-    current_templates: frozenset[str] = field(
-        default_factory=lambda: frozenset({"current", "topic"})
-    )
+    # The site's current design (``SiteProfile.current_templates``): its pages are
+    # preferred as canonical.  A site fact, so the crawl and reprocess set it per site.
+    current_templates: frozenset[str] = frozenset()
 
     def signer(self) -> Signer:
         """The MinHash signer of these settings (shingles, permutations, seed)."""
