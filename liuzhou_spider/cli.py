@@ -257,13 +257,10 @@ def crawl_and_report(options: CrawlOptions, report: str | None = None,
 
 def checked_host_aliases(aliases: tuple[str, ...]) -> list[str]:
     """``--host-alias`` values: HOST or HOST:PORT, no scheme or path, or exit 2."""
+    from liuzhou_spider.urls import is_host
+
     for alias in aliases:
-        try:
-            parts = urlsplit("//" + alias)
-            parts.port  # noqa: B018  (raises ValueError for a port out of range)
-        except ValueError:
-            parts = urlsplit("")
-        if not parts.hostname or parts.netloc != alias or "@" in alias:
+        if not is_host(alias):
             fail(f"--host-alias wants HOST or HOST:PORT like lztz.gov.cn, not {alias!r}",
                  ExitCode.USAGE)
     return list(aliases)

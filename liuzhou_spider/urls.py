@@ -33,6 +33,16 @@ def host_of(url: str) -> str:
     return f"{host}:{port}"
 
 
+def is_host(value: str) -> bool:
+    """True for ``HOST`` or ``HOST:PORT`` alone: no scheme, path, user or bad port."""
+    try:
+        parts = urlsplit("//" + value)
+        parts.port  # noqa: B018  (raises ValueError for a port out of range)
+    except ValueError:
+        return False
+    return bool(parts.hostname) and parts.netloc == value and "@" not in value
+
+
 def is_site_url(url: str, profile: SiteProfile | _UrlRules) -> bool:
     """True when the URL is on one of the site's hosts or aliases (never offsite)."""
     if urlsplit(url).scheme not in ("http", "https"):

@@ -19,6 +19,7 @@ from cssselect import SelectorError
 from lxml.cssselect import CSSSelector
 
 from liuzhou_spider.profile import SiteProfile, Template
+from liuzhou_spider.urls import is_host
 
 
 class ProfileError(ValueError):
@@ -120,12 +121,7 @@ class _Checker:
     def hosts(self, key: str, value: Any, *, non_empty: bool = False) -> tuple[str, ...]:
         found = self.texts(key, value, non_empty=non_empty)
         for host in found:
-            try:
-                parts = urlsplit("//" + host)
-                parts.port  # noqa: B018  (raises ValueError for a port out of range)
-            except ValueError:
-                parts = urlsplit("")
-            if not parts.hostname or parts.netloc != host or "@" in host:
+            if not is_host(host):
                 raise self.fail(key, f"{host!r} is not HOST or HOST:PORT (no scheme, no path)")
         return tuple(h.lower() for h in found)
 
