@@ -23,6 +23,7 @@ from lxml.html.defs import link_attrs as LINK_ATTRS
 
 from liuzhou_spider.items import CleanArticle, Image, RawArticle
 from liuzhou_spider.pages.article import article_in, split_breadcrumb, strip_site_name
+from liuzhou_spider.pages.chrome import CHROME_PHRASES
 from liuzhou_spider.pages.columns import resolve_column
 from liuzhou_spider.pages.dates import Precision, find_date, parse_date
 from liuzhou_spider.pages.learned import LearnedSite
@@ -75,8 +76,9 @@ _CHROME_START = re.compile(
 )
 # Chrome anywhere inside a short line.
 _CHROME_IN = re.compile(
-    r"版权所有|Copyright|©|ICP\s*备|公网安备|打印正文|打印本页|关闭窗口|分享本文|加入收藏"
-    r"|网站地图|浏览次数|阅读次数|点击数|【\s*[大中小]\s*】|[大中小]\s+[大中小]\s+[大中小]】?$",
+    "|".join(map(re.escape, CHROME_PHRASES))
+    + r"|Copyright|©|ICP\s*备|加入收藏|网站地图"
+    r"|【\s*[大中小]\s*】|[大中小]\s+[大中小]\s+[大中小]】?$",
     re.I,
 )
 _INFO = re.compile(r"发布日期|发布时间|来源\s*[:：]|作者\s*[:：]|日期\s*[:：]|时间\s*[:：]")
