@@ -235,7 +235,8 @@ def print_stats(data: dict[str, Any]) -> None:
 @click.group()
 @click.version_option(package_name="liuzhou-spider")
 def main() -> None:
-    """Crawl, clean, deduplicate and store the articles of www.lztz.gov.cn."""
+    """Crawl, clean, deduplicate and store the articles of TRS government portals
+    (www.lztz.gov.cn unless --site names another: liuzhou sites)."""
 
 
 def crawl_and_report(options: CrawlOptions, report: str | None = None,

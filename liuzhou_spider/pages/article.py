@@ -77,7 +77,6 @@ _SOURCE = re.compile(
     r"来源(?:\s*[:：]|于)\s*([^\s|｜丨]+?)(?=$|\s|[|｜丨【]|浏览|点击|阅读|作者|编辑|发布|字号|字体)"
 )
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|—+|－|-)\s*")
-_SITE_HINTS = ("统战", "柳州市委")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _INLINE_LIMIT = 200  # an info line or breadcrumb is short; a longer block is the body
 _LINE_ABOVE_MAX = 100  # a title in a plain element above the info line is a line
@@ -141,9 +140,9 @@ def page_metas(root: etree._Element) -> dict[str, str]:
 
 
 def _is_site_name(text: str, profile: SiteProfile) -> bool:
-    return text in profile.site_names or (
-        len(text) <= 20 and any(hint in text for hint in _SITE_HINTS)
-    )
+    """One of the site's names, or a short tail holding one (``…统战部门户网站``)."""
+    names = profile.site_names
+    return text in names or (len(text) <= 20 and any(name in text for name in names))
 
 
 def strip_site_name(title: str, profile: SiteProfile) -> str:
