@@ -33,7 +33,6 @@ from liuzhou_spider.runner import (
     run_crawl,
 )
 from liuzhou_spider.sites import (
-    BUNDLED,
     DEFAULT_SITE,
     ProfileError,
     Registry,
@@ -493,7 +492,7 @@ def site_description(name: str, registry: Registry) -> dict[str, Any]:
         "aliases": list(profile.aliases), "start_urls": list(profile.start_urls),
         "filings": {kind: list(values) for kind, values in profile.filings.items()},
         "templates": [t.name for t in profile.templates],
-        "source": str(entry.source), "bundled": entry.source.parent == BUNDLED,
+        "source": str(entry.source), "bundled": entry.bundled,
         "replaces": str(entry.replaces) if entry.replaces else None,
     }
 

@@ -14,17 +14,25 @@ parsing and the pure steps get a ``SiteProfile`` (or the facts they need from on
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from liuzhou_spider.profile import SiteProfile
-from liuzhou_spider.sites.schema import ProfileError, base_values, site_profile
+from liuzhou_spider.sites.schema import (
+    ProfileError,
+    ProfileFile,
+    base_values,
+    site_name_of,
+    site_profile,
+)
 
 __all__ = ["BUNDLED", "DEFAULT_SITE", "SITES_DIR_ENV", "ProfileError", "Registry", "SiteEntry",
            "UnknownSite", "load_registry", "offline_profile", "profile_for_stored"]
 
-BUNDLED = Path(__file__).parent
+# The package's folder, read as package data (a zipped egg under scrapyd too).
+BUNDLED = files(__name__)
 BASE_FILE = "base.toml"
 DEFAULT_SITE = "lztz"
 SITES_DIR_ENV = "LIUZHOU_SITES_DIR"
@@ -36,12 +44,13 @@ class UnknownSite(LookupError):
 
 @dataclass(frozen=True)
 class SiteEntry:
-    """One known site: its profile, the file it came from, and the bundled file that
-    file replaces (a user's profile of a bundled name), if any."""
+    """One known site: its profile, the file it came from (bundled or the user's), and
+    the bundled file that file replaces (a user's profile of a bundled name), if any."""
 
     profile: SiteProfile
-    source: Path
-    replaces: Path | None = None
+    source: ProfileFile
+    bundled: bool
+    replaces: ProfileFile | None = None
 
 
 @dataclass(frozen=True)
@@ -78,26 +87,27 @@ def load_registry(sites_dir: str | Path | None = None) -> Registry:
     for a user folder that does not exist.
     """
     base = base_values(BUNDLED / BASE_FILE)
-    entries = {path.stem: SiteEntry(site_profile(path, base), path)
-               for path in _profile_files(BUNDLED)}
+    entries = {site_name_of(path): SiteEntry(site_profile(path, base), path, bundled=True)
+               for path in _profile_files(BUNDLED.iterdir()) if path.name != BASE_FILE}
     folder = user_sites_dir(sites_dir)
     if folder is not None:
         if not folder.is_dir():
             raise ProfileError(folder, "", f"no such folder (--sites-dir or ${SITES_DIR_ENV})")
-        for path in _profile_files(folder):
+        for path in _profile_files(folder.iterdir()):
             if path.name == BASE_FILE:
                 raise ProfileError(path, "", f"{BASE_FILE} is the bundled TRS base; "
                                              "name the site's file otherwise")
-            bundled = entries.get(path.stem)
-            entries[path.stem] = SiteEntry(site_profile(path, base), path,
-                                           bundled.source if bundled else None)
+            bundled = entries.get(site_name_of(path))
+            entries[site_name_of(path)] = SiteEntry(
+                site_profile(path, base), path, bundled=False,
+                replaces=bundled.source if bundled else None)
     return Registry(entries)
 
 
-def _profile_files(folder: Path) -> list[Path]:
-    """A folder's site files (``*.toml``), the bundled base left out."""
-    files = sorted(folder.glob("*.toml"))
-    return [p for p in files if not (folder == BUNDLED and p.name == BASE_FILE)]
+def _profile_files(found: Iterable[ProfileFile]) -> list[ProfileFile]:
+    """The ``*.toml`` files of a folder's listing, by name."""
+    return sorted((p for p in found if p.name.endswith(".toml") and p.is_file()),
+                  key=lambda p: p.name)
 
 
 def offline_profile(base_url: str, alias_base_url: str | None = None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Mapping
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,11 +22,15 @@ from lxml.cssselect import CSSSelector
 from liuzhou_spider.profile import SiteProfile, Template
 from liuzhou_spider.urls import is_host
 
+# A profile file: a path, or a file of the installed package (inside a zipped egg under
+# scrapyd), read the same way.
+ProfileFile = Path | Traversable
+
 
 class ProfileError(ValueError):
     """A profile file that cannot be used: ``FILE: KEY: problem``, one line."""
 
-    def __init__(self, source: Path | str, key: str, problem: str) -> None:
+    def __init__(self, source: ProfileFile | str, key: str, problem: str) -> None:
         where = f"{source}: {key}" if key else str(source)
         super().__init__(f"{where}: {problem}")
 
@@ -43,29 +48,35 @@ SCHEMES = ("http", "https")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: ProfileFile) -> dict[str, Any]:
     """The file's table, or a ProfileError saying why it is not TOML."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(path.read_bytes().decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(path, "", f"not valid TOML ({exc})") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ProfileError(path, "", f"cannot be read ({exc})") from exc
 
 
-def check_name(path: Path) -> str:
-    """A site's name is its file's stem: lower-case letters, digits, ``-`` and ``_``."""
-    if not _NAME.match(path.stem):
-        raise ProfileError(path, "", f"the file name {path.stem!r} is not a site name "
+def site_name_of(path: ProfileFile) -> str:
+    """A site's name is its file's name without ``.toml``."""
+    return path.name.removesuffix(".toml")
+
+
+def check_name(path: ProfileFile) -> str:
+    """The site's name (``site_name_of``), if it is lower-case letters, digits, ``-`` and
+    ``_``."""
+    name = site_name_of(path)
+    if not _NAME.match(name):
+        raise ProfileError(path, "", f"the file name {name!r} is not a site name "
                                      "(lower-case letters, digits, - and _)")
-    return path.stem
+    return name
 
 
 class _Checker:
     """Type checks of one file's values, each failing with the file and key named."""
 
-    def __init__(self, source: Path) -> None:
+    def __init__(self, source: ProfileFile) -> None:
         self.source = source
 
     def fail(self, key: str, problem: str) -> ProfileError:
@@ -126,7 +137,7 @@ class _Checker:
         return tuple(h.lower() for h in found)
 
 
-def base_values(path: Path) -> dict[str, Any]:
+def base_values(path: ProfileFile) -> dict[str, Any]:
     """The base file's values, checked (it may not say what only a site says)."""
     check = _Checker(path)
     data = read_toml(path)
@@ -169,7 +180,7 @@ def _template(check: _Checker, where: str, value: Any) -> Template:
     )
 
 
-def site_profile(path: Path, base: Mapping[str, Any]) -> SiteProfile:
+def site_profile(path: ProfileFile, base: Mapping[str, Any]) -> SiteProfile:
     """The profile of one site file on the base's values (see the module docstring)."""
     name = check_name(path)
     check = _Checker(path)
