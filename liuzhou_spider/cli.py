@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import click
@@ -92,7 +92,6 @@ def sites_registry(sites_dir: str | None) -> Registry:
         return load_registry(sites_dir)
     except ProfileError as exc:
         fail(str(exc), ExitCode.USAGE)
-    raise AssertionError("unreachable")  # fail() exits
 
 
 def resolve_site(site: str, sites_dir: str | None) -> SiteProfile:
@@ -101,7 +100,6 @@ def resolve_site(site: str, sites_dir: str | None) -> SiteProfile:
         return sites_registry(sites_dir).profile(site)
     except UnknownSite as exc:
         fail(str(exc), ExitCode.USAGE)
-    raise AssertionError("unreachable")  # fail() exits
 
 
 def first_line(exc: BaseException) -> str:
@@ -119,7 +117,7 @@ def open_existing(db_url: str) -> Any:
     return make_engine(db_url, must_exist=True)
 
 
-def fail(message: str, code: ExitCode = ExitCode.FAILED) -> None:
+def fail(message: str, code: ExitCode = ExitCode.FAILED) -> NoReturn:
     """One line on stderr and the exit code: what a cron mail should show (never a
     password: every message passes ``redact``)."""
     err.print(f"[bold red]error:[/] {escape(redact(message))}", highlight=False,
