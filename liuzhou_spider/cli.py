@@ -320,10 +320,13 @@ def demo(db_url: str | None, site: str, sites_dir: str | None, size: int, seed: 
     from liuzhou_spider.portal.demo import offline_portal
 
     resolve_site(site, sites_dir)
+    # The seam to the portal's sites: it renders lztz's portal only so far.
+    if site != DEFAULT_SITE:
+        fail(f"--site {site}: the offline portal renders only {DEFAULT_SITE}", ExitCode.USAGE)
     url = resolve_db(db_url or DEMO_DB)
     fresh_demo_database(url, replace=db_url is None)
     check_database(url)  # before the portal starts: a bad --db is one line, not a crawl
-    with offline_portal(size=size, seed=seed, site=site) as server:
+    with offline_portal(size=size, seed=seed) as server:
         err.print(f"Offline portal of {site} ({size} articles) at {server.base_url}, "
                   f"alias {server.alias_base_url}; database {safe_url(url)}")
         crawl_and_report(CrawlOptions(

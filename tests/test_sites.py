@@ -69,9 +69,11 @@ def test_the_bundled_sites_are_known_on_the_trs_base() -> None:
     assert lzgov.hosts == ("www.liuzhou.gov.cn",) and lzgov.aliases == ("liuzhou.gov.cn",)
     assert lzgov.site_name == "柳州市人民政府门户网站"
     assert lzgov.start_urls == ("https://www.liuzhou.gov.cn/",) and lzgov.scheme == "https"
-    # Both on the one base: the same URL shape, templates and chrome words.
-    assert lztz.article_re == lzgov.article_re and lztz.templates == lzgov.templates
+    # Both on the one base: the same URL shape, templates and chrome words; lzgov adds
+    # the template of its own design.
+    assert lztz.article_re == lzgov.article_re and lzgov.templates[:3] == lztz.templates
     assert lztz.current_templates == frozenset({"current", "topic"})
+    assert lzgov.current_templates == frozenset({"current", "topic", "gov"})
     assert "关闭窗口" in lzgov.chrome_markers
     assert lztz.filings["icp"] == ("桂ICP备19011773号-1",)
     assert lztz.site_names[0] == "中共柳州市委统战部"
@@ -273,9 +275,10 @@ def test_reprocess_reads_with_the_site_its_runs_name(tmp_path: Path) -> None:
         profile_for_stored("county", [], [])
 
 
-def test_demo_passes_its_site_to_the_offline_portal(tmp_path: Path) -> None:
+def test_demo_refuses_a_site_the_offline_portal_does_not_render(tmp_path: Path) -> None:
     one_line(cli("demo", "--size", "5", "--site", "lzgov", "--db",
-                 f"sqlite:///{tmp_path / 'd.db'}"), 1, "--site lzgov", "renders only")
+                 f"sqlite:///{tmp_path / 'd.db'}"), 2, "--site lzgov", "renders only lztz")
+    assert not (tmp_path / "d.db").exists()
 
 
 @pytest.mark.crawl

@@ -26,17 +26,9 @@ def generated_site(size: int, seed: int, revision: int = 1) -> Path:
     return folder
 
 
-# The sites (registry names) the generator renders.
-PORTAL_SITES = ("lztz",)
-
-
 @contextmanager
-def offline_portal(size: int = 150, seed: int = 0, site: str = "lztz") -> Iterator[PortalServer]:
-    """Serve the offline portal of ``site`` on 127.0.0.1 and 127.0.0.2 for the length of
-    the block."""
-    if site not in PORTAL_SITES:
-        raise ValueError(f"--site {site}: the offline portal renders only "
-                         f"{', '.join(PORTAL_SITES)}")
+def offline_portal(size: int = 150, seed: int = 0) -> Iterator[PortalServer]:
+    """Serve the offline portal on 127.0.0.1 and 127.0.0.2 for the length of the block."""
     folder = generated_site(size, seed)
     server = PortalServer(folder / "site")
     server.start()
