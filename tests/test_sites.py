@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from scrapy import Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -249,7 +250,6 @@ def test_the_spider_loader_answers_every_site(tmp_path: Path) -> None:
     assert spider.name == "county" and spider.base_profile.hosts == ("portal.example.gov.cn",)
     with pytest.raises(KeyError):
         loader.load("nope")
-    from scrapy import Request
     assert loader.find_by_request(Request("https://liuzhou.gov.cn/a.html")) == ["lzgov"]
 
 
