@@ -1,5 +1,5 @@
 """The ``liuzhou`` command line (interfaces.md): crawl, demo, export, stats, db, extract,
-reprocess.
+reprocess, sites.
 
 Scheduled jobs depend on these names, options and exit codes (``health.ExitCode``):
 extend them, never change them.
@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import click
@@ -24,12 +24,20 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from liuzhou_spider.health import ExitCode
 from liuzhou_spider.messages import redact, safe_url
+from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.runner import (
     CrawlOptions,
     Locked,
     LockUnavailable,
     check_database,
     run_crawl,
+)
+from liuzhou_spider.sites import (
+    DEFAULT_SITE,
+    ProfileError,
+    Registry,
+    UnknownSite,
+    load_registry,
 )
 from storage.db import DatabaseUnavailable, default_url
 from storage.migrate import SchemaError
@@ -58,6 +66,42 @@ def resolve_db(db_url: str | None) -> str:
     return url
 
 
+def sites_dir_option(func: Any) -> Any:
+    """``--sites-dir DIR``: the user's site profiles (default $LIUZHOU_SITES_DIR)."""
+    return click.option(
+        "--sites-dir", default=None, metavar="DIR", type=click.Path(file_okay=False),
+        help="A folder of site profiles (*.toml) besides the bundled ones "
+             "(default: $LIUZHOU_SITES_DIR; docs/profiles.md).",
+    )(func)
+
+
+def site_option(default: str | None = DEFAULT_SITE, help_text: str = "") -> Any:
+    """``--site NAME`` and ``--sites-dir DIR``: which site profile a command uses."""
+    def decorate(func: Any) -> Any:
+        func = sites_dir_option(func)
+        return click.option(
+            "--site", default=default, metavar="NAME", show_default=default is not None,
+            help=help_text or "The site's profile (liuzhou sites lists them).",
+        )(func)
+    return decorate
+
+
+def sites_registry(sites_dir: str | None) -> Registry:
+    """The known sites, or exit 2 with the broken profile's file, key and problem."""
+    try:
+        return load_registry(sites_dir)
+    except ProfileError as exc:
+        fail(str(exc), ExitCode.USAGE)
+
+
+def resolve_site(site: str, sites_dir: str | None) -> SiteProfile:
+    """The profile called ``site``, or exit 2 naming the known sites."""
+    try:
+        return sites_registry(sites_dir).profile(site)
+    except UnknownSite as exc:
+        fail(str(exc), ExitCode.USAGE)
+
+
 def first_line(exc: BaseException) -> str:
     """An exception as one line for a person: its message's first line, or its type."""
     text = str(exc).strip()
@@ -73,7 +117,7 @@ def open_existing(db_url: str) -> Any:
     return make_engine(db_url, must_exist=True)
 
 
-def fail(message: str, code: ExitCode = ExitCode.FAILED) -> None:
+def fail(message: str, code: ExitCode = ExitCode.FAILED) -> NoReturn:
     """One line on stderr and the exit code: what a cron mail should show (never a
     password: every message passes ``redact``)."""
     err.print(f"[bold red]error:[/] {escape(redact(message))}", highlight=False,
@@ -188,7 +232,8 @@ def print_stats(data: dict[str, Any]) -> None:
 @click.group()
 @click.version_option(package_name="liuzhou-spider")
 def main() -> None:
-    """Crawl, clean, deduplicate and store the articles of www.lztz.gov.cn."""
+    """Crawl, clean, deduplicate and store the articles of TRS government portals
+    (www.lztz.gov.cn unless --site names another: liuzhou sites)."""
 
 
 def crawl_and_report(options: CrawlOptions, report: str | None = None,
@@ -210,13 +255,10 @@ def crawl_and_report(options: CrawlOptions, report: str | None = None,
 
 def checked_host_aliases(aliases: tuple[str, ...]) -> list[str]:
     """``--host-alias`` values: HOST or HOST:PORT, no scheme or path, or exit 2."""
+    from liuzhou_spider.urls import is_host
+
     for alias in aliases:
-        try:
-            parts = urlsplit("//" + alias)
-            parts.port  # noqa: B018  (raises ValueError for a port out of range)
-        except ValueError:
-            parts = urlsplit("")
-        if not parts.hostname or parts.netloc != alias or "@" in alias:
+        if not is_host(alias):
             fail(f"--host-alias wants HOST or HOST:PORT like lztz.gov.cn, not {alias!r}",
                  ExitCode.USAGE)
     return list(aliases)
@@ -224,6 +266,7 @@ def checked_host_aliases(aliases: tuple[str, ...]) -> list[str]:
 
 @main.command()
 @db_option
+@site_option()
 @click.option("--start-url", multiple=True, help="Crawl from here (repeatable).")
 @click.option("--host-alias", multiple=True, metavar="HOST[:PORT]",
               help="Another host name of the same site (repeatable).")
@@ -237,14 +280,16 @@ def checked_host_aliases(aliases: tuple[str, ...]) -> list[str]:
 @click.option("--report", "report_file", type=click.Path(dir_okay=False), default=None,
               metavar="FILE", help="After the run, write the HTML report here.")
 @fails_cleanly
-def crawl(db_url: str | None, start_url: tuple[str, ...], host_alias: tuple[str, ...],
-          max_pages: int | None, jobdir: str | None, full: bool, log_file: str | None,
-          log_level: str, report_file: str | None) -> None:
+def crawl(db_url: str | None, site: str, sites_dir: str | None, start_url: tuple[str, ...],
+          host_alias: tuple[str, ...], max_pages: int | None, jobdir: str | None, full: bool,
+          log_file: str | None, log_level: str, report_file: str | None) -> None:
     """Crawl the site, clean, deduplicate, store; print a summary."""
     if log_file is not None and not Path(log_file).resolve().parent.is_dir():
         fail(f"--log-file: the folder of {log_file} does not exist", ExitCode.USAGE)
+    resolve_site(site, sites_dir)  # an unknown site or a broken profile: one line, exit 2
     crawl_and_report(CrawlOptions(
-        db_url=resolve_db(db_url), start_urls=checked_start_urls(start_url),
+        db_url=resolve_db(db_url), site=site, sites_dir=sites_dir,
+        start_urls=checked_start_urls(start_url),
         host_aliases=checked_host_aliases(host_alias),
         max_pages=max_pages, jobdir=jobdir, full=full, log_file=log_file,
         log_level=log_level.upper(),
@@ -253,6 +298,7 @@ def crawl(db_url: str | None, start_url: tuple[str, ...], host_alias: tuple[str,
 
 @main.command()
 @db_option
+@site_option(help_text="The site the offline portal renders and the crawl reads.")
 @click.option("--size", type=click.IntRange(min=1), default=150, show_default=True,
               help="Articles in the offline portal.")
 @click.option("--seed", type=int, default=0, show_default=True)
@@ -262,7 +308,8 @@ def crawl(db_url: str | None, start_url: tuple[str, ...], host_alias: tuple[str,
               default="liuzhou-report.html", show_default=True, metavar="FILE",
               help="Where to write the HTML report of the database.")
 @fails_cleanly
-def demo(db_url: str | None, size: int, seed: int, log_level: str, report_file: str) -> None:
+def demo(db_url: str | None, site: str, sites_dir: str | None, size: int, seed: int,
+         log_level: str, report_file: str) -> None:
     """Serve the bundled offline portal on loopback, crawl it, print the summary, write the
     HTML report and name the command that serves the data.
 
@@ -272,14 +319,18 @@ def demo(db_url: str | None, size: int, seed: int, log_level: str, report_file: 
     """
     from liuzhou_spider.portal.demo import offline_portal
 
+    resolve_site(site, sites_dir)
+    # The seam to the portal's sites: it renders lztz's portal only so far.
+    if site != DEFAULT_SITE:
+        fail(f"--site {site}: the offline portal renders only {DEFAULT_SITE}", ExitCode.USAGE)
     url = resolve_db(db_url or DEMO_DB)
     fresh_demo_database(url, replace=db_url is None)
     check_database(url)  # before the portal starts: a bad --db is one line, not a crawl
     with offline_portal(size=size, seed=seed) as server:
-        err.print(f"Offline portal ({size} articles) at {server.base_url}, "
+        err.print(f"Offline portal of {site} ({size} articles) at {server.base_url}, "
                   f"alias {server.alias_base_url}; database {safe_url(url)}")
         crawl_and_report(CrawlOptions(
-            db_url=url, start_urls=[server.base_url],
+            db_url=url, site=site, sites_dir=sites_dir, start_urls=[server.base_url],
             host_aliases=[server.alias_base_url.split("//", 1)[1].rstrip("/")],
             log_level=log_level.upper(),
         ), report=report_file, serve_hint=True)
@@ -409,6 +460,44 @@ def stats(db_url: str | None, as_json: bool) -> None:
         print_stats(data)
 
 
+@main.command()
+@sites_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def sites(sites_dir: str | None, as_json: bool) -> None:
+    """The sites this program knows: the bundled profiles and those of --sites-dir (a
+    user's profile of a bundled name replaces it)."""
+    registry = sites_registry(sites_dir)
+    described = [site_description(name, registry) for name in registry.names()]
+    if as_json:
+        click.echo(json.dumps(described, ensure_ascii=False, indent=2))
+        return
+    for site in described:
+        aliases = f" (aliases: {', '.join(site['aliases'])})" if site["aliases"] else ""
+        filings = "; ".join(f"{kind} {' '.join(values)}"
+                            for kind, values in site["filings"].items())
+        origin = ("user profile, replaces the bundled " + site["replaces"] if site["replaces"]
+                  else "bundled" if site["bundled"] else "user profile")
+        click.echo(f"{site['name']}: {site['site_name']}\n"
+                   f"  hosts: {', '.join(site['hosts'])}{aliases}\n"
+                   f"  start URLs: {', '.join(site['start_urls'])}\n"
+                   + (f"  filings: {filings}\n" if filings else "")
+                   + f"  file: {site['source']} ({origin})")
+
+
+def site_description(name: str, registry: Registry) -> dict[str, Any]:
+    """What ``liuzhou sites`` says of one site."""
+    entry = registry.entry(name)
+    profile = entry.profile
+    return {
+        "name": name, "site_name": profile.site_name, "hosts": list(profile.hosts),
+        "aliases": list(profile.aliases), "start_urls": list(profile.start_urls),
+        "filings": {kind: list(values) for kind, values in profile.filings.items()},
+        "templates": [t.name for t in profile.templates],
+        "source": str(entry.source), "bundled": entry.bundled,
+        "replaces": str(entry.replaces) if entry.replaces else None,
+    }
+
+
 @main.group()
 def db() -> None:
     """Database schema commands."""
@@ -440,6 +529,8 @@ def upgrade(db_url: str | None) -> None:
 
 @main.command()
 @click.argument("page", type=click.Path(exists=True, dir_okay=False))
+@site_option(help_text="The site's profile to read the page with (a page of another host "
+                       "is read with it, re-pointed at that host).")
 @click.option("--url", default=None, help="The URL the page was fetched from.")
 @click.option("--link-title", default=None, metavar="TEXT",
               help="The list page's words for the article (title evidence).")
@@ -450,14 +541,15 @@ def upgrade(db_url: str | None) -> None:
 @click.option("--licence", default="unknown: check before committing", show_default=True,
               help="The page's licence, for the fixture's source.json.")
 @fails_cleanly
-def extract(page: str, url: str | None, link_title: str | None, fixture_dir: str | None,
-            licence: str) -> None:
+def extract(page: str, site: str, sites_dir: str | None, url: str | None,
+            link_title: str | None, fixture_dir: str | None, licence: str) -> None:
     """Print the clean article of one saved page as JSON (template or fallback)."""
     from liuzhou_spider.realpages import fixture_name, read_saved_page, save_fixture
 
+    profile = resolve_site(site, sites_dir)
     body = checked_page(Path(page))
     page_url = checked_http_url("--url", url) if url else Path(page).resolve().as_uri()
-    record = read_saved_page(body, page_url, link_title=link_title)
+    record = read_saved_page(body, page_url, profile, link_title=link_title)
     click.echo(json.dumps(record, ensure_ascii=False, indent=2))
     if fixture_dir is not None:
         folder = Path(fixture_dir) / fixture_name(url, Path(page).stem)
@@ -485,6 +577,8 @@ def checked_page(path: Path) -> bytes:
 
 @main.command()
 @db_option
+@site_option(default=None, help_text="The site's profile to read the pages with (default: "
+                                     "the site of the latest crawl, else lztz).")
 @click.option("--column", default=None, metavar="NAME", help="Only articles of this column.")
 @click.option("--since", default=None, metavar="DATE", help="Published on or after this date.")
 @click.option("--until", default=None, metavar="DATE", help="Published on or before this date.")
@@ -492,14 +586,19 @@ def checked_page(path: Path) -> bytes:
               help="Processes reading the pages (0: none; default: one per core from "
                    "1,000 pages on).")
 @fails_cleanly
-def reprocess(db_url: str | None, column: str | None, since: str | None,
-              until: str | None, workers: int | None) -> None:
+def reprocess(db_url: str | None, site: str | None, sites_dir: str | None,
+              column: str | None, since: str | None, until: str | None,
+              workers: int | None) -> None:
     """Re-run parsing, cleaning and merging over the stored pages (no network)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from pipelines.reprocess import reprocess as rebuild
 
     url = resolve_db(db_url)
+    if site is None:
+        sites_registry(sites_dir)  # a broken profile: one line, exit 2
+    else:
+        resolve_site(site, sites_dir)
     checked_date("--since", since)
     checked_date("--until", until)
     with Progress("[progress.description]{task.description}", BarColumn(),
@@ -511,7 +610,7 @@ def reprocess(db_url: str | None, column: str | None, since: str | None,
             bar.update(task, completed=done, total=total)
 
         result = rebuild(url, column=column, since=since, until=until,
-                         progress=progress, workers=workers)
+                         progress=progress, workers=workers, site=site, sites_dir=sites_dir)
     err.print(
         f"{result.pages} page(s) reprocessed in {result.seconds:.1f} s: "
         f"{result.articles_new} article(s), {result.duplicates_merged} merged, "

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from liuzhou_spider.pages.article import decode_html, parse_article
-from liuzhou_spider.profile import LZTZ, SiteProfile
+from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.urls import canonicalize
 from pipelines.cleaning import clean_article
 
@@ -26,21 +26,21 @@ FIELDS = ("title", "published_at", "published_precision", "source", "column", "a
 _SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
-def profile_for(url: str | None) -> SiteProfile:
-    """The site profile of a page of any site: the portal's generic rules, re-pointed at
-    the page's host (so its links count as in-site)."""
-    if not url or not urlsplit(url).netloc or urlsplit(url).netloc.lower() in LZTZ.all_hosts():
-        return LZTZ
+def profile_for(url: str | None, profile: SiteProfile) -> SiteProfile:
+    """The profile to read a page of any site with: ``profile`` (the ``--site`` one), re-pointed
+    at the page's host when the page is not on its hosts (so its links count as in-site)."""
+    if not url or not urlsplit(url).netloc or urlsplit(url).netloc.lower() in profile.all_hosts():
+        return profile
     root = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/"
-    return LZTZ.with_start_urls([root], [])
+    return profile.with_start_urls([root], [])
 
 
 def read_saved_page(
-    body: bytes, url: str | None, *, link_title: str | None = None
+    body: bytes, url: str | None, site: SiteProfile, *, link_title: str | None = None
 ) -> dict[str, Any]:
     """The clean article of a saved page as a JSON-ready dict (what ``liuzhou extract``
-    prints): the crawl's own parse and clean, with the site profile of the page's host."""
-    profile = profile_for(url)
+    prints): the crawl's own parse and clean, with ``site``'s profile (``profile_for``)."""
+    profile = profile_for(url, site)
     page_url = url or "http://fixture.invalid/page.html"
     html = decode_html(body, None)
     raw = parse_article(

@@ -28,7 +28,8 @@ from sqlalchemy import text
 from liuzhou_spider.gc_tuning import tuned_for_long_run
 from liuzhou_spider.health import RunOutcome, assess, error_count
 from liuzhou_spider.messages import safe_url
-from liuzhou_spider.spiders.lztz import LztzSpider
+from liuzhou_spider.sites import DEFAULT_SITE
+from liuzhou_spider.spiders.loader import site_spider
 from storage.db import database_identity, make_engine
 from storage.migrate import ensure_schema
 from storage.repository import Repository
@@ -49,6 +50,8 @@ class CrawlOptions:
     """What ``liuzhou crawl`` was asked to do."""
 
     db_url: str
+    site: str = DEFAULT_SITE  # the registry's name of the site (``--site``)
+    sites_dir: str | None = None  # the user's profiles (``--sites-dir``), else the env's
     start_urls: list[str] = field(default_factory=list)
     host_aliases: list[str] = field(default_factory=list)
     max_pages: int | None = None
@@ -104,6 +107,7 @@ def build_settings(options: CrawlOptions) -> Settings:
         "LOG_LEVEL": options.log_level,
         "LIUZHOU_FULL": options.full,
         "LIUZHOU_RUN_OPTIONS": {
+            "site": options.site,
             "start_urls": options.start_urls,
             "host_aliases": options.host_aliases,
             "max_pages": options.max_pages,
@@ -113,6 +117,8 @@ def build_settings(options: CrawlOptions) -> Settings:
     }
     if options.start_urls and all(is_loopback(u) for u in options.start_urls):
         overrides.update(loopback_overrides())
+    if options.sites_dir:
+        overrides["LIUZHOU_SITES_DIR"] = options.sites_dir
     if options.max_pages:
         overrides["CLOSESPIDER_PAGECOUNT"] = options.max_pages
     if options.jobdir:
@@ -311,7 +317,7 @@ def crawl_locked(options: CrawlOptions) -> tuple[dict[str, Any], RunOutcome]:
     """The crawl itself (its lock held, its database checked): its stats and verdict."""
     settings = build_settings(options)
     process = StoppableProcess(settings)
-    crawler = process.create_crawler(LztzSpider)
+    crawler = process.create_crawler(site_spider(options.site, options.sites_dir))
     process.crawl(
         crawler, start_url=options.start_urls or None,
         host_alias=options.host_aliases or None,

@@ -1,15 +1,17 @@
 """Scrapy settings: polite defaults for the real portal.
 
-``liuzhou crawl`` and ``scrapy crawl lztz`` both read this module, so they share the
-pipelines and the politeness rules.  Loopback crawls (the offline portal) relax the
-delays in ``liuzhou_spider.runner.loopback_overrides``, never here.
+``liuzhou crawl`` and ``scrapy crawl lztz`` (or another site's name) both read this
+module, so they share the pipelines and the politeness rules.  Loopback crawls (the
+offline portal) relax the delays in ``liuzhou_spider.runner.loopback_overrides``, never
+here.
 """
 
 import os
 
 BOT_NAME = "liuzhou_spider"
-SPIDER_MODULES = ["liuzhou_spider.spiders"]
-NEWSPIDER_MODULE = "liuzhou_spider.spiders"
+# Every site of the registry is a spider: ``scrapy crawl lztz``, ``scrapy crawl lzgov``, ...
+# (liuzhou_spider/spiders/loader.py, docs/profiles.md)
+SPIDER_LOADER_CLASS = "liuzhou_spider.spiders.loader.SiteSpiderLoader"
 
 # Identify ourselves, with a way to reach us, and obey robots.txt.
 # LIUZHOU_CONTACT names whoever runs the crawler (a URL or mailto:), so the site's
@@ -75,7 +77,7 @@ EXTENSIONS = {
 LIUZHOU_DB = None  # None: LIUZHOU_DB environment variable, else sqlite:///liuzhou.db
 LIUZHOU_BATCH_SIZE = 100  # pages per database transaction
 LIUZHOU_READING_PROCESSES = 1  # worker processes that parse and clean pages (0 = a thread)
-LIUZHOU_PROFILE = "lztz"
+LIUZHOU_SITES_DIR = None  # None: LIUZHOU_SITES_DIR environment variable, else bundled only
 LIUZHOU_MAX_ERROR_RATE = 0.2  # above this share of failed pages a run has failed
 LIUZHOU_BLOCKS_TO_STOP = 3  # bot challenges before the crawl stops itself
 LIUZHOU_FULL = False  # True: ignore what earlier runs learned (--full)

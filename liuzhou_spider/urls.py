@@ -21,7 +21,6 @@ from liuzhou_spider.profile import SiteProfile
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _PRINT_SUFFIX = re.compile(r"_print(\.s?html?)$")
 _INDEX = re.compile(r"/index\.s?html?$")
-_ARTICLE_ID = re.compile(r"/t(\d{8})_(\d+)(?:_print)?\.s?html?$")
 
 
 def host_of(url: str) -> str:
@@ -32,6 +31,16 @@ def host_of(url: str) -> str:
     if port is None or str(port) == _DEFAULT_PORTS.get(parts.scheme, ""):
         return host
     return f"{host}:{port}"
+
+
+def is_host(value: str) -> bool:
+    """True for ``HOST`` or ``HOST:PORT`` alone: no scheme, path, user or bad port."""
+    try:
+        parts = urlsplit("//" + value)
+        parts.port  # noqa: B018  (raises ValueError for a port out of range)
+    except ValueError:
+        return False
+    return bool(parts.hostname) and parts.netloc == value and "@" not in value
 
 
 def is_site_url(url: str, profile: SiteProfile | _UrlRules) -> bool:
@@ -55,13 +64,14 @@ def rendering_of(url: str, profile: SiteProfile) -> Rendering:
     return "article"
 
 
-def article_ids(url: str) -> tuple[str, str] | None:
-    """``(YYYY-MM-DD, docid)`` from an article URL ``…/t{YYYYMMDD}_{docid}.html``."""
-    match = _ARTICLE_ID.search(urlsplit(url).path)
+def article_ids(url: str, profile: SiteProfile) -> tuple[str, str] | None:
+    """``(YYYY-MM-DD, docid)`` of an article URL, by the profile's article shape
+    (``…/t{YYYYMMDD}_{docid}.html`` on TRS); None for any other page."""
+    match = profile.article_re.search(urlsplit(url).path)
     if not match:
         return None
-    day = match.group(1)
-    return f"{day[:4]}-{day[4:6]}-{day[6:]}", match.group(2)
+    day = match.group("day")
+    return f"{day[:4]}-{day[4:6]}-{day[6:]}", match.group("docid")
 
 
 def canonicalize(url: str, profile: SiteProfile) -> str:

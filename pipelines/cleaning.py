@@ -23,6 +23,7 @@ from lxml.html.defs import link_attrs as LINK_ATTRS
 
 from liuzhou_spider.items import CleanArticle, Image, RawArticle
 from liuzhou_spider.pages.article import article_in, split_breadcrumb, strip_site_name
+from liuzhou_spider.pages.chrome import CHROME_PHRASES
 from liuzhou_spider.pages.columns import resolve_column
 from liuzhou_spider.pages.dates import Precision, find_date, parse_date
 from liuzhou_spider.pages.learned import LearnedSite
@@ -75,8 +76,9 @@ _CHROME_START = re.compile(
 )
 # Chrome anywhere inside a short line.
 _CHROME_IN = re.compile(
-    r"版权所有|Copyright|©|ICP\s*备|公网安备|打印正文|打印本页|关闭窗口|分享本文|加入收藏"
-    r"|网站地图|浏览次数|阅读次数|点击数|【\s*[大中小]\s*】|[大中小]\s+[大中小]\s+[大中小]】?$",
+    "|".join(map(re.escape, CHROME_PHRASES))
+    + r"|Copyright|©|ICP\s*备|加入收藏|网站地图"
+    r"|【\s*[大中小]\s*】|[大中小]\s+[大中小]\s+[大中小]】?$",
     re.I,
 )
 _INFO = re.compile(r"发布日期|发布时间|来源\s*[:：]|作者\s*[:：]|日期\s*[:：]|时间\s*[:：]")
@@ -364,22 +366,14 @@ _ARTICLE_TAIL = re.compile(r"(?:/\d{6})?/[^/]*$")
 
 
 def profile_column(url: str, profile: SiteProfile) -> list[str]:
-    """The column names the profile knows for the column directory of ``url``.
-
-    Read from ``profile.column_names`` (column path → names) when the profile has it,
-    else from ``profile.extra`` entries ``"column:tzdt/szjj": "统战动态 > 时政聚焦"``.
-    """
+    """The column names the profile knows for the column directory of ``url``
+    (``SiteProfile.column_names``: ``tzdt/szjj`` → ``("统战动态", "时政聚焦")``)."""
     path = urlsplit(url).path
     for prefix in profile.mobile_prefixes:
         if path.startswith(prefix):
             path = "/" + path[len(prefix):]
             break
-    column = _ARTICLE_TAIL.sub("", path).strip("/")
-    known = getattr(profile, "column_names", None)
-    if known and column in known:
-        return list(known[column])
-    value = profile.extra.get(f"column:{column}")
-    return split_breadcrumb(value) if value else []
+    return list(profile.column_names.get(_ARTICLE_TAIL.sub("", path).strip("/"), ()))
 
 
 def _column(raw: RawArticle, profile: SiteProfile) -> list[str]:
@@ -418,7 +412,7 @@ def clean_article(raw: RawArticle, profile: SiteProfile) -> CleanArticle:
         column_keys=frozenset(compact_key(c) for c in (*column, raw.column_heading or "") if c),
         site_keys=frozenset(
             compact_key(c)
-            for c in (*profile.site_name_suffixes, raw.meta.get("SiteName", ""), *_HOME_WORDS)
+            for c in (*profile.site_names, raw.meta.get("SiteName", ""), *_HOME_WORDS)
             if c
         ),
         markers=tuple(profile.chrome_markers),

@@ -10,6 +10,9 @@ verdict never depends on input order).  Every other value is kept, with its coun
 and flagged as conflicting, except a value that only adds or drops a ``-N`` site
 suffix to the canonical filing (``桂ICP备19011773号-1``): that is the same filing.
 
+The site's profile may name the filings it is known to show (``SiteProfile.filings``):
+``unexpected_filings`` says where the verdict disagrees with it, for the crawl to report.
+
 Pure: no storage, no Scrapy; ``storage`` feeds it observations and stores the verdicts.
 """
 
@@ -18,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -26,8 +29,6 @@ import numpy as np
 
 from liuzhou_spider.items import Observation, RegistrationKind
 from pipelines.dedup.keys import key64
-
-CURRENT_TEMPLATES = frozenset({"current", "topic"})
 
 _SPACE = re.compile(r"\s+")
 _DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "‐": "-", "‑": "-", "−": "-"})
@@ -94,9 +95,11 @@ def _distinct(keys: array) -> int:
 
 
 def reconcile(
-    observations: Iterable[Observation], current_templates: frozenset[str] = CURRENT_TEMPLATES
+    observations: Iterable[Observation], current_templates: frozenset[str]
 ) -> dict[RegistrationKind, list[Verdict]]:
     """Per kind, every value with its counts and the verdict; the canonical value first.
+
+    ``current_templates``: the names of the site's current design (its profile's).
 
     ``observations`` may be a stream: it is read once, and nothing is kept per sighting
     but its URL's key.
@@ -138,3 +141,17 @@ def reconcile(
             for rank, value in enumerate(ranked)
         ]
     return verdicts
+
+
+def unexpected_filings(verdicts: Mapping[RegistrationKind, list[Verdict]],
+                       expected: Mapping[str, Iterable[str]]) -> list[str]:
+    """One line per kind whose canonical value is not a filing the site is known to
+    show (the site changed its filing, or a page is not what it claims): for a person
+    to check, never a reason to override what the pages say."""
+    lines = []
+    for kind, values in verdicts.items():  # the canonical value first
+        known = {filing_of(kind, normalize_value(kind, v)) for v in expected.get(kind, ())}
+        if known and values and filing_of(kind, values[0].value) not in known:
+            lines.append(f"{kind}: the pages show {values[0].value}, the profile expects "
+                         f"{' or '.join(sorted(known))}")
+    return lines

@@ -42,7 +42,7 @@ from liuzhou_spider.pages.learned import LearnedSite
 from liuzhou_spider.pages.text import parse_document
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.runner import CrawlOptions, run_lock
-from liuzhou_spider.spiders.lztz import LztzSpider
+from liuzhou_spider.sites import DEFAULT_SITE, profile_for_stored
 from pipelines.cleaning import with_learned_site
 from pipelines.dedup import Deduplicator, article_id_for
 from pipelines.dedup.keys import KeyTable, key64
@@ -103,22 +103,24 @@ class ReprocessResult:
     seconds: float = 0.0
 
 
-def crawl_profile(engine: Engine) -> SiteProfile:
-    """The profile of the latest crawl: its start URLs and aliases name the site's hosts.
+def crawl_profile(engine: Engine, site: str | None = None,
+                  sites_dir: str | None = None) -> SiteProfile:
+    """The profile of the latest crawl (of ``site``, when given): its site's, re-pointed
+    at its start URLs and aliases.
 
     Canonical URLs (and so ids and merging) depend on which hosts are the site; a database
     crawled from the offline portal has loopback hosts, the real one ``www.lztz.gov.cn``.
+    A run recorded before runs named their site was a crawl of the default site.
     """
     with Session(engine) as session:
-        runs = session.scalars(select(CrawlRun.options).order_by(CrawlRun.id.desc()))
-        for raw in runs:
+        for raw in session.scalars(select(CrawlRun.options).order_by(CrawlRun.id.desc())):
             options = json.loads(raw or "{}")
-            starts, aliases = options.get("start_urls") or [], options.get("host_aliases") or []
-            if starts or aliases:
-                return LztzSpider.base_profile.with_start_urls(list(starts), list(aliases))
-            if "reprocess" not in options:
-                break
-    return LztzSpider.base_profile
+            stored = options.get("site") or DEFAULT_SITE
+            if "reprocess" in options or site not in (None, stored):
+                continue
+            return profile_for_stored(stored, list(options.get("start_urls") or []),
+                                      list(options.get("host_aliases") or []), sites_dir)
+    return profile_for_stored(site, [], [], sites_dir)
 
 
 def _until_bound(value: str) -> str:
@@ -264,27 +266,31 @@ def _chunks(rows: Iterator[Any]) -> Iterator[list[StoredPage]]:
 def reprocess(
     db_url: str, *, column: str | None = None, since: str | None = None,
     until: str | None = None, progress: Progress | None = None, workers: int | None = None,
+    site: str | None = None, sites_dir: str | None = None,
 ) -> ReprocessResult:
     """Re-run parsing, cleaning, merging and storing over the stored pages (see module).
 
     ``column``/``since``/``until`` (dates, Asia/Shanghai, ``until`` inclusive) select the
     articles to rebuild; without them every stored article page is replayed.  ``workers``
     processes read the pages (0: this process; None: one per core from a thousand
-    pages on, ``page_reading.default_workers``).  Raises ``liuzhou_spider.runner.Locked``
-    while a crawl holds the database.
+    pages on, ``page_reading.default_workers``).  ``site`` names the profile to read with
+    (None: the site of the latest crawl), ``sites_dir`` the user's profiles.  Raises
+    ``liuzhou_spider.runner.Locked`` while a crawl holds the database.
     """
     with run_lock(CrawlOptions(db_url=db_url)), tuned_for_long_run():  # no crawl writes
-        return _reprocess(db_url, column, since, until, progress, workers)
+        return _reprocess(db_url, column, since, until, progress, workers, site, sites_dir)
 
 
 def _reprocess(db_url: str, column: str | None, since: str | None, until: str | None,
-               progress: Progress | None, workers: int | None) -> ReprocessResult:
+               progress: Progress | None, workers: int | None, site: str | None,
+               sites_dir: str | None) -> ReprocessResult:
     engine = make_engine(db_url, must_exist=True)  # nothing to reprocess in a new file
     try:
         ensure_schema(engine)
         repository = Repository(engine)
-        profile = crawl_profile(engine)
-        options = {"reprocess": True, "column": column, "since": since, "until": until}
+        profile = crawl_profile(engine, site, sites_dir)
+        options = {"reprocess": True, "site": profile.name, "column": column, "since": since,
+                   "until": until}
         result = ReprocessResult(run_id=repository.start_run(options))
         started = time.perf_counter()
         filtered = column is not None or since is not None or until is not None
@@ -313,7 +319,8 @@ def _rebuild(
     engine: Engine, repository: Repository, profile: SiteProfile, result: ReprocessResult,
     progress: Progress | None, chosen: Select[Any] | None, workers: int | None,
 ) -> None:
-    dedup = Deduplicator(DEDUP_CONFIG)  # the configuration the readers sketch with
+    # The configuration the readers sketch with; the site's current templates preferred.
+    dedup = Deduplicator(replace(DEDUP_CONFIG, current_templates=profile.current_templates))
     pages = stored_pages(chosen)
     # The pages are streamed on a second connection: it reads the database as it was
     # (the rebuild's writes are uncommitted until the end), so nothing is held in memory.
@@ -325,7 +332,7 @@ def _rebuild(
         dedup.bodies = lambda article_id: repository.article_body(
             mapping.stored(article_id), session.connection())
         if ids is not None:  # the other articles are known, as to a crawl next week
-            dedup.load(_outside(repository, ids, mapping))
+            dedup.load(_outside(repository, ids, mapping, profile.current_templates))
         _clear(session, ids)
         touched: set[str] = set()
         site = stored_site(reader)
@@ -373,9 +380,10 @@ def _start(read: ReadPage, page: StoredPage, contents: dict[str, tuple[bytes, st
                 page.link_date)
 
 
-def _outside(repository: Repository, ids: set[str], mapping: _Ids) -> Iterator[KnownArticle]:
+def _outside(repository: Repository, ids: set[str], mapping: _Ids,
+             current_templates: frozenset[str]) -> Iterator[KnownArticle]:
     """Stored articles outside the selection; their ids are taken."""
-    for known in repository.load_known_articles():
+    for known in repository.load_known_articles(current_templates):
         if known.article_id not in ids:
             mapping.take(known.article_id)
             yield known

@@ -12,6 +12,7 @@ import functools
 import logging
 import traceback
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
@@ -155,7 +156,7 @@ class CleaningStep:
             logger.warning("No body text found at %s", clean.raw.url)
         if clean.raw.rendering == "article":  # print and mobile renderings repeat it
             spider = self.crawler.spider
-            names = (*spider.profile.site_name_suffixes, spider.site.site_name)  # type: ignore[union-attr]
+            names = (*spider.profile.site_names, spider.site.site_name)  # type: ignore[union-attr]
             self.quality.add(clean, anomalies(
                 clean, site_names=[n for n in names if n], column_names=self.column_names,
                 list_title=clean.raw.link_title, short_body_chars=self.short_body,
@@ -181,7 +182,10 @@ class DedupStep:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.dedup = Deduplicator(DEDUP_CONFIG)
+        # The site's current templates are preferred as canonical: a fact of its profile.
+        profile: SiteProfile = crawler.spider.profile  # type: ignore[union-attr]
+        self.current_templates = profile.current_templates
+        self.dedup = Deduplicator(replace(DEDUP_CONFIG, current_templates=self.current_templates))
         self.repeated = RepeatedBodies(crawler.settings.getint("LIUZHOU_TRUST_SAME_BODY_LIMIT", 25))
 
     @classmethod
@@ -191,7 +195,8 @@ class DedupStep:
     async def open_spider(self) -> None:
         repository = database_for(self.crawler).repository
         # Streamed into the index in the thread: no list of every stored article.
-        await asyncio.to_thread(self.dedup.load, repository.load_known_articles())
+        await asyncio.to_thread(
+            self.dedup.load, repository.load_known_articles(self.current_templates))
         self.dedup.bodies = repository.article_body
         logger.info("Deduplication index loaded with %d stored articles", len(self.dedup))
 

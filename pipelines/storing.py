@@ -37,7 +37,7 @@ from liuzhou_spider.health import (
 )
 from liuzhou_spider.items import MergeDecision, PageFetch
 from pipelines.dedup import article_id_for
-from pipelines.reconcile import reconcile
+from pipelines.reconcile import reconcile, unexpected_filings
 from storage.repository import SETTLED
 
 logger = logging.getLogger(__name__)
@@ -205,11 +205,16 @@ class StoringStep:
         self.closing = True  # the engine is closing already: no second close
         await self.flush()
         repository = self.repository
+        profile = self.crawler.spider.profile  # type: ignore[union-attr]
         try:
             # Streamed through the rule in the thread: one pass, no list of every sighting.
-            verdicts = await asyncio.to_thread(
-                lambda: reconcile(repository.registration_observations()))
+            verdicts = await asyncio.to_thread(lambda: reconcile(
+                repository.registration_observations(), profile.current_templates))
             await asyncio.to_thread(repository.set_registration_verdicts, verdicts)
+            for line in unexpected_filings(verdicts, profile.filings):
+                logger.warning("Filing number not the site's known one (%s): %s",
+                               profile.name, line)
+                self.crawler.stats.inc_value("liuzhou/filings_unexpected")  # type: ignore[union-attr]
         except Exception as exc:  # the verdicts are derived: the next run writes them
             logger.error("Filing-number verdicts not stored: %s", one_line(exc))
             self.crawler.stats.inc_value("liuzhou/write_errors")  # type: ignore[union-attr]

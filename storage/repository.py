@@ -13,7 +13,7 @@ import json
 import os
 import socket
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,6 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from liuzhou_spider.items import KnownArticle, Member, MergeDecision, Observation, PageFetch
-from liuzhou_spider.profile import TRS_TEMPLATES
 from storage.batch import Batch, to_json
 from storage.models import (
     Article,
@@ -72,12 +71,8 @@ class UrlMemory:
 class Repository:
     """Reads and writes of one database; every method opens and closes its own session."""
 
-    def __init__(self, engine: Engine, current_templates: Iterable[str] | None = None) -> None:
+    def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.current_templates = frozenset(
-            current_templates if current_templates is not None
-            else (t.name for t in TRS_TEMPLATES if t.current)
-        )
 
     # -- runs ----------------------------------------------------------------------------
 
@@ -256,8 +251,10 @@ class Repository:
         with self.engine.connect() as own:
             return own.scalar(query)
 
-    def load_known_articles(self) -> Iterator[KnownArticle]:
-        """Every stored article with its member pages, streamed, for deduplication."""
+    def load_known_articles(self, current_templates: frozenset[str]) -> Iterator[KnownArticle]:
+        """Every stored article with its member pages, streamed, for deduplication;
+        ``current_templates``: the site's current design (the profile's), whose pages
+        deduplication prefers as canonical."""
         articles = select(
             Article.id, Article.canonical_url, Article.title, Article.published_at,
             Article.body_hash, Article.signature, Article.body_len, Article.content_docid,
@@ -278,7 +275,7 @@ class Repository:
                     body_hash=article.body_hash, signature=bytes(article.signature),
                     body_len=article.body_len, content_docid=article.content_docid,
                     members=list(dict.fromkeys(
-                        _member(u, self.current_templates) for u in urls
+                        _member(u, current_templates) for u in urls
                     )),
                 )
 

@@ -14,7 +14,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.defer import Deferred
 
 from liuzhou_spider.runner import CrawlOptions, build_settings, check_database
-from liuzhou_spider.spiders.lztz import LztzSpider
+from liuzhou_spider.spiders.loader import site_spider
 from storage.db import make_engine
 from storage.export import iter_records
 from tests.portal_fixture import ServedPortal
@@ -31,7 +31,8 @@ def run_crawl_deferred(options: CrawlOptions) -> Deferred:
     """Start one crawl on the test's reactor; the deferred fires with the crawler."""
     check_database(options.db_url)
     settings = build_settings(options)
-    crawler = AsyncCrawlerRunner(settings).create_crawler(LztzSpider)
+    crawler = AsyncCrawlerRunner(settings).create_crawler(
+        site_spider(options.site, options.sites_dir))
     d = deferred_from_coro(crawler.crawl_async(
         start_url=options.start_urls, host_alias=options.host_aliases,
     ))

@@ -99,9 +99,9 @@ def test_refused_pages_few_partial_many_unhealthy() -> None:
 
 def test_title_source_and_body_are_cut_at_their_caps() -> None:
     from liuzhou_spider.pages.article import parse_article
-    from liuzhou_spider.profile import LZTZ
     from pipelines import cleaning
     from tests.hostile_server import article_html
+    from tests.sites import LZTZ
 
     url = "https://www.lztz.gov.cn/tzdt/t20240102_1.html"
     paragraphs = [f"第{i}段" + "正文内容。" * 40_000 for i in range(6)]

@@ -12,8 +12,8 @@ from lxml import html as lxml_html
 import pipelines.cleaning as cleaning
 from liuzhou_spider.items import Image, RawArticle
 from liuzhou_spider.pages.article import decode_html, parse_article
-from liuzhou_spider.profile import LZTZ
 from pipelines.cleaning import clean_article
+from tests.sites import LZTZ
 
 PAGES = Path(__file__).parent / "pages"
 URL = "https://www.lztz.gov.cn/tzdt/szjj/bs/202602/t20260225_3712345.html"
@@ -254,7 +254,7 @@ def test_huge_page_is_cleaned_in_linear_time() -> None:
 
 
 def test_column_from_the_profile_when_the_page_shows_only_a_heading() -> None:
-    profile = replace(LZTZ, extra={"column:tzdt/szjj/bs": "统战动态 > 时政聚焦 > 本市"})
+    profile = replace(LZTZ, column_names={"tzdt/szjj/bs": ("统战动态", "时政聚焦", "本市")})
     raw = raw_with(f"<p>{P1}</p>", column_path=[], column_heading="本市",
                    meta={"ColumnName": "本市"})
     assert clean_article(raw, profile).column == ["统战动态", "时政聚焦", "本市"]

@@ -20,8 +20,9 @@ from liuzhou_spider.items import CleanArticle
 from liuzhou_spider.pages.article import decode_html, parse_article
 from liuzhou_spider.portal.plan import COLUMNS
 from liuzhou_spider.portal.truth import PageRef, content_page, load_ground_truth
-from liuzhou_spider.profile import LZTZ, SiteProfile
+from liuzhou_spider.profile import SiteProfile
 from pipelines.cleaning import clean_article
+from tests.sites import LZTZ
 
 BASE = "https://www.lztz.gov.cn/"
 ALIAS = "https://lztz.gov.cn/"
@@ -30,7 +31,7 @@ FIELDS = ("title", "published_at", "source", "column", "body_text", "images", "a
 
 def portal_profile() -> SiteProfile:
     """LZTZ plus the portal's column names (pages showing only a heading need them)."""
-    return replace(LZTZ, extra={f"column:{c.path}": " > ".join(c.names) for c in COLUMNS})
+    return replace(LZTZ, column_names={c.path: tuple(c.names) for c in COLUMNS})
 
 
 def clean_page(site: Path, url: str, profile: SiteProfile) -> CleanArticle:

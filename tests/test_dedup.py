@@ -10,11 +10,15 @@ import pytest
 from liuzhou_spider.items import CleanArticle, MergeDecision, RawArticle
 from pipelines.dedup import DedupConfig, Deduplicator, known_articles
 from pipelines.dedup.signature import estimate
+from tests.sites import LZTZ
 from tests.test_dedup_texts import edit, meeting_report
 
 BASE = "https://www.lztz.gov.cn"
 DAY = "2026-02-25T17:44:00+08:00"
 TITLE = "市委统战部召开工作例会 部署近期重点工作"
+
+# The settings the crawl of lztz merges with: its current templates preferred as canonical.
+SITE = DedupConfig(current_templates=LZTZ.current_templates)
 
 
 def page(
@@ -59,7 +63,7 @@ REPORT = meeting_report(12, 0.6)
 
 
 def test_new_article_fills_every_field() -> None:
-    dedup = Deduplicator()
+    dedup = Deduplicator(SITE)
     d = dedup.assign(page("/gzsx/202602/t20260225_3712345.html", REPORT))
     url = BASE + "/gzsx/202602/t20260225_3712345.html"
     assert d.article_id == hashlib.sha256(url.encode()).hexdigest()[:16]
@@ -74,7 +78,7 @@ def test_new_article_fills_every_field() -> None:
 
 
 def test_exact_copy_under_another_docid_merges_on_the_hash() -> None:
-    dedup = Deduplicator()
+    dedup = Deduplicator(SITE)
     first = dedup.assign(page("/gzsx/202602/t20260225_3712345.html", REPORT))
     copy = dedup.assign(
         page("/xshjc/gzdt/202602/t20260225_3712399.html", REPORT.replace("，", ","))
@@ -84,7 +88,7 @@ def test_exact_copy_under_another_docid_merges_on_the_hash() -> None:
 
 
 def test_same_docid_merges_across_columns_hosts_and_renderings() -> None:
-    dedup = Deduplicator()
+    dedup = Deduplicator(SITE)
     a = dedup.assign(page("/gzsx/202602/t20260225_3712345.html", REPORT))
     cross = dedup.assign(page("/tzdt/szjj/202602/t20260225_3712345.html", REPORT))
     alias = dedup.assign(
@@ -108,7 +112,7 @@ def test_same_docid_merges_across_columns_hosts_and_renderings() -> None:
 
 
 def test_near_duplicates_merge_at_small_edit_rates() -> None:
-    dedup = Deduplicator()
+    dedup = Deduplicator(SITE)
     first = dedup.assign(page("/gzsx/202602/t20260225_3712345.html", REPORT))
     for i, rate in enumerate((0.005, 0.01, 0.02)):
         # Older docids: the copies join without becoming the content.
@@ -119,7 +123,7 @@ def test_near_duplicates_merge_at_small_edit_rates() -> None:
 
 def test_lookalike_weekly_reports_stay_apart() -> None:
     """Two meetings sharing 60% of their sentences (要统一思想抓落实…): body alone decides."""
-    dedup = Deduplicator()
+    dedup = Deduplicator(SITE)
     w12, w13 = meeting_report(12, 0.6), meeting_report(13, 0.6)
     a = dedup.assign(
         page("/gzsx/202603/t20260320_3720001.html", w12, title="市委统战部召开工作例会")
@@ -136,7 +140,7 @@ def test_lookalike_weekly_reports_stay_apart() -> None:
 
 def test_lookalikes_with_numbered_titles_stay_apart_even_on_one_day() -> None:
     """90% shared sentences (body estimate ~0.75): the titles' week numbers disagree."""
-    dedup = Deduplicator()
+    dedup = Deduplicator(SITE)
     w12, w13 = meeting_report(12, 0.9), meeting_report(13, 0.9)
     a = dedup.assign(
         page("/gzsx/202603/t20260320_3720001.html", w12, title="市委统战部召开第12周工作例会")
@@ -148,7 +152,7 @@ def test_lookalikes_with_numbered_titles_stay_apart_even_on_one_day() -> None:
 
 
 def test_lookalikes_on_different_days_need_a_near_identical_body() -> None:
-    dedup = Deduplicator()
+    dedup = Deduplicator(SITE)
     w12, w13 = meeting_report(12, 0.9), meeting_report(13, 0.9)
     a = dedup.assign(page("/gzsx/202603/t20260320_3720001.html", w12, published="2026-03-20"))
     b = dedup.assign(page("/gzsx/202603/t20260327_3720101.html", w13, published="2026-03-27"))
@@ -156,7 +160,7 @@ def test_lookalikes_on_different_days_need_a_near_identical_body() -> None:
 
 
 def test_republication_with_title_suffix_and_later_day_merges() -> None:
-    dedup = Deduplicator()
+    dedup = Deduplicator(SITE)
     a = dedup.assign(page("/gzsx/202602/t20260225_3712345.html", REPORT))
     corrected = REPORT.replace("市委统战部召开", "中共柳州市委统战部召开", 1) + "\n（本文有更正）"
     b = dedup.assign(
@@ -177,7 +181,7 @@ def _republication(order: list[int]) -> tuple[Deduplicator, list[MergeDecision]]
         REPORT.replace("主持会议", "主持会议并作总结", 1) + "\n会后，与会人员参观了同心实践基地。",
         published="2026-03-01T10:00:00+08:00",
     )
-    dedup = Deduplicator()
+    dedup = Deduplicator(SITE)
     pages = [old, new]
     return dedup, [dedup.assign(pages[i]) for i in order]
 
@@ -200,7 +204,7 @@ def test_republication_order_gives_one_final_canonical() -> None:
 
 
 def test_excerpt_with_newer_docid_does_not_replace_the_full_body() -> None:
-    dedup = Deduplicator()
+    dedup = Deduplicator(SITE)
     full = dedup.assign(page("/gzsx/202602/t20260225_3712345.html", REPORT))
     longer_half = REPORT[: int(len(REPORT) * 0.8)]
     d = dedup.assign(page("/gzsx/202602/t20260225_3712346.html", longer_half))
@@ -210,7 +214,7 @@ def test_excerpt_with_newer_docid_does_not_replace_the_full_body() -> None:
 
 
 def test_canonical_url_rule() -> None:
-    dedup = Deduplicator()
+    dedup = Deduplicator(SITE)
     p = dedup.assign(
         page(
             "/gzsx/202602/t20260225_3712345.html",
@@ -234,7 +238,7 @@ def test_canonical_url_rule() -> None:
 
 
 def test_recrawl_creates_nothing_new() -> None:
-    dedup = Deduplicator()
+    dedup = Deduplicator(SITE)
     pages = [
         page("/gzsx/202602/t20260225_3712345.html", REPORT),
         page("/gzsx/202602/t20260301_3713000.html", edit(REPORT, 0.01)),
@@ -249,7 +253,7 @@ def test_recrawl_creates_nothing_new() -> None:
 
 
 def test_short_bodies_need_hash_title_and_day() -> None:
-    dedup = Deduplicator()
+    dedup = Deduplicator(SITE)
     a = dedup.assign(page("/tp/202602/t20260225_3712001.html", "图片新闻", title="春节慰问"))
     b = dedup.assign(page("/tp/202602/t20260225_3712002.html", "图片新闻", title="新春座谈"))
     c = dedup.assign(page("/tp/202602/t20260225_3712003.html", "图片新闻", title="春节慰问"))
@@ -266,7 +270,7 @@ def test_short_bodies_need_hash_title_and_day() -> None:
 
 
 def test_reload_from_storage_gives_the_same_decisions() -> None:
-    config = DedupConfig()
+    config = SITE
     run1 = [
         page("/gzsx/202602/t20260225_3712345.html", REPORT),
         page("/gzsx/202602/t20260301_3713000.html", edit(REPORT, 0.01), published="2026-03-01"),
@@ -376,7 +380,7 @@ def test_band_keys_from_the_reading_worker_give_the_same_decisions() -> None:
     from pipelines.dedup.index import BandIndex
     from pipelines.dedup.sketch import sketch_body
 
-    config = DedupConfig()
+    config = SITE
     pages = [
         page("/gzsx/202602/t20260225_3712345.html", REPORT),
         page("/x/202603/t20260305_3714000.html", edit(REPORT, 0.005, seed=9)),

@@ -13,10 +13,10 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.settings import Settings
 
 from liuzhou_spider.pages.text import parse_document, parse_fragment
-from liuzhou_spider.profile import LZTZ
 from liuzhou_spider.refresh import KeepingMetaRefreshMiddleware
 from pipelines.cleaning import read_article
 from pipelines.fallback.dom import parse as parse_for_fallback
+from tests.sites import LZTZ
 
 PAGE = Path(__file__).parent / "pages" / "seed_both_renderings.html"
 URL = "https://www.lztz.gov.cn/tzdt/szjj/bs/202602/t20260225_3712345.html"

@@ -67,15 +67,6 @@ RULES = (
     Rule("The offline portal imports nothing from the project outside itself.",
          modules=("liuzhou_spider.portal",), only=("liuzhou_spider.portal",)),
 )
-# Named by a rule before they exist: the site registry.
-NOT_YET = {REGISTRY}
-
-# Known violations being removed: (importing module, imported module) → what removes it.
-# Delete an entry once its import is gone (the test says so).
-KNOWN_VIOLATIONS = {
-    ("storage.repository", "liuzhou_spider.profile"):
-        "the stored template names come from the site's profile, handed to storage",
-}
 
 
 def within(module: str, prefixes: tuple[str, ...]) -> bool:
@@ -160,10 +151,6 @@ class Violation:
     chain: tuple[str, ...]  # the import, and where it leads to the refused one
     rule: Rule
 
-    @property
-    def known(self) -> bool:
-        return (self.module, self.chain[0]) in KNOWN_VIOLATIONS
-
     def __str__(self) -> str:
         return (f"{self.module} (line {self.line}) imports {' → '.join(self.chain)}: "
                 f"{self.rule.says}")
@@ -188,21 +175,14 @@ def violations() -> Iterator[Violation]:
 
 
 def test_every_import_keeps_to_the_layers() -> None:
-    found = [str(v) for v in violations() if not v.known]
+    found = [str(v) for v in violations()]
     assert not found, "\n".join(found)
-
-
-def test_every_known_violation_still_exists() -> None:
-    """A violation that is gone leaves the list, so that it cannot come back unseen."""
-    seen = {(v.module, v.chain[0]) for v in violations()}
-    gone = [pair for pair in KNOWN_VIOLATIONS if pair not in seen]
-    assert not gone, f"no longer imported, delete from KNOWN_VIOLATIONS: {gone}"
 
 
 def test_every_rule_binds_modules_that_exist() -> None:
     """A renamed package must not leave a rule guarding nothing."""
     named = {p for rule in RULES for p in (*rule.modules, *rule.exempt)}
-    missing = [p for p in sorted(named - NOT_YET)
+    missing = [p for p in sorted(named)
                if not any(within(m, (p,)) for m in modules())]
     assert not missing, f"rules name modules that do not exist: {missing}"
 

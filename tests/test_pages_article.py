@@ -11,7 +11,7 @@ from lxml import etree
 from liuzhou_spider.items import Attachment, Image, Registration
 from liuzhou_spider.pages.article import article_in, decode_html, parse_article, strip_site_name
 from liuzhou_spider.pages.text import parse_document
-from liuzhou_spider.profile import LZTZ
+from tests.sites import LZTZ
 
 PAGES = Path(__file__).parent / "pages"
 SEED_URL = "https://www.lztz.gov.cn/tzdt/szjj/bs/202602/t20260225_3712345.html"

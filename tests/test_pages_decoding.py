@@ -16,7 +16,7 @@ from liuzhou_spider.pages.decoding import (
     decode_page,
     is_text_response,
 )
-from liuzhou_spider.profile import LZTZ
+from tests.sites import LZTZ
 
 PAGES = Path(__file__).parent / "pages"
 TEXT = "7月30日，市委统战部召开党外知识分子座谈会，朱镕基同志当年的讲话精神被多次提及。"

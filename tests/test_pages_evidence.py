@@ -10,8 +10,8 @@ from liuzhou_spider.pages.dates import find_date
 from liuzhou_spider.pages.evidence import labelled_source, outlet_beside, short_text
 from liuzhou_spider.pages.text import parse_document
 from liuzhou_spider.pages.titles import clean_meta_title, strip_suffix
-from liuzhou_spider.profile import LZTZ
 from pipelines.cleaning import clean_article
+from tests.sites import LZTZ
 
 URL = "http://www.example.gov.cn/zwgk/gzdt/202405/t20240510_123456.html"
 BODY = "<div class='TRS_Editor'><p>正文第一段，内容充实而且足够长，读者一眼认出这是文章。</p></div>"

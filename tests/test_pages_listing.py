@@ -8,7 +8,7 @@ import pytest
 from liuzhou_spider.pages.listing import links_in, parse_listing
 from liuzhou_spider.pages.pager import Pager, read_pager
 from liuzhou_spider.pages.text import decode_html, parse_document
-from liuzhou_spider.profile import LZTZ
+from tests.sites import LZTZ
 
 SAVED = sorted((Path(__file__).parent / "pages").glob("*.html"))
 

@@ -8,7 +8,7 @@ import pytest
 from liuzhou_spider.pages.listing import parse_listing
 from liuzhou_spider.pages.pager import Pager, read_pager
 from liuzhou_spider.portal.assets import COMMON_JS
-from liuzhou_spider.profile import LZTZ
+from tests.sites import LZTZ
 
 COLUMN = "https://www.lztz.gov.cn/tzdt/szjj/"
 # The function-less form TRS templates write (0-based: page 1 is currentPage 0).

@@ -10,7 +10,7 @@ from lxml.cssselect import CSSSelector
 from liuzhou_spider.pages.article import decode_html
 from liuzhou_spider.pages.selectors import PageSelectors
 from liuzhou_spider.pages.text import parse_document
-from liuzhou_spider.profile import TRS_TEMPLATES
+from tests.sites import LZTZ
 
 PAGES = Path(__file__).parent / "pages"
 TRICKY = """<html><body class="a"><div id="x" class=" zoom\tb\nzoom "><p class="content">1</p>
@@ -18,7 +18,7 @@ TRICKY = """<html><body class="a"><div id="x" class=" zoom\tb\nzoom "><p class="
 </div></div></div><div id="x" class="ZOOM zoom-out content\u00a0b">3</div>
 <p class="b\u3000c content">4</p><h1 id="zoom">5</h1></body></html>"""
 SELECTORS = sorted({
-    s for t in TRS_TEMPLATES for s in (t.detect, *t.body, *t.title, *t.info, *t.breadcrumb)
+    s for t in LZTZ.templates for s in (t.detect, *t.body, *t.title, *t.info, *t.breadcrumb)
 } | {".a", ".b", ".c", "#x", ".zoom", ".content", ".zt-article .content",
      ".zt-article .zt-article .content", "body .zt-article h1", ".b, #x, h1, .zoom",
      "div > p", "p.content", "*", "#x .content, .zt-article"})

@@ -90,8 +90,8 @@ def test_a_stray_document_end_from_an_include_does_not_end_the_document() -> Non
 
 def test_a_stray_document_end_does_not_cut_the_clean_body() -> None:
     from liuzhou_spider.pages.article import parse_article
-    from liuzhou_spider.profile import LZTZ
     from pipelines.cleaning import clean_article
+    from tests.sites import LZTZ
 
     url = "https://www.lztz.gov.cn/tzdt/szjj/bs/202602/t20260225_3712345.html"
     markup = (

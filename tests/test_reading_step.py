@@ -8,10 +8,10 @@ import pytest
 
 from liuzhou_spider.pages.listing import parse_listing
 from liuzhou_spider.pages.text import decode_html
-from liuzhou_spider.profile import LZTZ
 from pipelines import page_reading
 from pipelines.cleaning import read_article
 from pipelines.dedup import DedupConfig
+from tests.sites import LZTZ
 
 URL = "https://www.lztz.gov.cn/tzdt/szjj/202602/t20260225_3712345.html"
 PAGE = """<html><body><div class="nav"><a href="../../gzsx/">工作实务</a></div>

@@ -20,6 +20,7 @@ from liuzhou_spider.pages.decoding import decode_html
 from liuzhou_spider.pages.listing import parse_listing
 from liuzhou_spider.realpages import profile_for, read_saved_page
 from liuzhou_spider.urls import canonicalize
+from tests.sites import LZTZ
 
 REAL_PAGES = Path(__file__).parent / "real_pages"
 ARTICLE_FIELDS = ("title", "published_at", "published_precision", "source", "column",
@@ -55,7 +56,7 @@ def _cases() -> list[Any]:
 def _article(name: str) -> dict[str, Any]:
     folder = REAL_PAGES / name
     source, expected = _load(folder)
-    return read_saved_page((folder / "page.html").read_bytes(), source["url"],
+    return read_saved_page((folder / "page.html").read_bytes(), source["url"], LZTZ,
                            link_title=expected.get("link_title"))
 
 
@@ -63,7 +64,7 @@ def _article(name: str) -> dict[str, Any]:
 def _link_titles(name: str) -> dict[str, str]:
     folder = REAL_PAGES / name
     source, _ = _load(folder)
-    profile = profile_for(source["url"])
+    profile = profile_for(source["url"], LZTZ)
     html = decode_html((folder / "page.html").read_bytes(), None)
     return parse_listing(html, source["url"], profile).link_titles
 
@@ -85,7 +86,7 @@ def test_real_page_field(name: str, field: str) -> None:
     source, expected = _load(REAL_PAGES / name)
     want = expected[field]
     if field == "link_titles":
-        profile = profile_for(source["url"])
+        profile = profile_for(source["url"], LZTZ)
         got = _link_titles(name)
         assert {u: got.get(canonicalize(u, profile)) for u in want} == want
         return

@@ -7,6 +7,8 @@ import pytest
 from liuzhou_spider.pages.registrations import find_registrations
 from pipelines.reconcile import Observation, normalize_value, reconcile
 
+CURRENT = frozenset({"current", "topic"})  # the TRS base's current templates
+
 SEED_FOOTERS = (
     "桂ICP备19011773号 桂公网安备 45020502000153号",  # current template
     "桂ICP备05009280号 桂公网安备 45020502000013号",  # the second, older footer
@@ -61,7 +63,7 @@ def test_current_template_values_are_canonical() -> None:
         *_obs("psb", "桂公网安备45020502000153号", 12, "current", 2),
         *_obs("psb", "桂公网安备 45020502000153号", 3, "topic", 3),
     ]
-    verdicts = reconcile(observations)
+    verdicts = reconcile(observations, CURRENT)
     icp, psb = verdicts["icp"], verdicts["psb"]
     assert [(v.value, v.is_canonical, v.conflicting) for v in icp] == [
         ("桂ICP备19011773号", True, False),
@@ -81,8 +83,8 @@ def test_ties_on_current_pages_go_to_the_most_recent() -> None:
         *_obs("icp", "桂ICP备05009280号", 5, "current", 1),
         *_obs("icp", "桂ICP备19011773号", 5, "current", 9),
     ]
-    assert reconcile(observations)["icp"][0].value == "桂ICP备19011773号"
-    assert reconcile(list(reversed(observations)))["icp"][0].value == "桂ICP备19011773号"
+    assert reconcile(observations, CURRENT)["icp"][0].value == "桂ICP备19011773号"
+    assert reconcile(list(reversed(observations)), CURRENT)["icp"][0].value == "桂ICP备19011773号"
 
 
 def test_site_suffix_is_the_same_filing_not_a_conflict() -> None:
@@ -91,7 +93,7 @@ def test_site_suffix_is_the_same_filing_not_a_conflict() -> None:
         *_obs("icp", "桂ICP备19011773号-1", 2, "legacy", 1),
         *_obs("icp", "桂ICP备05009280号-1", 2, "legacy", 1),
     ]
-    icp = reconcile(observations)["icp"]
+    icp = reconcile(observations, CURRENT)["icp"]
     flags = {v.value: (v.is_canonical, v.conflicting) for v in icp}
     assert flags == {
         "桂ICP备19011773号": (True, False),
@@ -102,5 +104,5 @@ def test_site_suffix_is_the_same_filing_not_a_conflict() -> None:
 
 def test_one_page_counts_once_per_value() -> None:
     same_page = _obs("psb", "桂公网安备45020502000153号", 1, "current", 1) * 3
-    assert reconcile(same_page)["psb"][0].page_count == 1
-    assert reconcile([]) == {}
+    assert reconcile(same_page, CURRENT)["psb"][0].page_count == 1
+    assert reconcile([], CURRENT) == {}

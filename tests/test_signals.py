@@ -134,8 +134,8 @@ def test_a_page_that_kills_every_reader_fails_alone():  # type: ignore[no-untype
 
     from scrapy.utils.defer import deferred_from_coro
 
-    from liuzhou_spider.profile import LZTZ
     from pipelines.page_reading import ReadingWorkers, worker_ready
+    from tests.sites import LZTZ
 
     restarts: list[None] = []
     readers = ReadingWorkers(1, LZTZ, lambda: restarts.append(None))

@@ -12,8 +12,9 @@ from scrapy.utils.test import get_crawler
 from liuzhou_spider.incremental import SeenBefore
 from liuzhou_spider.items import ArticlePage
 from liuzhou_spider.pages.listing import Listing
-from liuzhou_spider.spiders.lztz import LztzSpider
+from liuzhou_spider.spiders.loader import site_spider
 
+LztzSpider = site_spider("lztz")
 BASE = "https://www.lztz.gov.cn/tzdt/szjj/"
 NEW = BASE + "202602/t20260225_3712345.html"
 KNOWN = BASE + "202601/t20260105_3700000.html"

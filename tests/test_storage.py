@@ -40,6 +40,7 @@ from tests.conftest_db import (
     make_fetch,
     populate,
 )
+from tests.sites import LZTZ
 
 T1 = "2026-03-01T10:00:00+08:00"  # stored as 02:00 UTC
 T2 = "2026-03-08T02:00:00+00:00"
@@ -305,7 +306,7 @@ def test_known_articles_stream_back_with_their_members(repo):
         printed, "aaaaaaaaaaaaaaaa", canonical_url=A_URL, fetched_at=T2, is_new=False,
         is_canonical=False, rendering="print", docid="3712345",
         title="张壮在柳州市2026年新春第一会上强调")])
-    known = {k.article_id: k for k in repo.load_known_articles()}
+    known = {k.article_id: k for k in repo.load_known_articles(LZTZ.current_templates)}
     assert set(known) == {"aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb", "cccccccccccccccc"}
     a = known["aaaaaaaaaaaaaaaa"]
     assert a.canonical_url == A_URL and a.body_len == len("南国春来早，人勤地生宝。\n大会现场。")
@@ -326,7 +327,8 @@ def test_reconciled_verdicts_show_in_the_view(engine, repo):
     assert {(o.kind, o.value) for o in observations} == {
         ("icp", "桂ICP备19011773号"), ("icp", "桂ICP备05009280号"),
         ("psb", "桂公网安备45020502000153号"), ("psb", "桂公网安备45020502000013号")}
-    repo.set_registration_verdicts(reconcile(observations))  # grouped by kind, as it returns
+    # grouped by kind, as it returns
+    repo.set_registration_verdicts(reconcile(observations, LZTZ.current_templates))
     with engine.connect() as connection:
         rows = connection.execute(text(
             "SELECT kind, value, page_count, is_canonical FROM v_registrations "

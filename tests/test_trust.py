@@ -10,9 +10,9 @@ import pytest
 from liuzhou_spider.pages import trust
 from liuzhou_spider.pages.article import parse_article
 from liuzhou_spider.pages.listing import parse_listing
-from liuzhou_spider.profile import LZTZ
 from pipelines.cleaning import clean_article
 from tests.hostile_server import MAINTENANCE_HTML, PNG_BYTES, article_html
+from tests.sites import LZTZ
 
 PAGES = Path(__file__).parent / "pages"
 URL = "https://www.lztz.gov.cn/tzdt/t20240102_1000.html"

@@ -2,8 +2,9 @@
 
 import pytest
 
-from liuzhou_spider.profile import LZTZ, offline_profile
+from liuzhou_spider.sites import offline_profile
 from liuzhou_spider.urls import article_ids, canonicalize, is_site_url, rendering_of
+from tests.sites import LZTZ
 
 ARTICLE = "https://www.lztz.gov.cn/tzdt/szjj/202602/t20260225_3712345.html"
 
@@ -57,5 +58,5 @@ def test_renderings_and_ids():
     assert rendering_of(ARTICLE.replace(".html", "_print.html"), LZTZ) == "print"
     assert rendering_of(ARTICLE + "?print=1", LZTZ) == "print"
     assert rendering_of(ARTICLE.replace("gov.cn/", "gov.cn/m/"), LZTZ) == "mobile"
-    assert article_ids(ARTICLE) == ("2026-02-25", "3712345")
-    assert article_ids("https://www.lztz.gov.cn/tzdt/") is None
+    assert article_ids(ARTICLE, LZTZ) == ("2026-02-25", "3712345")
+    assert article_ids("https://www.lztz.gov.cn/tzdt/", LZTZ) is None

@@ -22,12 +22,14 @@ from scrapy.http import HtmlResponse
 
 from liuzhou_spider.items import CleanArticle
 from liuzhou_spider.pages.article import parse_article
-from liuzhou_spider.profile import offline_profile
+from liuzhou_spider.sites import offline_profile
 from pipelines.cleaning import clean_article
 from pipelines.dedup import DedupConfig, Deduplicator, known_articles
 from pipelines.dedup.normalize import normalize
 
 BASE = "https://www.lztz.gov.cn"
+# The crawl's settings for the site: its current templates preferred as canonical.
+SITE_CONFIG = DedupConfig(current_templates=offline_profile(BASE).current_templates)
 
 
 def load_pages(site: Path, truth: dict) -> list[tuple[str, CleanArticle]]:
@@ -56,7 +58,7 @@ def measure(pages: list[tuple[str, CleanArticle]], truth: dict, orders: int) -> 
     for seed in range(orders):
         shuffled = pages[:]
         random.Random(seed).shuffle(shuffled)
-        dedup = Deduplicator(DedupConfig())
+        dedup = Deduplicator(SITE_CONFIG)
         ours = {}
         for i, (true_id, page) in enumerate(shuffled):
             decision = dedup.assign(page)
@@ -97,7 +99,7 @@ def next_run(
     truth_first: dict, truth_second: dict,
 ) -> dict[str, float]:
     """Crawl one revision, reload from what storage keeps, crawl the next revision."""
-    config = DedupConfig()
+    config = SITE_CONFIG
     dedup = Deduplicator(config)
     decisions = [dedup.assign(page) for _, page in first]
     reloaded = Deduplicator(config)

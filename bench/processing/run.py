@@ -20,8 +20,8 @@ from pathlib import Path
 
 from liuzhou_spider.items import MergeDecision, PageFetch
 from liuzhou_spider.portal.server import ALIAS, PRIMARY
-from liuzhou_spider.profile import offline_profile
-from pipelines.dedup import Deduplicator
+from liuzhou_spider.sites import offline_profile
+from pipelines.dedup import DedupConfig, Deduplicator
 from pipelines.page_reading import process_page
 from storage.db import make_engine
 from storage.migrate import ensure_schema
@@ -85,7 +85,7 @@ def ours(site: Path, paths: list[str]) -> Rate:
         ensure_schema(engine)
         repository = Repository(engine)
         run_id = repository.start_run({"bench": "processing"})
-        dedup = Deduplicator()
+        dedup = Deduplicator(DedupConfig(current_templates=profile.current_templates))
         fetches: list[PageFetch] = []
         decisions: list[MergeDecision] = []
         fetched_at = "2026-02-25T09:44:00+00:00"

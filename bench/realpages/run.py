@@ -28,8 +28,10 @@ sys.path.insert(0, str(REPO))
 from liuzhou_spider.pages.dates import find_date  # noqa: E402
 from liuzhou_spider.pages.text import decode_html  # noqa: E402
 from liuzhou_spider.realpages import read_saved_page  # noqa: E402
+from liuzhou_spider.sites import load_registry  # noqa: E402
 
 PAGES = REPO / "tests" / "real_pages"
+LZTZ = load_registry().profile("lztz")  # the generic TRS rules, re-pointed per page
 FIELDS = ("title", "published_at", "published_precision", "source", "column",
           "body_contains", "body_excludes")
 
@@ -45,7 +47,8 @@ def fixtures() -> list[tuple[str, dict[str, Any], dict[str, Any], bytes]]:
 
 
 def ours(source: dict[str, Any], expected: dict[str, Any], body: bytes) -> dict[str, Any]:
-    record = read_saved_page(body, source["url"], link_title=expected.get("link_title"))
+    record = read_saved_page(body, source["url"], LZTZ,
+                             link_title=expected.get("link_title"))
     return {**record, "body": record["body_text"]}
 
 

@@ -77,7 +77,6 @@ _SOURCE = re.compile(
     r"来源(?:\s*[:：]|于)\s*([^\s|｜丨]+?)(?=$|\s|[|｜丨【]|浏览|点击|阅读|作者|编辑|发布|字号|字体)"
 )
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|—+|－|-)\s*")
-_SITE_HINTS = ("统战", "柳州市委")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _INLINE_LIMIT = 200  # an info line or breadcrumb is short; a longer block is the body
 _LINE_ABOVE_MAX = 100  # a title in a plain element above the info line is a line
@@ -141,9 +140,9 @@ def page_metas(root: etree._Element) -> dict[str, str]:
 
 
 def _is_site_name(text: str, profile: SiteProfile) -> bool:
-    return text in profile.site_name_suffixes or (
-        len(text) <= 20 and any(hint in text for hint in _SITE_HINTS)
-    )
+    """One of the site's names, or a short tail holding one (``…统战部门户网站``)."""
+    names = profile.site_names
+    return text in names or (len(text) <= 20 and any(name in text for name in names))
 
 
 def strip_site_name(title: str, profile: SiteProfile) -> str:
@@ -639,7 +638,7 @@ def article_in(
     title_tag = root.find(".//title")
     tag = text_of(title_tag) if title_tag is not None else ""
     names = site_names(
-        (metas.get("sitename", ""), metas.get("og:site_name", "")), profile.site_name_suffixes
+        (metas.get("sitename", ""), metas.get("og:site_name", "")), profile.site_names
     )
     choice = _title(page, info, tag, names, profile, metas, link_title)
     title, title_el = choice.title, choice.element
@@ -655,7 +654,7 @@ def article_in(
         trim_crumb(split_breadcrumb(text_of(crumb)), crumb, url, names | appended_names(tag))
         if crumb is not None else plain_breadcrumb(root, url, names | appended_names(tag)) or []
     )
-    ids = article_ids(url)
+    ids = article_ids(url, profile)
     # The menu is read only when the page shows no breadcrumb (older templates).
     menu_path, menu_gap = (
         ([], 0) if column_path else nav_column_path(root, canonical_url or url)

@@ -240,7 +240,9 @@ class TrsSpider(scrapy.Spider):
         if self.rechecked or not self.seen.enabled or limit == 0:
             return
         self.rechecked = True
-        urls = sorted(self.seen.unreached_articles(), key=article_ids, reverse=True)[:limit]
+        urls = sorted(self.seen.unreached_articles(),
+                      key=lambda url: article_ids(url, self.profile) or ("", ""),
+                      reverse=True)[:limit]
         if not urls:
             return
         logger.info("Re-checking %d known article(s) no page links to", len(urls))
@@ -251,7 +253,7 @@ class TrsSpider(scrapy.Spider):
 
     def is_article(self, url: str) -> bool:
         """Article pages are recognised by their URL shape, as the site names them."""
-        return article_ids(url) is not None
+        return article_ids(url, self.profile) is not None
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """Every page: record the fetch, read the article if it is one, follow the links."""

@@ -64,9 +64,9 @@ class DedupConfig:
     recheck: float | None = None  # from here to strong the exact Jaccard decides: below(strong)
     min_chars: int = 50  # shorter normalised bodies: exact hash + title + day only
     complete_ratio: float = 0.9  # a version is complete at ≥ 90% of the longest
-    current_templates: frozenset[str] = field(
-        default_factory=lambda: frozenset({"current", "topic"})
-    )
+    # The site's current design (``SiteProfile.current_templates``): its pages are
+    # preferred as canonical.  A site fact, so the crawl and reprocess set it per site.
+    current_templates: frozenset[str] = frozenset()
     bands: int = field(init=False)
     rows: int = field(init=False)
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 
+from liuzhou_spider.pages.chrome import CHROME_PHRASES
 from pipelines.fallback.text import Block
 
 _MAX_LINK_DENSITY = 0.5
 # Chrome phrases of Chinese portals and English news sites, matched on short lines only.
 _CHROME = re.compile(
-    r"分享到|分享本文|分享至|责任编辑|责编|打印本页|打印正文|【打印|关闭窗口|【关闭|上一篇|下一篇|"
-    r"返回顶部|【纠错】|纠错|扫一扫|二维码|版权所有|ICP备|ICP证|公网安备|相关阅读|相关新闻|"
-    r"相关文章|推荐阅读|热门推荐|【字号|字号：|字体：|浏览次数|阅读次数|点击数|"
+    "|".join(map(re.escape, CHROME_PHRASES))
+    + r"|分享到|分享至|责任编辑|责编|【打印|【关闭|上一篇|下一篇|"
+    r"返回顶部|【纠错】|纠错|扫一扫|二维码|ICP备|ICP证|相关阅读|相关新闻|"
+    r"相关文章|推荐阅读|热门推荐|【字号|字号：|字体：|"
     r"copyright|©|all rights reserved|share this|share on|follow us|sign up|subscribe|"
     r"related articles|related stories|read more|advertisement",
     re.I,
