@@ -40,7 +40,8 @@ from liuzhou_spider.portal.sites import (
 )
 from tests.portal_sites import OtherPortal, ServedSites
 
-# The tree ``build_site(size=40, seed=1)`` wrote before sites existed: lztz is unchanged.
+# The tree ``build_site(size=40, seed=1)`` wrote before sites existed: lztz is unchanged
+# (change it only with a deliberate change of the default portal).
 LZTZ_40_1_DIGEST = "ea6e4faad29eea781ab2a25ae4256014b8d0eaaaf40a643ffbd87d0a76acd0cb"
 LINK = re.compile(r'(?:href|src)="([^"]*)"')
 SPECS = {"lztz": LZTZ, "lzgov": LZGOV}
@@ -270,6 +271,16 @@ def test_the_command_refuses_what_it_cannot_build(
     error = capsys.readouterr().err
     assert error.startswith("error: ") and message in error and error.count("\n") == 1
     assert not any(tmp_path.iterdir())
+
+
+def test_serving_a_folder_of_several_sites_needs_a_site(
+    sites_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert portal_main(["serve", str(sites_dir)]) == 2
+    assert capsys.readouterr().err == f"error: {sites_dir} holds several sites (lztz, lzgov): " \
+        "give --site\n"
+    assert portal_main(["serve", str(sites_dir), "--site", "nosuch"]) == 2
+    assert "no generated portal" in capsys.readouterr().err
 
 
 def test_specs_survive_their_json_form() -> None:
