@@ -16,6 +16,8 @@ Fixtures (a plugin of ``tests/conftest.py``, so every test module has them)::
         lzgov.alias_host          # 127.0.0.2:PORT           (its host alias)
         two_sites.truth.sites["lzgov"].articles       # export records, absolute URLs
         two_sites.truth.reposts   # [{"original", "first", "articles", "canonical_urls", ...}]
+        # crawl one site as tests/crawling.py does: crawl_options(lzgov, db_url, ...)
+        # (its profile must name the site "lzgov"; the served hosts replace its real ones)
 
     def test_other(other_portal: OtherPortal) -> None:
         other_portal.spec         # the SiteSpec (site_name, host, aliases, columns ...)
