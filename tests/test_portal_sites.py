@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -328,6 +329,19 @@ def test_revision_two_of_another_site_keeps_the_site(tmp_path: Path) -> None:
         assert "首页-柳州市人民政府门户网站" in fetch(server.base_url)
     rev2 = truth_of(tmp_path / "rev2")
     assert rev2["params"]["site"] == "lzgov" and rev2["changes"]["new"]
+
+
+def test_a_site_of_several_has_no_revision_two(sites_dir: Path) -> None:
+    with PortalServer(sites_dir / "lzgov") as server:
+        with pytest.raises(ValueError, match="revision 1 only"):
+            server.set_revision(2)
+        request = urllib.request.Request(server.base_url + "__portal__/revision?n=2",
+                                         data=b"", method="POST")
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(request, timeout=10)
+        assert error.value.code == 400 and b"revision 1 only" in error.value.read()
+        assert "首页-柳州市人民政府门户网站" in fetch(server.base_url)
+    assert not (sites_dir / "lzgov" / "rev2").exists()
 
 
 def test_a_spec_is_a_value() -> None:
