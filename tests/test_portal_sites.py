@@ -304,6 +304,8 @@ def test_specs_survive_their_json_form() -> None:
         ({"columns": [{"path": "a", "names": ["A"], "weight": 0}]}, "weight must be a positive"),
         ({"template": "fancy"}, "template must be one of current, gov"),
         ({"repost_columns": ["nowhere"]}, "'nowhere' is not a list column"),
+        ({"redesign": "2030-01-01"}, "redesign must fall between"),
+        ({"redesign": "2020-13-01"}, "redesign must be YYYY-MM-DD"),
     ],
 )
 def test_bad_specs_are_refused_in_one_line(change: dict[str, Any], message: str) -> None:

@@ -51,6 +51,7 @@ from typing import Any
 from liuzhou_spider.portal.content import TOPIC_PAGES
 
 TEMPLATES = ("current", "gov")  # the current designs a spec may choose
+REDESIGN_RANGE = (datetime(2012, 3, 1), datetime(2026, 2, 1))  # within the articles' years
 GENERIC_OFFSITE = (  # footer links of a site unless it names its own
     ("http://www.gov.cn/", "中国政府网"),
     ("http://www.gxzf.gov.cn/", "广西壮族自治区人民政府"),
@@ -350,9 +351,13 @@ def spec_from_dict(data: dict[str, Any]) -> SiteSpec:
         options["docid_start"] = data["docid_start"]
     if "redesign" in data:
         try:
-            options["redesign"] = datetime.strptime(str(data["redesign"]), "%Y-%m-%d")
+            redesign = datetime.strptime(str(data["redesign"]), "%Y-%m-%d")
         except ValueError as error:
             raise SpecError(f"redesign must be YYYY-MM-DD: {error}") from error
+        if not REDESIGN_RANGE[0] <= redesign <= REDESIGN_RANGE[1]:
+            raise SpecError("redesign must fall between 2012-03-01 and 2026-02-01, "
+                            "the years the portal's articles span")
+        options["redesign"] = redesign
     if data.get("moved_column"):
         moved = data["moved_column"]
         if not (isinstance(moved, list) and len(moved) == 3 and moved[1] in known):
