@@ -305,6 +305,8 @@ def test_specs_survive_their_json_form() -> None:
         ({"template": "fancy"}, "template must be one of current, gov"),
         ({"repost_columns": ["nowhere"]}, "'nowhere' is not a list column"),
         ({"redesign": "2030-01-01"}, "redesign must fall between"),
+        ({"host": "https://www.x.gov.cn/"}, "is not a host name"),
+        ({"aliases": "x.gov.cn"}, "aliases must be a list"),
         ({"redesign": "2020-13-01"}, "redesign must be YYYY-MM-DD"),
     ],
 )

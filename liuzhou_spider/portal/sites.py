@@ -243,6 +243,7 @@ class SpecError(ValueError):
 
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d+)?$")
 _PATH = re.compile(r"^[a-z0-9_]+(?:/[a-z0-9_]+)*$")
 _REQUIRED = ("key", "site_name", "host", "columns")
 _PAGERS = ("written", "inline", "one_based")
@@ -374,8 +375,11 @@ def spec_from_dict(data: dict[str, Any]) -> SiteSpec:
             raise SpecError("offsite must be a list of [url, name] pairs")
         options["offsite"] = tuple((str(url), str(name)) for url, name in offsite)
     aliases = data.get("aliases", [])
-    if isinstance(aliases, str) or not all(isinstance(a, str) for a in aliases):
+    if isinstance(aliases, str) or not isinstance(aliases, list):
         raise SpecError("aliases must be a list of host names")
+    for host in (data["host"], *aliases):
+        if not isinstance(host, str) or not _HOST.match(host):
+            raise SpecError(f"{host!r} is not a host name (no scheme, no path)")
     site_name = data["site_name"]
     short_name = data.get("short_name", site_name)
     options.setdefault("address", f"主办单位：{site_name}")
