@@ -16,6 +16,8 @@ Fixtures (a plugin of ``tests/conftest.py``, so every test module has them)::
         lzgov.alias_host          # 127.0.0.2:PORT           (its host alias)
         two_sites.truth.sites["lzgov"].articles       # export records, absolute URLs
         two_sites.truth.reposts   # [{"original", "first", "articles", "canonical_urls", ...}]
+        # crawl one site as tests/crawling.py does: crawl_options(lzgov, db_url, ...)
+        # (its profile must name the site "lzgov"; the served hosts replace its real ones)
 
     def test_other(other_portal: OtherPortal) -> None:
         other_portal.spec         # the SiteSpec (site_name, host, aliases, columns ...)
@@ -25,7 +27,6 @@ Fixtures (a plugin of ``tests/conftest.py``, so every test module has them)::
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -136,7 +137,6 @@ def build_other_portal(root: Path, size: int = 60, seed: int = 4) -> Path:
 def serve_other_portal(root: Path) -> Iterator[OtherPortal]:
     """Serve a folder written by ``build_other_portal``."""
     spec_path = root / "qxgov.toml"
-    assert tomllib.loads(spec_path.read_text(encoding="utf-8"))["key"] == "qxgov"
     with serve_portal(root / "qxgov") as served:
         truth = load_ground_truth(root / "qxgov", served.base_url, served.alias_base_url)
         yield OtherPortal(spec_path, spec_from_file(spec_path), served, truth)

@@ -13,12 +13,18 @@ one of them.
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import threading
 from pathlib import Path
 
-from liuzhou_spider.portal.generate import build_revisions, build_site, build_sites
+from liuzhou_spider.portal.generate import (
+    SITES_TRUTH,
+    build_revisions,
+    build_site,
+    build_sites,
+)
 from liuzhou_spider.portal.server import PortalServer
 from liuzhou_spider.portal.sites import SiteSpec, SpecError, site_spec, spec_from_dict
 
@@ -122,6 +128,14 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     root = args.dir / args.site if args.site else args.dir
+    if not args.site and (args.dir / SITES_TRUTH).exists():
+        keys = json.loads((args.dir / SITES_TRUTH).read_text(encoding="utf-8"))["sites"]
+        print(f"error: {args.dir} holds several sites ({', '.join(keys)}): give --site",
+              file=sys.stderr)
+        return 2
+    if not root.is_dir():
+        print(f"error: no generated portal at {root}", file=sys.stderr)
+        return 2
     with PortalServer(root, args.port, verbose=args.verbose) as server:
         print(f"PORTAL {server.base_url}", flush=True)
         stop.wait()

@@ -91,7 +91,7 @@ def story_versions(story: StoryPlan) -> dict[int, content.Story]:
     """The text of each version: 0 as first published, 1 as republished.
 
     A repost has its original's seed and date, so it says the same; then its site's
-    credit as the source and its edit (no photos, a closing credit line or a reworded
+    credit as the source and its edit (no photos, half-width punctuation or a reworded
     title), small enough for deduplication's rule to link it to its original.
     """
     rng = random.Random(story.seed)
@@ -122,8 +122,8 @@ def story_versions(story: StoryPlan) -> dict[int, content.Story]:
         text = replace(text, source=story.credit)
     if story.repost_edit == "photos":
         text = content.without_photos(text)
-    elif story.repost_edit == "credit":
-        text = content.add_line(text, f"（来源：{story.credit}）")
+    elif story.repost_edit == "punctuation":
+        text = content.half_width(text)
     elif story.repost_edit == "title":
         text = replace(text, title=content.repost_title(text.title))
     if story.edited:
@@ -680,7 +680,7 @@ def _edit(original: dict[str, Any], repost: dict[str, Any]) -> str | None:
     if repost["title"] != original["title"]:
         return "title"
     if repost["body_text"] != original["body_text"]:
-        return "credit"
+        return "punctuation"
     if len(repost["images"]) != len(original["images"]):
         return "photos"
     return None

@@ -79,7 +79,7 @@ class StoryPlan:
     new: bool = False  # revision 2 added it
     written: datetime | None = None  # reposts: when the text was written (the original's date)
     repost_of: tuple[str, int] | None = None  # reposts: (site key, sid) of the original
-    repost_edit: str | None = None  # reposts: None (as is), "photos", "credit" or "title"
+    repost_edit: str | None = None  # reposts: None, "photos", "punctuation" or "title"
     credit: str | None = None  # reposts: the source line names the original's site
 
     @property
@@ -251,7 +251,7 @@ def _repost(
         sid=sid, seed=original.seed, kind="news", when=when, half_width=original.half_width,
         gbk_names=original.gbk_names, written=original.text_when,
         repost_of=(source.key, original.sid),
-        repost_edit=rng.choices((None, "photos", "credit", "title"), (5, 2, 2, 2))[0],
+        repost_edit=rng.choices((None, "photos", "punctuation", "title"), (5, 2, 2, 2))[0],
         credit=source.short_name,
     )
     page = Page(story=sid, docid=0, when=when, column=column,
@@ -269,7 +269,7 @@ def make_plans(size: int, seed: int, sites: tuple[SiteSpec, ...]) -> dict[str, S
     site in ``sites`` takes ``REPOST_SHARE[0]`` of an earlier site's, an earlier one
     ``REPOST_SHARE[1]`` of a later one's, at least one each way): the same text, its own
     page, column, date (one or two days later) and docid, sometimes without its photos,
-    with a closing credit line or with a reworded title.  Reposts get their docids with
+    in half-width punctuation or with a reworded title.  Reposts get their docids with
     the site's own stories.
     """
     drafts = {site.key: _draft(size, seed, site) for site in sites}

@@ -539,7 +539,7 @@ def article_mobile(view: ArticleView) -> str:
     """The phone rendering under ``/m/``: UTF-8, images by absolute path, minimal chrome."""
     page, story = view.page, view.story
     body = (
-        f'<header class="m-header"><a href="/">{view.site.mobile_name}</a></header>\n'
+        f'<header class="m-header"><a href="/">{view.site.mobile_title}</a></header>\n'
         f'<article class="m-article">\n<h1 class="m-title">{esc(story.title)}</h1>\n'
         f'<div class="m-info">{page.when:%Y-%m-%d %H:%M}'
         + (f"　来源：{esc(story.source)}" if story.source else "")

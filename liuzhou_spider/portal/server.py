@@ -253,7 +253,12 @@ class _Handler(BaseHTTPRequestHandler):
                 state.revision = min(state.revisions)
         elif name == "revision":
             number = int(parse_qs(query).get("n", [(payload or {}).get("n", 1)])[0])
-            state.site(number)
+            try:
+                state.site(number)
+            except ValueError as error:  # no such revision, or none for this site
+                body = json.dumps({"error": str(error)}, ensure_ascii=False).encode()
+                self._send(400, body, content_type="application/json")
+                return
             state.revision = number
         elif name == "fault":
             try:

@@ -24,12 +24,17 @@ municipal government portal.  ``spec_from_file`` reads a TOML or JSON specificat
     names = ["新闻中心", "贺州要闻"]
     weight = 10                         # share of the articles (list and topic columns)
 
-Optional keys: ``site_id_code``, ``address``, ``phone``, ``mobile_name``, ``offsite``
-(footer links, ``[[url, name], ...]``), ``moved_column`` (``[old, new, link text]``),
+Required: ``key``, ``site_name``, ``host``, ``columns`` (``short_name`` defaults to the
+site name, ``template`` to ``gov``, ``icp``/``psb`` to placeholder numbers; a string
+for both footers, or ``[current, legacy]``).  Optional: ``site_id_code``, ``address``,
+``phone``, ``mobile_name``, ``channel_id``, ``offsite`` (footer links, ``[[url, name],
+...]``), ``moved_column`` (``[old, new, link text]``: the old path answers 301),
 ``meeting_column`` (where the weekly meeting reports go; default the last list
 column), ``repost_columns`` (where reposts of other sites' stories go; default the
 first list column), ``docid_start``, ``redesign`` (``YYYY-MM-DD``: older articles use
-the legacy template).  Unknown keys and malformed values are refused with one line.
+the legacy template), ``stream`` (salt of the random stream; default the key); a
+column may name a ``cross_post`` column and a ``pager`` form (``written``, ``inline``,
+``one_based``).  Unknown keys and malformed values are refused in one line.
 """
 
 from __future__ import annotations
@@ -46,7 +51,8 @@ from typing import Any
 from liuzhou_spider.portal.content import TOPIC_PAGES
 
 TEMPLATES = ("current", "gov")  # the current designs a spec may choose
-GENERIC_OFFSITE = (  # footer links of a spec file's site unless it gives its own
+REDESIGN_RANGE = (datetime(2012, 3, 1), datetime(2026, 2, 1))  # within the articles' years
+GENERIC_OFFSITE = (  # footer links of a site unless it names its own
     ("http://www.gov.cn/", "中国政府网"),
     ("http://www.gxzf.gov.cn/", "广西壮族自治区人民政府"),
 )
@@ -89,24 +95,18 @@ class SiteSpec:
     icp: tuple[str, str]  # (current footer, legacy footer): they may disagree
     psb: tuple[str, str]
     template: str = "current"  # the current design: "current" or "gov"
-    site_id_code: str = "4502000047"
-    address: str = "地址:柳州市柳北区三中路66号2号办公楼3楼"
-    phone: str = "联系我们:0772-2818756"
-    mobile_name: str = "柳州统战"
-    channel_id: str = "200343"  # the search form's TRS channel
+    site_id_code: str = "4500000000"  # the SiteIDCode meta tag
+    address: str = ""  # footer lines
+    phone: str = ""
+    mobile_name: str = ""  # the phone pages' header (default: short_name)
+    channel_id: str = "100001"  # the search form's TRS channel
     meeting_column: str = ""  # default: the last list column
     repost_columns: tuple[str, ...] = ()  # default: the first list column
     moved_column: tuple[str, str, str] | None = None  # (old path, new path, link text)
     redesign: datetime = datetime(2019, 7, 1)  # older articles keep the legacy template
     docid_start: int = 1_000_000  # docids start in [docid_start, docid_start + 500,000)
     stream: str = ""  # salt of the plan's random stream ("" = the seed alone)
-    offsite: tuple[tuple[str, str], ...] = (
-        ("http://www.gov.cn/", "中国政府网"),
-        ("http://www.gxzf.gov.cn/", "广西壮族自治区人民政府"),
-        ("http://www.liuzhou.gov.cn/", "柳州市人民政府"),
-        ("http://www.zytzb.gov.cn/", "中共中央统战部"),
-        ("http://www.gxtzb.gov.cn/", "中共广西区委统战部"),
-    )
+    offsite: tuple[tuple[str, str], ...] = GENERIC_OFFSITE  # the footer's friend links
 
     @functools.cached_property
     def _by_path(self) -> dict[str, Column]:
@@ -119,6 +119,10 @@ class SiteSpec:
     def list_columns(self) -> list[Column]:
         """Columns holding articles (list and topic columns), in spec order."""
         return [c for c in self.columns if c.weight]
+
+    @property
+    def mobile_title(self) -> str:
+        return self.mobile_name or self.short_name
 
     @property
     def meeting(self) -> str:
@@ -159,6 +163,17 @@ LZTZ = SiteSpec(
     aliases=("lztz.gov.cn",),
     icp=("桂ICP备19011773号", "桂ICP备05009280号"),
     psb=("桂公网安备 45020502000153号", "桂公网安备 45020502000013号"),
+    site_id_code="4502000047",
+    address="地址:柳州市柳北区三中路66号2号办公楼3楼",
+    phone="联系我们:0772-2818756",
+    mobile_name="柳州统战",
+    channel_id="200343",
+    offsite=(
+        *GENERIC_OFFSITE,
+        ("http://www.liuzhou.gov.cn/", "柳州市人民政府"),
+        ("http://www.zytzb.gov.cn/", "中共中央统战部"),
+        ("http://www.gxtzb.gov.cn/", "中共广西区委统战部"),
+    ),
     columns=(
         Column("tzdt", ("统战动态",), "parent"),
         Column("tzdt/szjj", ("统战动态", "时政聚焦"), "list", 14, "tzdt/szjj/bs", "written"),
@@ -217,11 +232,7 @@ LZGOV = SiteSpec(
     redesign=datetime(2018, 1, 1),
     docid_start=5_000_000,
     stream="lzgov",
-    offsite=(
-        ("http://www.gov.cn/", "中国政府网"),
-        ("http://www.gxzf.gov.cn/", "广西壮族自治区人民政府"),
-        ("http://www.lztz.gov.cn/", "中共柳州市委统战部"),
-    ),
+    offsite=(*GENERIC_OFFSITE, ("http://www.lztz.gov.cn/", "中共柳州市委统战部")),
 )
 
 BUNDLED: dict[str, SiteSpec] = {spec.key: spec for spec in (LZTZ, LZGOV)}
@@ -232,6 +243,7 @@ class SpecError(ValueError):
 
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d+)?$")
 _PATH = re.compile(r"^[a-z0-9_]+(?:/[a-z0-9_]+)*$")
 _REQUIRED = ("key", "site_name", "host", "columns")
 _PAGERS = ("written", "inline", "one_based")
@@ -340,9 +352,13 @@ def spec_from_dict(data: dict[str, Any]) -> SiteSpec:
         options["docid_start"] = data["docid_start"]
     if "redesign" in data:
         try:
-            options["redesign"] = datetime.strptime(str(data["redesign"]), "%Y-%m-%d")
+            redesign = datetime.strptime(str(data["redesign"]), "%Y-%m-%d")
         except ValueError as error:
             raise SpecError(f"redesign must be YYYY-MM-DD: {error}") from error
+        if not REDESIGN_RANGE[0] <= redesign <= REDESIGN_RANGE[1]:
+            raise SpecError("redesign must fall between 2012-03-01 and 2026-02-01, "
+                            "the years the portal's articles span")
+        options["redesign"] = redesign
     if data.get("moved_column"):
         moved = data["moved_column"]
         if not (isinstance(moved, list) and len(moved) == 3 and moved[1] in known):
@@ -359,15 +375,14 @@ def spec_from_dict(data: dict[str, Any]) -> SiteSpec:
             raise SpecError("offsite must be a list of [url, name] pairs")
         options["offsite"] = tuple((str(url), str(name)) for url, name in offsite)
     aliases = data.get("aliases", [])
-    if isinstance(aliases, str) or not all(isinstance(a, str) for a in aliases):
+    if isinstance(aliases, str) or not isinstance(aliases, list):
         raise SpecError("aliases must be a list of host names")
+    for host in (data["host"], *aliases):
+        if not isinstance(host, str) or not _HOST.match(host):
+            raise SpecError(f"{host!r} is not a host name (no scheme, no path)")
     site_name = data["site_name"]
     short_name = data.get("short_name", site_name)
-    options.setdefault("site_id_code", "4500000000")
     options.setdefault("address", f"主办单位：{site_name}")
-    options.setdefault("phone", "")
-    options.setdefault("mobile_name", short_name)
-    options.setdefault("offsite", GENERIC_OFFSITE)
     return SiteSpec(
         key=key,
         site_name=site_name,

@@ -22,12 +22,13 @@ a repost is an ordinary article of the reposting site, and a combined ``sites.js
                   "edits": {"lzgov": null}}]}    # per reposting site, read from the
                                                  #   records: null (same record but the
                                                  #   source line), "photos" (no photos),
-                                                 #   "credit" (a closing 来源 line added to
-                                                 #   the body) or "title" (title reworded)
+                                                 #   "punctuation" (the body in half-width
+                                                 #   punctuation) or "title" (reworded)
 
 One record per story published on more than one site; a repost's body is its
 original's, its source line credits the original site by name (``来源：柳州统战网``,
-text, not a link), its date is one or two days later.
+text, not a link), its date is one or two days later, so ``first`` is always the
+original and no two sites' ``published_at`` tie (the tie rule is only a definition).
 ``load_sites_truth`` makes the canonical URLs absolute on each site's server.
 """
 
