@@ -54,6 +54,7 @@ from pipelines.page_reading import (
     stored_text,
 )
 from pipelines.steps import DEDUP_CONFIG
+from pipelines.stories import link_stories
 from storage.batch import Batch
 from storage.db import make_engine
 from storage.migrate import ensure_schema
@@ -102,22 +103,27 @@ class ReprocessResult:
     seconds: float = 0.0
 
 
-def crawl_profile(engine: Engine) -> SiteProfile:
-    """The profile of the latest crawl: its start URLs and aliases name the site's hosts.
+def crawl_profile(engine: Engine, site: str) -> SiteProfile:
+    """The profile of the site's latest crawl: its start URLs and aliases name the site's
+    hosts.
 
     Canonical URLs (and so ids and merging) depend on which hosts are the site; a database
     crawled from the offline portal has loopback hosts, the real one ``www.lztz.gov.cn``.
     """
+    base = LztzSpider.base_profile
+    if site != base.name:
+        base = replace(base, name=site)
     with Session(engine) as session:
-        runs = session.scalars(select(CrawlRun.options).order_by(CrawlRun.id.desc()))
+        runs = session.scalars(select(CrawlRun.options).where(CrawlRun.site == site)
+                               .order_by(CrawlRun.id.desc()))
         for raw in runs:
             options = json.loads(raw or "{}")
             starts, aliases = options.get("start_urls") or [], options.get("host_aliases") or []
             if starts or aliases:
-                return LztzSpider.base_profile.with_start_urls(list(starts), list(aliases))
+                return base.with_start_urls(list(starts), list(aliases))
             if "reprocess" not in options:
                 break
-    return LztzSpider.base_profile
+    return base
 
 
 def _until_bound(value: str) -> str:
@@ -127,9 +133,10 @@ def _until_bound(value: str) -> str:
     return since_bound(value)
 
 
-def selected_articles(column: str | None, since: str | None, until: str | None) -> Select[Any]:
-    """Ids of the articles a reprocess rebuilds (every article without filters)."""
-    query = select(Article.id)
+def selected_articles(site: str, column: str | None, since: str | None,
+                      until: str | None) -> Select[Any]:
+    """Ids of the site's articles a reprocess rebuilds (every one without filters)."""
+    query = select(Article.id).where(Article.site == site)
     if column is not None:
         query = query.where(exists().where(ArticleColumn.article_id == Article.id,
                                            ArticleColumn.name == column))
@@ -140,8 +147,9 @@ def selected_articles(column: str | None, since: str | None, until: str | None) 
     return query
 
 
-def stored_pages(chosen: Select[Any] | None) -> Select[Any]:
-    """Article pages with stored bytes, in the order the crawl first fetched them.
+def stored_pages(site: str, chosen: Select[Any] | None) -> Select[Any]:
+    """The site's article pages with stored bytes, in the order the crawl first fetched
+    them.
 
     ``chosen`` None: every readable article page (those that made no article before
     included); else the pages of the chosen articles.
@@ -153,27 +161,28 @@ def stored_pages(chosen: Select[Any] | None) -> Select[Any]:
         select(Url.url, Url.content_hash, Url.status, Url.fetched_at, Url.article_id,
                Url.link_title, Url.link_date)
         .outerjoin(first_fetch, first_fetch.c.url == Url.url)
-        .where(Url.kind == "article", Url.content_hash.is_not(None), Url.status < 400)
+        .where(Url.site == site, Url.kind == "article", Url.content_hash.is_not(None),
+               Url.status < 400)
         .order_by(first_fetch.c.first, Url.url)
     )
     return query if chosen is None else query.where(Url.article_id.in_(chosen.scalar_subquery()))
 
 
-def stored_site(connection: Connection) -> LearnedSite:
-    """What the stored list pages teach of the site (column paths, ``<title>`` suffix),
+def stored_site(connection: Connection, site: str) -> LearnedSite:
+    """What the site's stored list pages teach (column paths, ``<title>`` suffix),
     as the crawl learned it from the same pages: an article gets the same column and
     title."""
-    site = LearnedSite()
+    learned = LearnedSite()
     rows = connection.execute(
         select(Url.canonical_url, PageContent.body, PageContent.headers)
         .join(PageContent, PageContent.content_hash == Url.content_hash)
-        .where(Url.kind == "column", Url.status < 400)
+        .where(Url.site == site, Url.kind == "column", Url.status < 400)
     )
     for url, body, headers in rows:
         html = stored_text(zlib.decompress(body), json.loads(headers), url)
         if html is not None:
-            site.learn_list_page(parse_document(html), url)
-    return site
+            learned.learn_list_page(parse_document(html), url)
+    return learned
 
 
 def _contents(session: Session, pages: list[StoredPage]) -> dict[str, tuple[bytes, str]]:
@@ -195,18 +204,20 @@ def _id_chunks(ids: set[str] | None) -> Iterator[set[str] | None]:
         yield set(ordered[start:start + 1000])
 
 
-def _clear(session: Session, ids: set[str] | None) -> None:
-    """Delete the articles to rebuild (None: all); their URLs stay, without membership."""
+def _clear(session: Session, ids: set[str] | None, site: str) -> None:
+    """Delete the articles to rebuild (None: all of the site's); their URLs stay, without
+    membership."""
+    every = select(Article.id).where(Article.site == site)
     for part in _id_chunks(ids):
-        url_filter = Url.article_id.is_not(None) if part is None else Url.article_id.in_(part)
-        session.execute(update(Url).where(url_filter).values(
+        chosen = every.scalar_subquery() if part is None else part
+        session.execute(update(Url).where(Url.article_id.in_(chosen)).values(
             article_id=None, is_canonical=False, similarity=None))
         for model in (ArticleVersion, ArticleColumn, Article):
             key = model.id if model is Article else model.article_id  # type: ignore[attr-defined]
-            session.execute(delete(model) if part is None else delete(model).where(key.in_(part)))
+            session.execute(delete(model).where(key.in_(chosen)))
 
 
-def _refresh_seen_times(session: Session, ids: set[str] | None) -> None:
+def _refresh_seen_times(session: Session, ids: set[str] | None, site: str) -> None:
     """Article first/last seen = its URLs' first/last seen, over every run, as the crawls
     that stored them computed it (a replay sees each page at its latest fetch only)."""
     urls = Url.__table__
@@ -216,7 +227,7 @@ def _refresh_seen_times(session: Session, ids: set[str] | None) -> None:
             .where(urls.c.article_id == Article.id).scalar_subquery(),
             last_seen_at=select(func.max(urls.c.last_seen_at))
             .where(urls.c.article_id == Article.id).scalar_subquery(),
-        ).where(exists().where(urls.c.article_id == Article.id))
+        ).where(Article.site == site, exists().where(urls.c.article_id == Article.id))
         session.execute(statement if part is None else statement.where(Article.id.in_(part)))
 
 
@@ -262,6 +273,7 @@ def _chunks(rows: Iterator[Any]) -> Iterator[list[StoredPage]]:
 def reprocess(
     db_url: str, *, column: str | None = None, since: str | None = None,
     until: str | None = None, progress: Progress | None = None, workers: int | None = None,
+    site: str = LztzSpider.base_profile.name,
 ) -> ReprocessResult:
     """Re-run parsing, cleaning, merging and storing over the stored pages (see module).
 
@@ -269,29 +281,33 @@ def reprocess(
     articles to rebuild; without them every stored article page is replayed.  ``workers``
     processes read the pages (0: this process; None: one per core from a thousand
     pages on, ``page_reading.default_workers``).  Raises ``liuzhou_spider.runner.Locked``
-    while a crawl holds the database.
+    while a crawl holds the database.  Only ``site``'s articles are rebuilt (and merged
+    among themselves), then linked again with their reposts on other sites.
     """
     with run_lock(CrawlOptions(db_url=db_url)), tuned_for_long_run():  # no crawl writes
-        return _reprocess(db_url, column, since, until, progress, workers)
+        return _reprocess(db_url, site, column, since, until, progress, workers)
 
 
-def _reprocess(db_url: str, column: str | None, since: str | None, until: str | None,
-               progress: Progress | None, workers: int | None) -> ReprocessResult:
+def _reprocess(db_url: str, site: str, column: str | None, since: str | None,
+               until: str | None, progress: Progress | None, workers: int | None
+               ) -> ReprocessResult:
     engine = make_engine(db_url, must_exist=True)  # nothing to reprocess in a new file
     try:
         ensure_schema(engine)
         repository = Repository(engine)
-        profile = crawl_profile(engine)
+        profile = crawl_profile(engine, site)
         options = {"reprocess": True, "column": column, "since": since, "until": until}
-        result = ReprocessResult(run_id=repository.start_run(options))
+        result = ReprocessResult(run_id=repository.start_run(options, site=site))
         started = time.perf_counter()
         filtered = column is not None or since is not None or until is not None
         try:
             _rebuild(engine, repository, profile, result, progress,
-                     selected_articles(column, since, until) if filtered else None, workers)
+                     selected_articles(site, column, since, until) if filtered else None,
+                     workers)
         except BaseException:
             repository.finish_run(result.run_id, "failed", _counts(result))
             raise
+        link_stories(repository, site, DEDUP_CONFIG)  # ids and bodies may have changed
         result.seconds = time.perf_counter() - started
         # Its own status word: crawl health and incremental logic compare crawl runs
         # (success/partial/unhealthy); a reprocess fetched nothing and must not count.
@@ -312,7 +328,8 @@ def _rebuild(
     progress: Progress | None, chosen: Select[Any] | None, workers: int | None,
 ) -> None:
     dedup = Deduplicator(DEDUP_CONFIG)  # the configuration the readers sketch with
-    pages = stored_pages(chosen)
+    site = profile.name
+    pages = stored_pages(site, chosen)
     # The pages are streamed on a second connection: it reads the database as it was
     # (the rebuild's writes are uncommitted until the end), so nothing is held in memory.
     with Session(engine) as session, session.begin(), engine.connect() as reader:
@@ -323,17 +340,17 @@ def _rebuild(
         dedup.bodies = lambda article_id: repository.article_body(
             mapping.stored(article_id), session.connection())
         if ids is not None:  # the other articles are known, as to a crawl next week
-            dedup.load(_outside(repository, ids, mapping))
-        _clear(session, ids)
+            dedup.load(_outside(repository, site, ids, mapping))
+        _clear(session, ids, site)
         touched: set[str] = set()
-        site = stored_site(reader)
+        learned = stored_site(reader, site)
         count = default_workers(total) if workers is None else workers
         with page_reader(profile, count) as read:
             chunks = _chunks(iter(stream(reader, pages)))
             for chunk, reads in _read_ahead(chunks, session, read):
                 decisions = []
                 for page, pending in zip(chunk, reads, strict=True):
-                    decision = _replay(page, pending, dedup, result, site)
+                    decision = _replay(page, pending, dedup, result, learned)
                     if decision is not None:
                         decisions.append(mapping.decide(decision, page))
                 Batch(session, result.run_id, [], decisions).write()
@@ -342,7 +359,7 @@ def _rebuild(
                 session.expunge_all()  # flushed rows are not needed again: memory flat
                 if progress is not None:
                     progress(result.pages, total)
-        _refresh_seen_times(session, None if ids is None else touched)
+        _refresh_seen_times(session, None if ids is None else touched, site)
 
 
 def _read_ahead(
@@ -371,9 +388,10 @@ def _start(read: ReadPage, page: StoredPage, contents: dict[str, tuple[bytes, st
                 page.link_date)
 
 
-def _outside(repository: Repository, ids: set[str], mapping: _Ids) -> Iterator[KnownArticle]:
-    """Stored articles outside the selection; their ids are taken."""
-    for known in repository.load_known_articles():
+def _outside(repository: Repository, site: str, ids: set[str], mapping: _Ids
+             ) -> Iterator[KnownArticle]:
+    """The site's stored articles outside the selection; their ids are taken."""
+    for known in repository.load_known_articles(site=site):
         if known.article_id not in ids:
             mapping.take(known.article_id)
             yield known

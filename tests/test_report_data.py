@@ -65,10 +65,10 @@ def test_dates_bound_articles_and_runs(repo):
 
 
 def test_field_quality_is_read_from_the_runs_checks(repo):
-    run = repo.start_run({})
+    run = repo.start_run({}, site="lztz")
     repo.finish_run(run, "success", {"pages_fetched": 1},
                     {"blocked": 0, FIELD_QUALITY_KEY: {"title": 1.0, "source": 0.5}})
-    other = repo.start_run({})
+    other = repo.start_run({}, site="lztz")
     repo.finish_run(other, "success", {"pages_fetched": 1}, {"blocked": 2})
     runs = collect_report(repo.engine).runs
     assert runs[0]["field_quality"] == {"title": 1.0, "source": 0.5}
