@@ -180,9 +180,9 @@ def test_the_run_before_decides_how_deep_an_incremental_run_pages(repo):
     assert repo.previous_run_status(site="lztz") is None
     for status in ("partial", "success", "reprocessed"):
         repo.finish_run(repo.start_run({}, site="lztz"), status, {})
-    current = repo.start_run({}, site="lztz")
     # A reprocess fetched nothing; another site's run is another site's history.
     repo.finish_run(repo.start_run({}, site="other"), "failed", {})
+    current = repo.start_run({}, site="lztz")
     assert repo.previous_run_status(current, site="lztz") == "success"
     assert pager_depth_after("success", 1) == 1 and pager_depth_after(None, 2) == 2
     for status in ("partial", "failed", "interrupted", "unhealthy", "blocked", "running"):
