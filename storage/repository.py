@@ -25,6 +25,7 @@ from liuzhou_spider.items import KnownArticle, Member, MergeDecision, PageFetch
 from liuzhou_spider.profile import TRS_TEMPLATES
 from pipelines.reconcile import Observation
 from storage.batch import Batch, to_json
+from storage.export import site_names
 from storage.models import (
     Article,
     ArticleColumn,
@@ -320,8 +321,7 @@ class Repository:
 
     def sites(self) -> list[str]:
         """The sites that have stored articles, sorted."""
-        with self.engine.connect() as connection:
-            return list(connection.scalars(select(Article.site).distinct().order_by(Article.site)))
+        return site_names(self.engine)
 
     def set_story_links(self, site: str, links: Iterable[tuple[str, str]]) -> None:
         """Replace the links that touch ``site``'s articles with ``links``, then the
