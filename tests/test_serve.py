@@ -57,7 +57,7 @@ def test_the_catalog_is_docs_analysts_md():
     assert catalog == parse_analysts(ANALYSTS.read_text(encoding="utf-8"))
     assert [q["sql"] for q in catalog["queries"].values()] == [e.strip() for e in EXAMPLES]
     assert set(catalog["views"]) == {"v_articles", "v_article_urls", "v_registrations",
-                                     "v_crawl_runs"}
+                                     "v_crawl_runs", "v_reposts"}
 
 
 def test_every_example_query_returns_rows(client):

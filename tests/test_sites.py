@@ -250,3 +250,33 @@ def test_upgrade_from_0006_keeps_the_data_as_the_first_sites(db_url):
             "a1"]
     finally:
         engine.dispose()
+
+
+def test_export_and_stats_filter_by_site(repo):
+    import json
+
+    from click.testing import CliRunner
+
+    from liuzhou_spider.cli import main
+
+    two_sites(repo)
+    db = repo.engine.url.render_as_string(hide_password=False)
+    runner = CliRunner()
+    every = runner.invoke(main, ["export", "--db", db, "--format", "jsonl"])
+    assert every.exit_code == 0, every.output
+    records = [json.loads(line) for line in every.stdout.splitlines()]
+    assert sorted(r["site"] for r in records) == ["lzgov"] * 3 + ["lztz"] * 3
+    assert list(records[0])[-1] == "site"  # appended after the promised fields
+    one = runner.invoke(main, ["export", "--db", db, "--format", "csv", "--site", "lzgov"])
+    header, *rows = one.stdout.splitlines()
+    assert header.endswith(",site") and len(rows) == 3
+    assert all(row.endswith(",lzgov") and LZGOV in row for row in rows)
+    stats = runner.invoke(main, ["stats", "--db", db, "--json", "--site", "lztz"])
+    data = json.loads(stats.stdout)
+    assert (data["articles"], list(data["sites"])) == (3, ["lztz"])
+    assert {run["site"] for run in data["last_runs"]} == {"lztz"}
+    for command in ("export", "stats"):
+        wrong = runner.invoke(main, [command, "--db", db, "--site", "lztx"])
+        assert wrong.exit_code == 2
+        assert "--site 'lztx': no article of that site is stored; sites: lzgov, lztz" in (
+            wrong.output)
