@@ -45,8 +45,8 @@ def test_every_figure_equals_the_views(repo):
         "near-duplicate text": 1,  # the corrected republication, another docid
     }
     assert data.registrations == sql_rows(
-        engine, "SELECT kind, value, page_count, first_seen_at, last_seen_at, is_canonical "
-                "FROM v_registrations ORDER BY kind, page_count DESC, value")
+        engine, "SELECT kind, value, page_count, first_seen_at, last_seen_at, is_canonical, "
+                "site FROM v_registrations ORDER BY kind, page_count DESC, value")
     assert data.conflicts == ["icp", "psb"]
     assert [row["article_id"] for row in data.latest] == [
         "aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb", "cccccccccccccccc"]

@@ -280,3 +280,14 @@ def test_export_and_stats_filter_by_site(repo):
         assert wrong.exit_code == 2
         assert "--site 'lztx': no article of that site is stored; sites: lzgov, lztz" in (
             wrong.output)
+
+
+def test_the_report_covers_one_site_or_all(repo):
+    from storage.report_data import collect_report
+
+    two_sites(repo)
+    every, lzgov = collect_report(repo.engine), collect_report(repo.engine, site="lzgov")
+    assert (every.articles, lzgov.articles, lzgov.site) == (6, 3, "lzgov")
+    assert [run["run_id"] for run in lzgov.runs] == [2]
+    assert {row["article_id"] for row in lzgov.latest} == {
+        k.article_id for k in repo.load_known_articles(site="lzgov")}
