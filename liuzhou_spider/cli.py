@@ -382,10 +382,10 @@ def check_site(engine: Any, site: str) -> None:
     from storage.export import site_names
 
     names = site_names(engine)
-    if site not in names:
-        known = ", ".join(names) if names else "none yet"
-        fail(f"--site {site!r}: no article of that site is stored; sites: {known}",
-             ExitCode.USAGE)
+    if site in names or not names:  # an empty database has nothing to select, rightly
+        return
+    fail(f"--site {site!r}: no article of that site is stored; sites: {', '.join(names)}",
+         ExitCode.USAGE)
 
 
 def check_column(engine: Any, column: str) -> None:
