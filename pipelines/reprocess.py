@@ -304,10 +304,10 @@ def _reprocess(db_url: str, site: str, column: str | None, since: str | None,
             _rebuild(engine, repository, profile, result, progress,
                      selected_articles(site, column, since, until) if filtered else None,
                      workers)
+            link_stories(repository, site, DEDUP_CONFIG)  # ids and bodies may have changed
         except BaseException:
             repository.finish_run(result.run_id, "failed", _counts(result))
             raise
-        link_stories(repository, site, DEDUP_CONFIG)  # ids and bodies may have changed
         result.seconds = time.perf_counter() - started
         # Its own status word: crawl health and incremental logic compare crawl runs
         # (success/partial/unhealthy); a reprocess fetched nothing and must not count.
