@@ -77,7 +77,10 @@ def test_search_finds_an_article_by_a_chinese_phrase(client):
 
 def test_views_are_described_and_faceted(client):
     table = get(client, "/crawl/v_article_index.json", _size="0").json()
-    assert set(table["facet_results"]) == {"top_column", "column_path", "source", "month"}
+    assert set(table["facet_results"]) == {"site", "top_column", "column_path", "source",
+                                           "month"}
+    sites = {f["value"]: f["count"] for f in table["facet_results"]["site"]["results"]}
+    assert sites == {"lztz": 3}
     months = {f["value"]: f["count"] for f in table["facet_results"]["month"]["results"]}
     assert months == {"2026-02": 1, "2026-01": 1, "2020-07": 1}
     page = get(client, "/crawl/v_crawl_runs")
