@@ -291,3 +291,25 @@ def test_the_report_covers_one_site_or_all(repo):
     assert [run["run_id"] for run in lzgov.runs] == [2]
     assert {row["article_id"] for row in lzgov.latest} == {
         k.article_id for k in repo.load_known_articles(site="lzgov")}
+
+
+def test_settled_ids_keep_their_stories(repo):
+    from pipelines.dedup import article_id_for
+
+    lztz = crawl(repo, "lztz", [
+        page(LZTZ, "1001", "全市统战工作会议召开", MEETING, "2026-03-01T09:00:00+08:00")])
+    # lzgov's copy is stored first under the id of a page that later turns out not to be
+    # canonical, as a concurrent crawl may do; settling the run renames it.
+    dedup = Deduplicator(DEDUP_CONFIG)
+    decision = dedup.assign(page(LZGOV, "2001", "全市统战工作会议召开", MEETING,
+                                 "2026-03-01T11:00:00+08:00", fetched=T2))
+    run = repo.start_run({}, site="lzgov")
+    repo.write_batch(run, [], [replace(decision, article_id="0123456789abcdef")])
+    link_stories(repo, "lzgov", DEDUP_CONFIG)
+    assert [row[4] for row in reposts(repo)] == [lztz[0].article_id, "0123456789abcdef"]
+    assert repo.settle_article_ids(run, article_id_for) == 1
+    assert [row[4] for row in reposts(repo)] == [lztz[0].article_id, decision.article_id]
+    with repo.engine.connect() as connection:
+        assert connection.execute(text(
+            "SELECT count(*) FROM story_links WHERE article_id = '0123456789abcdef' "
+            "OR linked_id = '0123456789abcdef'")).scalar() == 0
