@@ -15,10 +15,24 @@ then joins the links into stories (``Repository.set_story_links``).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Protocol
 
+from liuzhou_spider.items import KnownArticle
 from pipelines.dedup import DedupConfig, Deduplicator
-from storage.repository import Repository
+
+
+class Repository(Protocol):
+    """What linking reads and writes (``storage.repository.Repository`` has it): the
+    step itself imports no storage."""
+
+    def sites(self) -> list[str]: ...
+
+    def load_known_articles(self, *, site: str) -> Iterator[KnownArticle]: ...
+
+    def article_body(self, article_id: str) -> str | None: ...
+
+    def set_story_links(self, site: str, links: Iterable[tuple[str, str]]) -> None: ...
 
 
 def _index(repository: Repository, site: str, config: DedupConfig) -> Deduplicator:
