@@ -13,6 +13,11 @@ verdict fails the run or makes it partial, naming storage.  When nothing at all 
 written any more (a full disk) the crawl stops instead of fetching pages it cannot keep.
 Errors raised by any pipeline step are counted too (``liuzhou/item_errors``): Scrapy only
 logs them.
+
+Everything is the crawl's site's (its profile name, ``Database.site``): the run's row,
+the rows its batches write, the filing-number verdicts reconciled when it closes.  Once
+the article ids have settled, the site's articles are linked with their reposts on the
+other sites of the database (``pipelines.stories``).
 """
 
 from __future__ import annotations
