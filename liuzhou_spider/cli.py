@@ -373,6 +373,8 @@ def fresh_demo_database(url: str, *, replace: bool) -> None:
 @click.option("--output", "-o", default="-", show_default=True, help="File, or - for stdout.")
 @click.option("--since", default=None, metavar="DATE", help="Published on or after this date.")
 @click.option("--column", default=None, metavar="NAME", help="Only articles of this column.")
+@click.option("--site", "site", default=None, metavar="NAME",
+              help="Only articles of this site (default: every site).")
 @click.option("--bom", is_flag=True, help="Start with a UTF-8 byte-order mark (spreadsheets).")
 @click.option("--spreadsheet-safe/--no-spreadsheet-safe", "spreadsheet", default=None,
               help="CSV: a quote before cells starting with = + - @ tab CR, so a spreadsheet "
@@ -380,7 +382,7 @@ def fresh_demo_database(url: str, *, replace: bool) -> None:
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @fails_cleanly
 def export(db_url: str | None, fmt: str, output: str, since: str | None, column: str | None,
-           bom: bool, spreadsheet: bool | None, force: bool) -> None:
+           site: str | None, bom: bool, spreadsheet: bool | None, force: bool) -> None:
     """Write the canonical records as JSON, JSON Lines or CSV."""
     from storage.export import export_articles
 
@@ -392,18 +394,20 @@ def export(db_url: str | None, fmt: str, output: str, since: str | None, column:
     path = None if output == "-" else checked_output(Path(output), force)
     engine = open_existing(resolve_db(db_url))
     try:
+        if site is not None:
+            check_site(engine, site)
         if column is not None:
             check_column(engine, column)
         if path is None:
             rows = export_articles(engine, fmt, sys.stdout.buffer, since=since, column=column,
-                                   bom=bom, spreadsheet=spreadsheet)
+                                   site=site, bom=bom, spreadsheet=spreadsheet)
             sys.stdout.buffer.flush()
         else:
             tmp = path.with_name(path.name + ".part")
             try:
                 with tmp.open("wb") as out:
                     rows = export_articles(engine, fmt, out, since=since, column=column,
-                                           bom=bom, spreadsheet=spreadsheet)
+                                           site=site, bom=bom, spreadsheet=spreadsheet)
                 tmp.replace(path)
             finally:
                 tmp.unlink(missing_ok=True)  # a failed export leaves nothing behind
@@ -421,6 +425,18 @@ def checked_output(path: Path, force: bool) -> Path:
     if path.exists() and not force:
         fail(f"--output {path} exists; use --force to overwrite it", ExitCode.USAGE)
     return path
+
+
+def check_site(engine: Any, site: str) -> None:
+    """Refuse (exit 2) a ``--site`` with no stored article: a misspelt name would
+    otherwise select nothing, silently."""
+    from storage.export import site_names
+
+    names = site_names(engine)
+    if site in names or not names:  # an empty database has nothing to select, rightly
+        return
+    fail(f"--site {site!r}: no article of that site is stored; sites: {', '.join(names)}",
+         ExitCode.USAGE)
 
 
 def check_column(engine: Any, column: str) -> None:
@@ -442,14 +458,18 @@ def check_column(engine: Any, column: str) -> None:
 @main.command()
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--site", "site", default=None, metavar="NAME",
+              help="Only this site (default: every site, with counts per site).")
 @fails_cleanly
-def stats(db_url: str | None, as_json: bool) -> None:
+def stats(db_url: str | None, as_json: bool, site: str | None) -> None:
     """What is stored: articles, URLs, duplicates merged, registrations, last runs."""
     from storage.stats import collect
 
     engine = open_existing(resolve_db(db_url))
     try:
-        data = collect(engine)
+        if site is not None:
+            check_site(engine, site)
+        data = collect(engine, site)
     except Exception as exc:  # not our schema, server gone meanwhile, ...
         fail(first_line(exc))
     finally:

@@ -1,7 +1,9 @@
 """One database handle per crawl, shared by the pipeline steps that need it.
 
 Deduplication reads what earlier runs stored and the storing step writes; both must use
-the same engine and the same schema check, made once, before the first item.
+the same engine and the same schema check, made once, before the first item, and the
+same site: the crawl's profile names it, and everything the crawl reads or stores is
+that site's.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from storage.repository import Repository
 
 @dataclass
 class Database:
-    """The engine and repository of one crawl."""
+    """The engine, repository and site of one crawl."""
 
     url: str
     engine: Engine
     repository: Repository
+    site: str  # the profile name of the site crawled: "lztz"
 
 
 def database_for(crawler: Crawler) -> Database:
@@ -34,6 +37,7 @@ def database_for(crawler: Crawler) -> Database:
     url = crawler.settings.get("LIUZHOU_DB") or os.environ.get("LIUZHOU_DB") or default_url()
     engine = make_engine(url)
     ensure_schema(engine)
-    database = Database(url=url, engine=engine, repository=Repository(engine))
+    site = crawler.spider.profile.name  # type: ignore[union-attr]
+    database = Database(url=url, engine=engine, repository=Repository(engine), site=site)
     crawler._liuzhou_database = database  # type: ignore[attr-defined]
     return database

@@ -42,7 +42,7 @@ from liuzhou_spider.pages.learned import LearnedSite
 from liuzhou_spider.pages.text import parse_document
 from liuzhou_spider.profile import SiteProfile
 from liuzhou_spider.runner import CrawlOptions, run_lock
-from liuzhou_spider.sites import DEFAULT_SITE, profile_for_stored
+from liuzhou_spider.sites import profile_for_stored
 from pipelines.cleaning import with_learned_site
 from pipelines.dedup import Deduplicator, article_id_for
 from pipelines.dedup.keys import KeyTable, key64
@@ -54,6 +54,7 @@ from pipelines.page_reading import (
     page_reader,
     stored_text,
 )
+from pipelines.stories import link_stories
 from storage.batch import Batch
 from storage.db import make_engine
 from storage.migrate import ensure_schema
@@ -110,13 +111,14 @@ def crawl_profile(engine: Engine, site: str | None = None,
 
     Canonical URLs (and so ids and merging) depend on which hosts are the site; a database
     crawled from the offline portal has loopback hosts, the real one ``www.lztz.gov.cn``.
-    A run recorded before runs named their site was a crawl of the default site.
     """
+    query = select(CrawlRun.site, CrawlRun.options).order_by(CrawlRun.id.desc())
+    if site is not None:
+        query = query.where(CrawlRun.site == site)
     with Session(engine) as session:
-        for raw in session.scalars(select(CrawlRun.options).order_by(CrawlRun.id.desc())):
+        for stored, raw in session.execute(query):
             options = json.loads(raw or "{}")
-            stored = options.get("site") or DEFAULT_SITE
-            if "reprocess" in options or site not in (None, stored):
+            if "reprocess" in options:
                 continue
             return profile_for_stored(stored, list(options.get("start_urls") or []),
                                       list(options.get("host_aliases") or []), sites_dir)
@@ -130,9 +132,10 @@ def _until_bound(value: str) -> str:
     return since_bound(value)
 
 
-def selected_articles(column: str | None, since: str | None, until: str | None) -> Select[Any]:
-    """Ids of the articles a reprocess rebuilds (every article without filters)."""
-    query = select(Article.id)
+def selected_articles(site: str, column: str | None, since: str | None,
+                      until: str | None) -> Select[Any]:
+    """Ids of the site's articles a reprocess rebuilds (every one without filters)."""
+    query = select(Article.id).where(Article.site == site)
     if column is not None:
         query = query.where(exists().where(ArticleColumn.article_id == Article.id,
                                            ArticleColumn.name == column))
@@ -143,8 +146,9 @@ def selected_articles(column: str | None, since: str | None, until: str | None) 
     return query
 
 
-def stored_pages(chosen: Select[Any] | None) -> Select[Any]:
-    """Article pages with stored bytes, in the order the crawl first fetched them.
+def stored_pages(site: str, chosen: Select[Any] | None) -> Select[Any]:
+    """The site's article pages with stored bytes, in the order the crawl first fetched
+    them.
 
     ``chosen`` None: every readable article page (those that made no article before
     included); else the pages of the chosen articles.
@@ -156,27 +160,28 @@ def stored_pages(chosen: Select[Any] | None) -> Select[Any]:
         select(Url.url, Url.content_hash, Url.status, Url.fetched_at, Url.article_id,
                Url.link_title, Url.link_date)
         .outerjoin(first_fetch, first_fetch.c.url == Url.url)
-        .where(Url.kind == "article", Url.content_hash.is_not(None), Url.status < 400)
+        .where(Url.site == site, Url.kind == "article", Url.content_hash.is_not(None),
+               Url.status < 400)
         .order_by(first_fetch.c.first, Url.url)
     )
     return query if chosen is None else query.where(Url.article_id.in_(chosen.scalar_subquery()))
 
 
-def stored_site(connection: Connection) -> LearnedSite:
-    """What the stored list pages teach of the site (column paths, ``<title>`` suffix),
+def stored_site(connection: Connection, site: str) -> LearnedSite:
+    """What the site's stored list pages teach (column paths, ``<title>`` suffix),
     as the crawl learned it from the same pages: an article gets the same column and
     title."""
-    site = LearnedSite()
+    learned = LearnedSite()
     rows = connection.execute(
         select(Url.canonical_url, PageContent.body, PageContent.headers)
         .join(PageContent, PageContent.content_hash == Url.content_hash)
-        .where(Url.kind == "column", Url.status < 400)
+        .where(Url.site == site, Url.kind == "column", Url.status < 400)
     )
     for url, body, headers in rows:
         html = stored_text(zlib.decompress(body), json.loads(headers), url)
         if html is not None:
-            site.learn_list_page(parse_document(html), url)
-    return site
+            learned.learn_list_page(parse_document(html), url)
+    return learned
 
 
 def _contents(session: Session, pages: list[StoredPage]) -> dict[str, tuple[bytes, str]]:
@@ -198,19 +203,25 @@ def _id_chunks(ids: set[str] | None) -> Iterator[set[str] | None]:
         yield set(ordered[start:start + 1000])
 
 
-def _clear(session: Session, ids: set[str] | None) -> None:
-    """Delete the articles to rebuild (None: all); their URLs stay, without membership."""
-    SearchIndex(session.connection()).forget(ids)
+def _clear(session: Session, ids: set[str] | None, site: str) -> None:
+    """Delete the articles to rebuild (None: all of the site's); their URLs stay, without
+    membership."""
+    search = SearchIndex(session.connection())
+    if ids is None:
+        search.forget_site(site)
+    else:
+        search.forget(ids)
+    every = select(Article.id).where(Article.site == site)
     for part in _id_chunks(ids):
-        url_filter = Url.article_id.is_not(None) if part is None else Url.article_id.in_(part)
-        session.execute(update(Url).where(url_filter).values(
+        chosen = every.scalar_subquery() if part is None else part
+        session.execute(update(Url).where(Url.article_id.in_(chosen)).values(
             article_id=None, is_canonical=False, similarity=None))
         for model in (ArticleVersion, ArticleColumn, Article):
             key = model.id if model is Article else model.article_id  # type: ignore[attr-defined]
-            session.execute(delete(model) if part is None else delete(model).where(key.in_(part)))
+            session.execute(delete(model).where(key.in_(chosen)))
 
 
-def _refresh_seen_times(session: Session, ids: set[str] | None) -> None:
+def _refresh_seen_times(session: Session, ids: set[str] | None, site: str) -> None:
     """Article first/last seen = its URLs' first/last seen, over every run, as the crawls
     that stored them computed it (a replay sees each page at its latest fetch only)."""
     urls = Url.__table__
@@ -220,7 +231,7 @@ def _refresh_seen_times(session: Session, ids: set[str] | None) -> None:
             .where(urls.c.article_id == Article.id).scalar_subquery(),
             last_seen_at=select(func.max(urls.c.last_seen_at))
             .where(urls.c.article_id == Article.id).scalar_subquery(),
-        ).where(exists().where(urls.c.article_id == Article.id))
+        ).where(Article.site == site, exists().where(urls.c.article_id == Article.id))
         session.execute(statement if part is None else statement.where(Article.id.in_(part)))
 
 
@@ -274,8 +285,10 @@ def reprocess(
     articles to rebuild; without them every stored article page is replayed.  ``workers``
     processes read the pages (0: this process; None: one per core from a thousand
     pages on, ``page_reading.default_workers``).  ``site`` names the profile to read with
-    (None: the site of the latest crawl), ``sites_dir`` the user's profiles.  Raises
-    ``liuzhou_spider.runner.Locked`` while a crawl holds the database.
+    (None: the site of the latest crawl), ``sites_dir`` the user's profiles.  Only the
+    site's articles are rebuilt (and merged among themselves), then linked again with
+    their reposts on other sites.  Raises ``liuzhou_spider.runner.Locked`` while a crawl
+    holds the database.
     """
     with run_lock(CrawlOptions(db_url=db_url)), tuned_for_long_run():  # no crawl writes
         return _reprocess(db_url, column, since, until, progress, workers, site, sites_dir)
@@ -289,14 +302,17 @@ def _reprocess(db_url: str, column: str | None, since: str | None, until: str | 
         ensure_schema(engine)
         repository = Repository(engine)
         profile = crawl_profile(engine, site, sites_dir)
-        options = {"reprocess": True, "site": profile.name, "column": column, "since": since,
+        site = profile.name
+        options = {"reprocess": True, "site": site, "column": column, "since": since,
                    "until": until}
-        result = ReprocessResult(run_id=repository.start_run(options))
+        result = ReprocessResult(run_id=repository.start_run(options, site=site))
         started = time.perf_counter()
         filtered = column is not None or since is not None or until is not None
         try:
             _rebuild(engine, repository, profile, result, progress,
-                     selected_articles(column, since, until) if filtered else None, workers)
+                     selected_articles(site, column, since, until) if filtered else None,
+                     workers)
+            link_stories(repository, site, DEDUP_CONFIG)  # ids and bodies may have changed
         except BaseException:
             repository.finish_run(result.run_id, "failed", _counts(result))
             raise
@@ -321,7 +337,8 @@ def _rebuild(
 ) -> None:
     # The configuration the readers sketch with; the site's current templates preferred.
     dedup = Deduplicator(replace(DEDUP_CONFIG, current_templates=profile.current_templates))
-    pages = stored_pages(chosen)
+    site = profile.name
+    pages = stored_pages(site, chosen)
     # The pages are streamed on a second connection: it reads the database as it was
     # (the rebuild's writes are uncommitted until the end), so nothing is held in memory.
     with Session(engine) as session, session.begin(), engine.connect() as reader:
@@ -332,17 +349,17 @@ def _rebuild(
         dedup.bodies = lambda article_id: repository.article_body(
             mapping.stored(article_id), session.connection())
         if ids is not None:  # the other articles are known, as to a crawl next week
-            dedup.load(_outside(repository, ids, mapping, profile.current_templates))
-        _clear(session, ids)
+            dedup.load(_outside(repository, site, ids, mapping, profile.current_templates))
+        _clear(session, ids, site)
         touched: set[str] = set()
-        site = stored_site(reader)
+        learned = stored_site(reader, site)
         count = default_workers(total) if workers is None else workers
         with page_reader(profile, count) as read:
             chunks = _chunks(iter(stream(reader, pages)))
             for chunk, reads in _read_ahead(chunks, session, read):
                 decisions = []
                 for page, pending in zip(chunk, reads, strict=True):
-                    decision = _replay(page, pending, dedup, result, site)
+                    decision = _replay(page, pending, dedup, result, learned)
                     if decision is not None:
                         decisions.append(mapping.decide(decision, page))
                 Batch(session, result.run_id, [], decisions).write()
@@ -351,7 +368,7 @@ def _rebuild(
                 session.expunge_all()  # flushed rows are not needed again: memory flat
                 if progress is not None:
                     progress(result.pages, total)
-        _refresh_seen_times(session, None if ids is None else touched)
+        _refresh_seen_times(session, None if ids is None else touched, site)
 
 
 def _read_ahead(
@@ -380,10 +397,10 @@ def _start(read: ReadPage, page: StoredPage, contents: dict[str, tuple[bytes, st
                 page.link_date)
 
 
-def _outside(repository: Repository, ids: set[str], mapping: _Ids,
+def _outside(repository: Repository, site: str, ids: set[str], mapping: _Ids,
              current_templates: frozenset[str]) -> Iterator[KnownArticle]:
-    """Stored articles outside the selection; their ids are taken."""
-    for known in repository.load_known_articles(current_templates):
+    """The site's stored articles outside the selection; their ids are taken."""
+    for known in repository.load_known_articles(current_templates, site=site):
         if known.article_id not in ids:
             mapping.take(known.article_id)
             yield known

@@ -193,10 +193,12 @@ class DedupStep:
         return cls(crawler)
 
     async def open_spider(self) -> None:
-        repository = database_for(self.crawler).repository
-        # Streamed into the index in the thread: no list of every stored article.
-        await asyncio.to_thread(
-            self.dedup.load, repository.load_known_articles(self.current_templates))
+        database = database_for(self.crawler)
+        repository = database.repository
+        # Streamed into the index in the thread: no list of every stored article.  Only
+        # the site's own: another portal's copy of a story stays that portal's record.
+        await asyncio.to_thread(self.dedup.load, repository.load_known_articles(
+            self.current_templates, site=database.site))
         self.dedup.bodies = repository.article_body
         logger.info("Deduplication index loaded with %d stored articles", len(self.dedup))
 

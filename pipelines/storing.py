@@ -13,6 +13,11 @@ verdict fails the run or makes it partial, naming storage.  When nothing at all 
 written any more (a full disk) the crawl stops instead of fetching pages it cannot keep.
 Errors raised by any pipeline step are counted too (``liuzhou/item_errors``): Scrapy only
 logs them.
+
+Everything is the crawl's site's (its profile name, ``Database.site``): the run's row,
+the rows its batches write, the filing-number verdicts reconciled when it closes.  Once
+the article ids have settled, the site's articles are linked with their reposts on the
+other sites of the database (``pipelines.stories``).
 """
 
 from __future__ import annotations
@@ -37,7 +42,9 @@ from liuzhou_spider.health import (
 )
 from liuzhou_spider.items import MergeDecision, PageFetch
 from pipelines.dedup import article_id_for
+from pipelines.page_reading import DEDUP_CONFIG
 from pipelines.reconcile import reconcile, unexpected_filings
+from pipelines.stories import link_stories
 from storage.repository import SETTLED
 
 logger = logging.getLogger(__name__)
@@ -97,11 +104,15 @@ class StoringStep:
     def repository(self):  # type: ignore[no-untyped-def]
         return database_for(self.crawler).repository
 
+    @property
+    def site(self) -> str:
+        return database_for(self.crawler).site
+
     async def open_spider(self) -> None:
         repository = self.repository
         await asyncio.to_thread(repository.mark_interrupted_runs)
         options = dict(self.crawler.settings.getdict("LIUZHOU_RUN_OPTIONS"))
-        self.run_id = await asyncio.to_thread(repository.start_run, options)
+        self.run_id = await asyncio.to_thread(repository.start_run, options, site=self.site)
         self.crawler.stats.set_value("liuzhou/run_id", self.run_id)  # type: ignore[union-attr]
 
     async def process_item(self, item: Any) -> Any:
@@ -208,9 +219,11 @@ class StoringStep:
         profile = self.crawler.spider.profile  # type: ignore[union-attr]
         try:
             # Streamed through the rule in the thread: one pass, no list of every sighting.
+            # Per site: each portal shows its own filing numbers.
+            site = self.site
             verdicts = await asyncio.to_thread(lambda: reconcile(
-                repository.registration_observations(), profile.current_templates))
-            await asyncio.to_thread(repository.set_registration_verdicts, verdicts)
+                repository.registration_observations(site=site), profile.current_templates))
+            await asyncio.to_thread(repository.set_registration_verdicts, verdicts, site=site)
             for line in unexpected_filings(verdicts, profile.filings):
                 logger.warning("Filing number not the site's known one (%s): %s",
                                profile.name, line)
@@ -238,7 +251,8 @@ class StoringStep:
             key.removeprefix(COLUMN_LINKS): int(value)
             for key, value in crawl_stats.get_stats().items() if key.startswith(COLUMN_LINKS)
         }
-        previous = await asyncio.to_thread(self.repository.previous_run_checks, self.run_id)
+        previous = await asyncio.to_thread(self.repository.previous_run_checks, self.run_id,
+                                           site=self.site)
         collapsed = collapsed_columns(previous.get("column_links") or {}, column_links)
         if collapsed and reason == "finished":
             crawl_stats.set_value("liuzhou/collapsed_columns", collapsed)
@@ -272,6 +286,14 @@ class StoringStep:
         except Exception as exc:
             logger.error("Article ids could not be settled (the next run settles them): %s",
                          one_line(exc))
+        try:
+            # With the ids settled: which of the site's articles other sites published too.
+            links = await asyncio.to_thread(link_stories, self.repository, self.site,
+                                            DEDUP_CONFIG)
+            crawl_stats.set_value("liuzhou/story_links", links)
+        except Exception as exc:  # derived, like the verdicts: the next run links them
+            logger.error("Reposts on other sites not linked: %s", one_line(exc))
+            crawl_stats.inc_value("liuzhou/write_errors")
         try:
             await asyncio.to_thread(
                 self.repository.finish_run, self.run_id, outcome.status, counts, checks

@@ -7,6 +7,10 @@ a handful of statements per batch instead of a dozen per page, and no ORM bookke
 Every write is an idempotent upsert: first-seen times take the minimum, last-seen times
 the maximum, and a fetch older than what a URL remembers never overwrites it, so a batch
 replayed late or twice changes nothing.
+
+What a batch stores belongs to its run's site (``crawl_runs.site``).  A row of another
+site met on the way (two profiles claiming one host) is refused with ``SiteConflict``,
+never silently moved: one portal's records must not become another's.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from storage.models import (
     Article,
     ArticleColumn,
     ArticleVersion,
+    CrawlRun,
     Fetch,
     PageContent,
     RegistrationObservation,
@@ -53,6 +58,10 @@ CONTENT_FIELDS = ("title", "published_at", "source", "column_path", "body_text",
 
 # What the content page's reading says of its evidence: follows the page, never versioned.
 EVIDENCE_FIELDS = ("title_from", "published_from", "source_from", "list_title", "title_conflict")
+
+
+class SiteConflict(ValueError):
+    """A batch of one site would change a row stored for another site."""
 
 
 def to_json(value: Any) -> str:
@@ -122,6 +131,10 @@ class Batch:
         session.flush()  # the batch reads and writes below the ORM: nothing may be pending
         self.connection = session.connection()
         self.run_id = run_id
+        self.site: str = self.connection.scalar(
+            select(CrawlRun.site).where(CrawlRun.id == run_id))
+        if self.site is None:
+            raise LookupError(f"no run {run_id} to store a batch for")
         # Stored as every database accepts them; the pages that needed it are counted.
         stored_fetches = [storable_fetch(f) for f in fetches]
         stored_decisions = [storable_decision(d) for d in decisions]
@@ -144,6 +157,8 @@ class Batch:
                 {h for f, h in zip(fetches, self.hashes, strict=True) if f.body and h}))))
         self.observations = Rows(OBSERVATIONS, _observation_key,
                                  self._in(OBSERVATIONS.c.url, {f.url for f in fetches}))
+        for rows in (self.articles, self.urls):
+            self._refuse_other_sites(rows)
         self.logged = self._logged()
         self.versions: list[Row] = []  # article_versions rows, in the order replaced
         self.edited: set[str] = set()  # articles whose title or body an earlier run stored
@@ -151,6 +166,14 @@ class Batch:
         self.replaced: set[str] = set()  # articles whose old column rows go
         self.contents: list[Row] = []  # page_contents rows not stored yet
         self.log: list[Row] = []  # fetches rows
+
+    def _refuse_other_sites(self, rows: Rows) -> None:
+        """Raise ``SiteConflict`` if a loaded row is another site's."""
+        for key, row in rows.rows.items():
+            if row["site"] != self.site:
+                raise SiteConflict(
+                    f"{rows.table.name} row {key} is stored for site {row['site']!r}, this run "
+                    f"crawls {self.site!r}: two sites' profiles claim the same pages")
 
     def _in(self, column: Column[str], keys: set[str]) -> list[RowMapping]:
         """Every row of ``column``'s table whose ``column`` is one of ``keys``."""
@@ -244,7 +267,8 @@ class Batch:
             article = self.articles.add({
                 **_blank(ARTICLES), "id": decision.article_id,
                 "canonical_url": raw.canonical_url, "first_seen_at": seen,
-                "last_seen_at": seen, "created_run_id": self.run_id, **_content(decision),
+                "last_seen_at": seen, "created_run_id": self.run_id, "site": self.site,
+                **_content(decision),
             })
             self.columns[article["id"]] = decision.article.column
         elif decision.body_replaced:
@@ -283,6 +307,7 @@ class Batch:
             return self.urls.add({
                 **_blank(URLS), "url": url, "canonical_url": canonical_url, "kind": kind,
                 "is_canonical": False, "first_seen_at": seen, "last_seen_at": seen,
+                "site": self.site,
             })
         row["first_seen_at"] = _earliest(row["first_seen_at"], seen)
         row["last_seen_at"] = _latest(row["last_seen_at"], seen)
@@ -359,6 +384,7 @@ class Batch:
                 self.observations.add({
                     "kind": registration.kind, "value": registration.value, "url": fetch.url,
                     "template": fetch.template, "first_seen_at": seen, "last_seen_at": seen,
+                    "site": self.site,
                 })
                 continue
             observation["first_seen_at"] = _earliest(observation["first_seen_at"], seen)

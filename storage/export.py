@@ -23,12 +23,16 @@ from storage.timefmt import since_bound
 
 Format = Literal["json", "jsonl", "csv"]
 FIELDS = ("id", "canonical_url", "urls", "title", "published_at", "source", "column",
-          "body_text", "images", "attachments", "first_seen_at", "last_seen_at")
+          "body_text", "images", "attachments", "first_seen_at", "last_seen_at",
+          "site")  # extensions after the promised fields
 LIST_FIELDS = frozenset({"urls", "column", "images", "attachments"})
 
 
-def _filters(since: str | None, column: str | None) -> list[ColumnElement[bool]]:
+def _filters(since: str | None, column: str | None, site: str | None
+             ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
+    if site is not None:
+        conditions.append(Article.site == site)
     if since is not None:
         conditions.append(Article.published_at >= since_bound(since))
     if column is not None:
@@ -37,14 +41,15 @@ def _filters(since: str | None, column: str | None) -> list[ColumnElement[bool]]
     return conditions
 
 
-def iter_records(engine: Engine, *, since: str | None = None,
-                 column: str | None = None) -> Iterator[dict[str, Any]]:
-    """Export records (interfaces.md "Export record"), in article id order, streamed."""
-    conditions = _filters(since, column)
+def iter_records(engine: Engine, *, since: str | None = None, column: str | None = None,
+                 site: str | None = None) -> Iterator[dict[str, Any]]:
+    """Export records (interfaces.md "Export record"), in article id order, streamed;
+    of every site unless ``site`` names one."""
+    conditions = _filters(since, column, site)
     articles = select(
         Article.id, Article.canonical_url, Article.title, Article.published_at, Article.source,
         Article.column_path, Article.body_text, Article.images, Article.attachments,
-        Article.first_seen_at, Article.last_seen_at,
+        Article.first_seen_at, Article.last_seen_at, Article.site,
     ).where(*conditions).order_by(Article.id)
     urls = (
         select(Url.article_id, Url.url).join(Article, Url.article_id == Article.id)
@@ -71,6 +76,7 @@ def iter_records(engine: Engine, *, since: str | None = None,
                 "attachments": json.loads(article.attachments),
                 "first_seen_at": article.first_seen_at,
                 "last_seen_at": article.last_seen_at,
+                "site": article.site,
             }
 
 
@@ -97,6 +103,12 @@ def _csv_cell(name: str, value: Any, safe: bool) -> Any:
     return spreadsheet_safe(value) if safe and isinstance(value, str) else value
 
 
+def site_names(engine: Engine) -> list[str]:
+    """Every site that has stored articles, sorted."""
+    with engine.connect() as connection:
+        return list(connection.scalars(select(Article.site).distinct().order_by(Article.site)))
+
+
 def column_names(engine: Engine) -> list[str]:
     """Every column name an article is filed under, at any level, sorted."""
     with engine.connect() as connection:
@@ -105,12 +117,13 @@ def column_names(engine: Engine) -> list[str]:
 
 
 def export_articles(engine: Engine, fmt: Format, out: BinaryIO, *, since: str | None = None,
-                    column: str | None = None, bom: bool = False,
+                    column: str | None = None, site: str | None = None, bom: bool = False,
                     spreadsheet: bool | None = None) -> int:
     """Write the canonical records to ``out`` as ``fmt``; return how many were written.
 
     ``since`` keeps articles published on or after that date (Asia/Shanghai); ``column``
-    keeps those with that exact name at any level of their column path.  ``bom`` starts
+    keeps those with that exact name at any level of their column path; ``site`` those of
+    that site (every site's without it; each record names its site).  ``bom`` starts
     a CSV with a UTF-8 byte-order mark, which spreadsheet programs need to read UTF-8.
     ``spreadsheet`` (default: as ``bom``, the CSV made for spreadsheets) makes CSV cells
     spreadsheet-safe (``spreadsheet_safe``); otherwise every cell is the stored text.
@@ -130,7 +143,7 @@ def export_articles(engine: Engine, fmt: Format, out: BinaryIO, *, since: str | 
             writer.writerow(FIELDS)
         elif fmt == "json":
             text.write("[")
-        for record in iter_records(engine, since=since, column=column):
+        for record in iter_records(engine, since=since, column=column, site=site):
             if writer is not None:
                 writer.writerow([_csv_cell(name, record[name], safe) for name in FIELDS])
             elif fmt == "json":

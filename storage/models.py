@@ -38,6 +38,8 @@ COLUMN_SEPARATOR = " > "  # between the names of a column path, as in the breadc
 TIMESTAMP = StoredTime()  # "2026-02-25T09:44:00+00:00"; timestamptz on PostgreSQL
 PUBLISHED = StoredTime(SHANGHAI)  # publication times read back at +08:00, as the site says
 
+SITE = String(64)  # a site's profile name, "lztz"
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -59,6 +61,7 @@ class CrawlRun(Base):
     __tablename__ = "crawl_runs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site: Mapped[str] = mapped_column(SITE, index=True)  # the profile name: "lztz"
     started_at: Mapped[str] = mapped_column(TIMESTAMP)
     finished_at: Mapped[str | None] = mapped_column(TIMESTAMP)
     status: Mapped[str] = mapped_column(String(20), default="running", index=True)
@@ -109,6 +112,9 @@ class Article(Base):
     source_from: Mapped[str | None] = mapped_column(Text)
     list_title: Mapped[str | None] = mapped_column(Text)
     title_conflict: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Schema 0008: the site whose record this is (a repost on another portal is that
+    # portal's record); deduplication merges only within a site.
+    site: Mapped[str] = mapped_column(SITE, index=True)
 
 
 class ArticleColumn(Base):
@@ -197,6 +203,7 @@ class Url(Base):
     # (what reprocessing hands page reading again, as the crawl did).
     link_title: Mapped[str | None] = mapped_column(Text)
     link_date: Mapped[str | None] = mapped_column(Text)  # the date shown beside it, as written
+    site: Mapped[str] = mapped_column(SITE, index=True)  # schema 0008: whose page it is
 
 
 class Fetch(Base):
@@ -230,16 +237,48 @@ class RegistrationObservation(Base):
     template: Mapped[str | None] = mapped_column(String(32))
     first_seen_at: Mapped[str] = mapped_column(TIMESTAMP)
     last_seen_at: Mapped[str] = mapped_column(TIMESTAMP)
+    site: Mapped[str] = mapped_column(SITE, index=True)  # schema 0008: the page's site
 
 
 class RegistrationVerdict(Base):
-    """Reconciliation's decision: is this filing number the site's current one."""
+    """Reconciliation's decision: is this filing number the site's current one (per site:
+    each portal has its own filings)."""
 
     __tablename__ = "registration_verdicts"
     __table_args__ = (CheckConstraint("kind IN ('icp', 'psb')", name="kind"),)
 
+    site: Mapped[str] = mapped_column(SITE, primary_key=True)
     kind: Mapped[str] = mapped_column(String(8), primary_key=True)
     value: Mapped[str] = mapped_column(Text, primary_key=True)
     is_canonical: Mapped[bool] = mapped_column(Boolean)
     conflicting: Mapped[bool] = mapped_column(Boolean)  # another filing than the canonical
     decided_at: Mapped[str] = mapped_column(TIMESTAMP)
+
+
+class StoryLink(Base):
+    """Two articles of different sites that deduplication would merge were they of one
+    site: a repost.  ``article_id`` was compared against the other site's records and
+    matched ``linked_id``; the links of a site are recomputed after each of its runs."""
+
+    __tablename__ = "story_links"
+
+    article_id: Mapped[str] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    linked_id: Mapped[str] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class ArticleStory(Base):
+    """An article's story: the linked articles of every site, connected, in the order
+    they were published (``position`` 1 is the first publisher; the story is named
+    after it).  Only articles that appeared on more than one site have a row."""
+
+    __tablename__ = "article_stories"
+
+    article_id: Mapped[str] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    story_id: Mapped[str] = mapped_column(String(16), index=True)
+    position: Mapped[int] = mapped_column(Integer)

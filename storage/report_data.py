@@ -8,7 +8,8 @@ each named where it is read: why a page was merged (``urls``: rendering, docid, 
 before canonicalisation) and a run's health checks (``crawl_runs.checks``, JSON).
 
 Dates bound articles by ``published_at`` and runs by ``started_at``: ``since`` includes
-its day, ``until`` includes its whole day.
+its day, ``until`` includes its whole day.  ``site`` keeps one site's rows (every view
+has the column); without it the figures cover every site in the database.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ ARTICLE_COUNT_SQL = "SELECT count(*) FROM v_articles WHERE 1 = 1{where}"
 RUNS_SQL = """
 SELECT v.run_id, v.started_at, v.finished_at, v.status, v.pages_fetched, v.articles_new,
        v.articles_updated, v.duplicates_merged, v.errors, v.pages_not_modified,
-       v.pages_gone, r.checks
+       v.pages_gone, v.site, r.checks
 FROM v_crawl_runs v
 JOIN crawl_runs r ON r.id = v.run_id
 WHERE 1 = 1{where}
@@ -69,14 +70,15 @@ SELECT CASE
 FROM v_article_urls m
 JOIN urls u ON u.url = m.url
 LEFT JOIN urls c ON c.article_id = m.article_id AND c.is_canonical
-WHERE m.is_canonical = 0
+WHERE m.is_canonical = 0{where}
 GROUP BY 1
 ORDER BY pages DESC, cause"""
 
 REGISTRATIONS_SQL = """
-SELECT kind, value, page_count, first_seen_at, last_seen_at, is_canonical
+SELECT kind, value, page_count, first_seen_at, last_seen_at, is_canonical, site
 FROM v_registrations
-ORDER BY kind, page_count DESC, value"""
+WHERE 1 = 1{where}
+ORDER BY site, kind, page_count DESC, value"""
 
 
 @dataclass
@@ -92,6 +94,7 @@ class ReportData:
     registrations: list[dict[str, Any]]
     latest: list[dict[str, Any]]
     conflicts: list[str] = field(default_factory=list)
+    site: str | None = None  # the one site reported on; None: every site
 
 
 def as_text(column: str, dialect: str, zone: str = "UTC") -> str:
@@ -114,6 +117,11 @@ def _bounds(column: str, since: str | None, until: str | None) -> tuple[str, dic
         where += f" AND substr({column}, 1, 10) <= :until"
         params["until"] = until[:10]
     return where, params
+
+
+def _one_site(column: str, site: str | None) -> str:
+    """The SQL condition (a parameter, ``:site``) keeping one site's rows, if one."""
+    return "" if site is None else f" AND {column} = :site"
 
 
 def _plain(key: str, value: Any) -> Any:
@@ -158,26 +166,33 @@ def _run(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def collect_report(engine: Engine, *, since: str | None = None, until: str | None = None,
-                   latest: int = LATEST) -> ReportData:
+                   latest: int = LATEST, site: str | None = None) -> ReportData:
     """The report's figures, read in one transaction so they agree with each other."""
     dialect = engine.dialect.name
     published = as_text("published_at", dialect, "Asia/Shanghai")
     articles_where, articles_params = _bounds(published, since, until)
     runs_where, runs_params = _bounds(as_text("v.started_at", dialect), since, until)
+    site_params = {} if site is None else {"site": site}
+    articles_where += _one_site("site", site)
+    runs_where += _one_site("v.site", site)
+    articles_params.update(site_params)
+    runs_params.update(site_params)
     with engine.connect() as connection:
         count = connection.execute(text(ARTICLE_COUNT_SQL.format(where=articles_where)),
                                    articles_params).scalar()
-        registrations = _rows(connection, REGISTRATIONS_SQL, {})
-        kinds = [row["kind"] for row in registrations]
+        registrations = _rows(connection, REGISTRATIONS_SQL.format(
+            where=_one_site("site", site)), site_params)
+        kinds = [(row["site"], row["kind"]) for row in registrations]
         return ReportData(
-            since=since, until=until, articles=int(count or 0),
+            since=since, until=until, articles=int(count or 0), site=site,
             months=_rows(connection, MONTHS_SQL.format(where=articles_where, published=published),
                          articles_params),
             runs=[_run(row) for row in
                   _rows(connection, RUNS_SQL.format(where=runs_where), runs_params)],
-            merges=_rows(connection, MERGES_SQL, {}),
+            merges=_rows(connection, MERGES_SQL.format(where=_one_site("m.site", site)),
+                         site_params),
             registrations=registrations,
             latest=_rows(connection, LATEST_SQL.format(where=articles_where),
                          {**articles_params, "latest": latest}),
-            conflicts=sorted({kind for kind in kinds if kinds.count(kind) > 1}),
+            conflicts=sorted({kind for s, kind in kinds if kinds.count((s, kind)) > 1}),
         )

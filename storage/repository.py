@@ -13,29 +13,34 @@ import json
 import os
 import socket
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from liuzhou_spider.items import KnownArticle, Member, MergeDecision, Observation, PageFetch
 from storage.batch import Batch, to_json
+from storage.export import site_names
 from storage.models import (
     Article,
     ArticleColumn,
+    ArticleStory,
     ArticleVersion,
     CrawlRun,
     PageContent,
     RegistrationObservation,
     RegistrationVerdict,
+    StoryLink,
     Url,
 )
 from storage.registrations import Verdicts, flatten
 from storage.search import SearchIndex
 from storage.storable import is_keyed
+from storage.stories import Member as StoryMember
+from storage.stories import stories
 from storage.streaming import stream, with_children
 from storage.timefmt import now_utc
 
@@ -76,10 +81,11 @@ class Repository:
 
     # -- runs ----------------------------------------------------------------------------
 
-    def start_run(self, options: dict[str, Any]) -> int:
-        """Record a run as 'running' and return its id."""
+    def start_run(self, options: dict[str, Any], *, site: str) -> int:
+        """Record a run of ``site`` (its profile name) as 'running' and return its id; what
+        the run stores is that site's (``write_batch``)."""
         with Session(self.engine) as session, session.begin():
-            run = CrawlRun(started_at=now_utc(), status="running", pid=os.getpid(),
+            run = CrawlRun(site=site, started_at=now_utc(), status="running", pid=os.getpid(),
                            hostname=socket.gethostname(), options=to_json(options))
             session.add(run)
             session.flush()
@@ -132,9 +138,11 @@ class Repository:
                 session.execute(update(table).where(table.c.id == old_id)
                                 .values(canonical_url=f"{url}#renamed-{old_id}"))
                 session.execute(insert(table).values({**values, "id": new_id}))
-                for child in (ArticleColumn, ArticleVersion, Url):
+                for child in (ArticleColumn, ArticleVersion, Url, ArticleStory, StoryLink):
                     session.execute(update(child).where(child.article_id == old_id)
                                     .values(article_id=new_id))
+                session.execute(update(StoryLink).where(StoryLink.linked_id == old_id)
+                                .values(linked_id=new_id))
                 search.forget([old_id])
                 session.execute(delete(table).where(table.c.id == old_id))
                 search.index([new_id])
@@ -146,11 +154,13 @@ class Repository:
 
     @staticmethod
     def _runs_to_settle(session: Session, run_id: int) -> list[int]:
-        """Earlier runs whose ids may not have settled: still 'running' (killed), or
-        ended without settling (marked interrupted or failed by another process)."""
+        """Earlier runs of the same site whose ids may not have settled: still 'running'
+        (killed), or ended without settling (marked interrupted or failed by another
+        process).  Another site's run is settled by that site's next run."""
+        site = select(CrawlRun.site).where(CrawlRun.id == run_id).scalar_subquery()
         candidates = session.execute(
             select(CrawlRun.id, CrawlRun.checks).where(
-                CrawlRun.id != run_id,
+                CrawlRun.id != run_id, CrawlRun.site == site,
                 CrawlRun.status.in_(("running", "interrupted", "failed")))
         ).all()
         return [rid for rid, checks in candidates
@@ -170,42 +180,47 @@ class Repository:
             yield from ((row[0], row[1]) for row in rows)
             after = rows[-1][0]
 
-    def stored_list_pages(self) -> set[str]:
-        """The keys of the pages earlier runs stored as list pages (not articles): a
-        page of them that now links nowhere is a maintenance notice in its place."""
-        query = select(Url.url).where(Url.kind == "column", Url.status < 400)
+    def stored_list_pages(self, *, site: str) -> set[str]:
+        """The keys of the pages earlier runs of ``site`` stored as list pages (not
+        articles): a page of them that now links nowhere is a maintenance notice in its
+        place."""
+        query = select(Url.url).where(Url.site == site, Url.kind == "column", Url.status < 400)
         with self.engine.connect() as connection:
             return {url for (url,) in stream(connection, query)}
 
-    def has_completed_run(self) -> bool:
-        """True once a crawl ran to its end: only then has the whole site been seen."""
+    def has_completed_run(self, *, site: str) -> bool:
+        """True once a crawl of ``site`` ran to its end: only then has it been seen whole."""
         with Session(self.engine) as session:
             return session.scalar(
                 select(CrawlRun.id).where(
-                    CrawlRun.finished_at.is_not(None),
+                    CrawlRun.site == site, CrawlRun.finished_at.is_not(None),
                     CrawlRun.status.in_(("success", "partial", "unhealthy")),
                 ).limit(1)
             ) is not None
 
-    def previous_run_status(self, run_id: int | None = None) -> str | None:
-        """The status of the last crawl before ``run_id`` (before the newest run if None),
-        None if there is none: a run left 'running' by a dead process counts as it is; a
-        ``liuzhou reprocess`` fetched nothing and does not count."""
-        query = (select(CrawlRun.status).where(CrawlRun.status != "reprocessed")
+    def previous_run_status(self, run_id: int | None = None, *, site: str) -> str | None:
+        """The status of the last crawl of ``site`` before ``run_id`` (before its newest
+        run if None), None if there is none: a run left 'running' by a dead process counts
+        as it is; a ``liuzhou reprocess`` fetched nothing and does not count."""
+        query = (select(CrawlRun.status)
+                 .where(CrawlRun.site == site, CrawlRun.status != "reprocessed")
                  .order_by(CrawlRun.id.desc()).limit(1))
         with Session(self.engine) as session:
             if run_id is None:
-                run_id = session.scalar(select(CrawlRun.id).order_by(CrawlRun.id.desc()))
+                run_id = session.scalar(select(CrawlRun.id).where(CrawlRun.site == site)
+                                        .order_by(CrawlRun.id.desc()))
             if run_id is None:
                 return None
             return session.scalar(query.where(CrawlRun.id < run_id))
 
-    def previous_run_checks(self, run_id: int) -> dict[str, Any]:
-        """The health checks of the last finished run before ``run_id`` ({} if none)."""
+    def previous_run_checks(self, run_id: int, *, site: str) -> dict[str, Any]:
+        """The health checks of the last finished run of ``site`` before ``run_id`` ({} if
+        none): budgets, column links and field quality are a site's own."""
         with Session(self.engine) as session:
             checks = session.scalar(
                 select(CrawlRun.checks)
-                .where(CrawlRun.id < run_id, CrawlRun.finished_at.is_not(None),
+                .where(CrawlRun.site == site, CrawlRun.id < run_id,
+                       CrawlRun.finished_at.is_not(None),
                        CrawlRun.status.in_(("success", "partial", "unhealthy")))
                 .order_by(CrawlRun.id.desc()).limit(1)
             )
@@ -251,18 +266,21 @@ class Repository:
         with self.engine.connect() as own:
             return own.scalar(query)
 
-    def load_known_articles(self, current_templates: frozenset[str]) -> Iterator[KnownArticle]:
-        """Every stored article with its member pages, streamed, for deduplication;
+    def load_known_articles(self, current_templates: frozenset[str] = frozenset(), *,
+                            site: str) -> Iterator[KnownArticle]:
+        """Every stored article of ``site`` with its member pages, streamed, for
+        deduplication: a crawl merges only into its own site's records.
         ``current_templates``: the site's current design (the profile's), whose pages
         deduplication prefers as canonical."""
         articles = select(
             Article.id, Article.canonical_url, Article.title, Article.published_at,
             Article.body_hash, Article.signature, Article.body_len, Article.content_docid,
-        ).order_by(Article.id)
+        ).where(Article.site == site).order_by(Article.id)
         members = (
             select(Url.article_id, Url.url, Url.canonical_url, Url.docid, Url.rendering,
                    Url.template)
-            .where(Url.article_id.is_not(None)).order_by(Url.article_id, Url.url)
+            .join(Article, Article.id == Url.article_id)
+            .where(Article.site == site).order_by(Url.article_id, Url.url)
         )
         with self.engine.connect() as connection:
             for article, urls in with_children(
@@ -279,10 +297,11 @@ class Repository:
                     )),
                 )
 
-    def url_memory(self) -> dict[str, UrlMemory]:
-        """What the last fetch of every URL (as fetched) answered, for conditional requests."""
+    def url_memory(self, *, site: str) -> dict[str, UrlMemory]:
+        """What the last fetch of every URL of ``site`` (as fetched) answered, for
+        conditional requests."""
         query = select(Url.url, Url.etag, Url.last_modified, Url.content_hash, Url.status,
-                       Url.article_id, Url.gone_at)
+                       Url.article_id, Url.gone_at).where(Url.site == site)
         with self.engine.connect() as connection:
             return {
                 row.url: UrlMemory(etag=row.etag, last_modified=row.last_modified,
@@ -299,17 +318,51 @@ class Repository:
                 return None
             return zlib.decompress(page.body), json.loads(page.headers)
 
+    # -- sites and stories ---------------------------------------------------------------
+
+    def sites(self) -> list[str]:
+        """The sites that have stored articles, sorted."""
+        return site_names(self.engine)
+
+    def set_story_links(self, site: str, links: Iterable[tuple[str, str]]) -> None:
+        """Replace the links that touch ``site``'s articles with ``links``, then the
+        stories of every site (``storage.stories``), in one transaction."""
+        own = select(Article.id).where(Article.site == site)
+        with Session(self.engine) as session, session.begin():
+            session.execute(delete(StoryLink).where(
+                or_(StoryLink.article_id.in_(own), StoryLink.linked_id.in_(own))))
+            rows = [{"article_id": a, "linked_id": b} for a, b in sorted(set(links))]
+            if rows:
+                session.execute(insert(StoryLink), rows)
+            every = session.execute(select(StoryLink.article_id, StoryLink.linked_id)).all()
+            ids = sorted({article_id for link in every for article_id in link})
+            members: dict[str, StoryMember] = {}
+            for part in _chunks(ids):
+                for row in session.execute(
+                    select(Article.published_at, Article.first_seen_at, Article.site,
+                           Article.id).where(Article.id.in_(part))
+                ):
+                    members[row.id] = StoryMember(*row)
+            session.execute(delete(ArticleStory))
+            grouped = stories([(a, b) for a, b in every], members)
+            if grouped:
+                session.execute(insert(ArticleStory), [
+                    {"article_id": a, "story_id": story, "position": position}
+                    for a, story, position in grouped])
+
     # -- filing numbers ------------------------------------------------------------------
 
-    def registration_observations(self) -> Iterator[Observation]:
-        """Every filing number seen, for ``pipelines.reconcile``: per (number, URL) one
-        observation at its first sighting and one at its last, which is all the rule needs.
+    def registration_observations(self, *, site: str) -> Iterator[Observation]:
+        """Every filing number seen on ``site``, for ``pipelines.reconcile``: per (number,
+        URL) one observation at its first sighting and one at its last, which is all the
+        rule needs.
 
         Streamed: every page shows its footer, so there are a few rows per page of the
         archive; read to the end (or closed) before the next use of the repository.
         """
         o = RegistrationObservation
-        query = select(o.kind, o.value, o.url, o.template, o.first_seen_at, o.last_seen_at)
+        query = select(o.kind, o.value, o.url, o.template, o.first_seen_at,
+                       o.last_seen_at).where(o.site == site)
         with self.engine.connect() as connection:
             for kind, value, url, template, first, last in stream(
                 connection, query.order_by(o.kind, o.value, o.url)
@@ -318,20 +371,27 @@ class Repository:
                     yield Observation(kind=kind, value=value, url=url,
                                       template=template or "unknown", seen_at=seen_at)
 
-    def set_registration_verdicts(self, verdicts: Verdicts) -> None:
-        """Replace every verdict with these (reconciliation decides from all observations)."""
+    def set_registration_verdicts(self, verdicts: Verdicts, *, site: str) -> None:
+        """Replace every verdict of ``site`` with these (reconciliation decides from all
+        of the site's observations)."""
         decided = now_utc()
         with Session(self.engine) as session, session.begin():
-            session.execute(delete(RegistrationVerdict))
+            session.execute(delete(RegistrationVerdict).where(RegistrationVerdict.site == site))
             latest = {(v.kind, v.value): v for v in flatten(verdicts)}
             session.add_all(
                 RegistrationVerdict(
-                    kind=kind, value=value, is_canonical=bool(v.is_canonical),
+                    site=site, kind=kind, value=value, is_canonical=bool(v.is_canonical),
                     conflicting=bool(getattr(v, "conflicting", not v.is_canonical)),
                     decided_at=decided,
                 )
                 for (kind, value), v in latest.items()
             )
+
+
+def _chunks(values: list[str], size: int = 1000) -> Iterator[list[str]]:
+    """Slices that stay under SQLite's bound-parameter limit."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def _member(row: Any, current_templates: frozenset[str]) -> Member:

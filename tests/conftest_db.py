@@ -220,11 +220,11 @@ def history() -> list[tuple[list[PageFetch], list[MergeDecision]]]:
 def populate(repo: Repository) -> dict[str, int]:
     """Store ``history()`` as two finished runs; return their ids."""
     first, second = history()
-    run1 = repo.start_run({"max_pages": None})
+    run1 = repo.start_run({"max_pages": None}, site="lztz")
     repo.write_batch(run1, *first)
     repo.finish_run(run1, "success", {"pages_fetched": 6, "articles_new": 3,
                                       "duplicates_merged": 1, "errors": 0})
-    run2 = repo.start_run({"max_pages": 10})
+    run2 = repo.start_run({"max_pages": 10}, site="lztz")
     repo.write_batch(run2, *second)
     repo.finish_run(run2, "partial", {"pages_fetched": 3, "articles_updated": 1,
                                       "duplicates_merged": 2, "errors": 1})

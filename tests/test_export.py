@@ -28,6 +28,7 @@ A_RECORD = {
                      "title": "附件"}],
     "first_seen_at": "2026-03-01T02:00:00+00:00",
     "last_seen_at": "2026-03-08T02:00:00+00:00",
+    "site": "lztz",  # extension: after the promised fields
 }
 
 

@@ -26,7 +26,8 @@ SCRAPY_GLUE = (*SCRAPY, "liuzhou_spider.spiders", "liuzhou_spider.runner",
 RECORDS = ("liuzhou_spider.items",)
 REGISTRY = "liuzhou_spider.sites"
 PURE_STEPS = ("pipelines.cleaning", "pipelines.sanitize", "pipelines.fallback",
-              "pipelines.dedup", "pipelines.reconcile", "pipelines.page_reading")
+              "pipelines.dedup", "pipelines.reconcile", "pipelines.page_reading",
+              "pipelines.stories")
 REGISTRY_READERS = ("liuzhou_spider.spiders", "liuzhou_spider.runner", "liuzhou_spider.cli",
                     "pipelines.reprocess", REGISTRY)
 

@@ -45,8 +45,8 @@ def test_every_figure_equals_the_views(repo):
         "near-duplicate text": 1,  # the corrected republication, another docid
     }
     assert data.registrations == sql_rows(
-        engine, "SELECT kind, value, page_count, first_seen_at, last_seen_at, is_canonical "
-                "FROM v_registrations ORDER BY kind, page_count DESC, value")
+        engine, "SELECT kind, value, page_count, first_seen_at, last_seen_at, is_canonical, "
+                "site FROM v_registrations ORDER BY kind, page_count DESC, value")
     assert data.conflicts == ["icp", "psb"]
     assert [row["article_id"] for row in data.latest] == [
         "aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb", "cccccccccccccccc"]
@@ -65,10 +65,10 @@ def test_dates_bound_articles_and_runs(repo):
 
 
 def test_field_quality_is_read_from_the_runs_checks(repo):
-    run = repo.start_run({})
+    run = repo.start_run({}, site="lztz")
     repo.finish_run(run, "success", {"pages_fetched": 1},
                     {"blocked": 0, FIELD_QUALITY_KEY: {"title": 1.0, "source": 0.5}})
-    other = repo.start_run({})
+    other = repo.start_run({}, site="lztz")
     repo.finish_run(other, "success", {"pages_fetched": 1}, {"blocked": 2})
     runs = collect_report(repo.engine).runs
     assert runs[0]["field_quality"] == {"title": 1.0, "source": 0.5}

@@ -57,7 +57,7 @@ def test_the_catalog_is_docs_analysts_md():
     assert catalog == parse_analysts(ANALYSTS.read_text(encoding="utf-8"))
     assert [q["sql"] for q in catalog["queries"].values()] == [e.strip() for e in EXAMPLES]
     assert set(catalog["views"]) == {"v_articles", "v_article_urls", "v_registrations",
-                                     "v_crawl_runs"}
+                                     "v_crawl_runs", "v_reposts"}
 
 
 def test_every_example_query_returns_rows(client):
@@ -77,7 +77,10 @@ def test_search_finds_an_article_by_a_chinese_phrase(client):
 
 def test_views_are_described_and_faceted(client):
     table = get(client, "/crawl/v_article_index.json", _size="0").json()
-    assert set(table["facet_results"]) == {"top_column", "column_path", "source", "month"}
+    assert set(table["facet_results"]) == {"site", "top_column", "column_path", "source",
+                                           "month"}
+    sites = {f["value"]: f["count"] for f in table["facet_results"]["site"]["results"]}
+    assert sites == {"lztz": 3}
     months = {f["value"]: f["count"] for f in table["facet_results"]["month"]["results"]}
     assert months == {"2026-02": 1, "2026-01": 1, "2020-07": 1}
     page = get(client, "/crawl/v_crawl_runs")

@@ -157,7 +157,7 @@ def test_downgrade_to_nothing_and_back(engine):
 
 
 def test_constraints_make_bad_states_impossible(engine, repo):
-    run = repo.start_run({})
+    run = repo.start_run({}, site="lztz")
     repo.write_batch(run, [], [
         make_decision(A_URL, "aaaaaaaaaaaaaaaa", fetched_at=T1),
         make_decision(A_CROSS, "aaaaaaaaaaaaaaaa", fetched_at=T1, is_new=False,
@@ -173,7 +173,7 @@ def test_constraints_make_bad_states_impossible(engine, repo):
         update(RegistrationObservation).values(kind="xyz"),
     ]
     with Session(engine) as session, session.begin():
-        session.add(RegistrationObservation(kind="icp", value="v", url=A_URL,
+        session.add(RegistrationObservation(site="lztz", kind="icp", value="v", url=A_URL,
                                             first_seen_at=T2, last_seen_at=T2))
     for statement in bad_updates:
         with pytest.raises(IntegrityError), engine.begin() as connection:
@@ -184,7 +184,7 @@ def test_constraints_make_bad_states_impossible(engine, repo):
 
 
 def test_batch_stores_article_url_memory_raw_bytes_and_observations(engine, repo):
-    run = repo.start_run({"full": False})
+    run = repo.start_run({"full": False}, site="lztz")
     body = "<html>页面</html>".encode()
     repo.write_batch(run, [
         make_fetch(A_URL, fetched_at=T1, body=body, etag='"e1"', last_modified="Sun, 01 Mar 2026",
@@ -206,7 +206,7 @@ def test_batch_stores_article_url_memory_raw_bytes_and_observations(engine, repo
         assert sorted(session.scalars(select(RegistrationObservation.kind))) == ["icp", "psb"]
         assert session.scalar(select(func.count()).select_from(Fetch)) == 1
     assert repo.page_content(url.content_hash) == (body, {"Content-Type": "text/html"})
-    memory = repo.url_memory()[A_URL]
+    memory = repo.url_memory(site="lztz")[A_URL]
     assert (memory.etag, memory.status, memory.article_id) == ('"e1"', 200, "aaaaaaaaaaaaaaaa")
 
 
@@ -236,7 +236,7 @@ def test_newer_version_keeps_the_old_body_and_replaces_content(engine, repo):
 
 def test_canonical_url_moves_and_url_flags_follow(engine, repo):
     populate(repo)
-    run = repo.start_run({})
+    run = repo.start_run({}, site="lztz")
     repo.write_batch(run, [], [make_decision(
         A_CROSS, "aaaaaaaaaaaaaaaa", fetched_at=T2, is_new=False, is_canonical=True,
         title="张壮在柳州市2026年新春第一会上强调", column=("统战动态", "时政聚焦"),
@@ -251,30 +251,30 @@ def test_canonical_url_moves_and_url_flags_follow(engine, repo):
 
 def test_gone_and_not_modified_fetches_update_the_memory(engine, repo):
     populate(repo)
-    memory = repo.url_memory()
+    memory = repo.url_memory(site="lztz")
     assert memory[B_URL].gone_at == "2026-03-08T02:00:00+00:00"
     assert memory[B_URL].status == 404
-    run = repo.start_run({})
+    run = repo.start_run({}, site="lztz")
     later = "2026-03-15T02:00:00+00:00"
     repo.write_batch(run, [
         make_fetch(A_URL, fetched_at=later, status=304, not_modified=True),
         make_fetch(B_URL, fetched_at=later, body=b"<html>back</html>"),
     ], [])
-    memory = repo.url_memory()
+    memory = repo.url_memory(site="lztz")
     assert memory[A_URL].etag == '"a1"' and memory[A_URL].status == 200
     assert memory[A_URL].content_hash is not None
     assert memory[B_URL].gone_at is None and memory[B_URL].status == 200
     # An older batch replayed late never overwrites newer memory.
     repo.write_batch(run, [make_fetch(A_URL, fetched_at=T1, status=500)], [])
-    assert repo.url_memory()[A_URL].status == 200
+    assert repo.url_memory(site="lztz")[A_URL].status == 200
 
 
 def test_runs_record_counts_and_a_dead_run_becomes_interrupted(engine, repo):
     ids = populate(repo)
-    crashed = repo.start_run({"jobdir": "x"})
+    crashed = repo.start_run({"jobdir": "x"}, site="lztz")
     with engine.begin() as connection:
         connection.execute(update(CrawlRun).where(CrawlRun.id == crashed).values(pid=2**22 + 7))
-    alive = repo.start_run({})  # this process: still running
+    alive = repo.start_run({}, site="lztz")  # this process: still running
     assert repo.mark_interrupted_runs() == 1
     with engine.connect() as connection:
         rows = {r.run_id: r for r in connection.execute(text("SELECT * FROM v_crawl_runs"))}
@@ -285,7 +285,7 @@ def test_runs_record_counts_and_a_dead_run_becomes_interrupted(engine, repo):
 
 
 def test_a_failed_batch_loses_nothing_committed_before_it(engine, repo):
-    run = repo.start_run({})
+    run = repo.start_run({}, site="lztz")
     repo.write_batch(run, [make_fetch(A_URL, fetched_at=T1, body=b"a")],
                      [make_decision(A_URL, "aaaaaaaaaaaaaaaa", fetched_at=T1)])
     before = snapshot(engine)
@@ -302,11 +302,12 @@ def test_a_failed_batch_loses_nothing_committed_before_it(engine, repo):
 def test_known_articles_stream_back_with_their_members(repo):
     populate(repo)
     printed = A_URL.replace(".html", "_print.html")
-    repo.write_batch(repo.start_run({}), [], [make_decision(
+    repo.write_batch(repo.start_run({}, site="lztz"), [], [make_decision(
         printed, "aaaaaaaaaaaaaaaa", canonical_url=A_URL, fetched_at=T2, is_new=False,
         is_canonical=False, rendering="print", docid="3712345",
         title="张壮在柳州市2026年新春第一会上强调")])
-    known = {k.article_id: k for k in repo.load_known_articles(LZTZ.current_templates)}
+    known = {k.article_id: k for k in repo.load_known_articles(LZTZ.current_templates,
+                                                               site="lztz")}
     assert set(known) == {"aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb", "cccccccccccccccc"}
     a = known["aaaaaaaaaaaaaaaa"]
     assert a.canonical_url == A_URL and a.body_len == len("南国春来早，人勤地生宝。\n大会现场。")
@@ -323,12 +324,13 @@ def test_reconciled_verdicts_show_in_the_view(engine, repo):
     from pipelines.reconcile import reconcile
 
     populate(repo)
-    observations = list(repo.registration_observations())
+    observations = list(repo.registration_observations(site="lztz"))
     assert {(o.kind, o.value) for o in observations} == {
         ("icp", "桂ICP备19011773号"), ("icp", "桂ICP备05009280号"),
         ("psb", "桂公网安备45020502000153号"), ("psb", "桂公网安备45020502000013号")}
-    # grouped by kind, as it returns
-    repo.set_registration_verdicts(reconcile(observations, LZTZ.current_templates))
+    # Grouped by kind, as it returns.
+    repo.set_registration_verdicts(reconcile(observations, LZTZ.current_templates),
+                                   site="lztz")
     with engine.connect() as connection:
         rows = connection.execute(text(
             "SELECT kind, value, page_count, is_canonical FROM v_registrations "
@@ -337,14 +339,15 @@ def test_reconciled_verdicts_show_in_the_view(engine, repo):
     assert [tuple(r) for r in rows] == [
         ("icp", "桂ICP备05009280号", 1, 0), ("icp", "桂ICP备19011773号", 3, 1),
         ("psb", "桂公网安备45020502000013号", 1, 0), ("psb", "桂公网安备45020502000153号", 3, 1)]
-    repo.set_registration_verdicts([])  # a flat iterable works too; verdicts are replaced
+    # A flat iterable works too; verdicts are replaced.
+    repo.set_registration_verdicts([], site="lztz")
     with engine.connect() as connection:
         assert connection.scalar(text("SELECT max(is_canonical) FROM v_registrations")) == 0
 
 
 def test_scraped_sql_is_stored_literally(engine, repo):
     evil_url = article_url("9999999") + "?q=" + INJECTION
-    run = repo.start_run({"note": INJECTION})
+    run = repo.start_run({"note": INJECTION}, site="lztz")
     repo.write_batch(run, [make_fetch(evil_url, fetched_at=T1, body=INJECTION.encode(),
                                       registrations=(("icp", INJECTION),))],
                      [make_decision(evil_url, "eeeeeeeeeeeeeeee", fetched_at=T1, title=INJECTION,
@@ -354,7 +357,7 @@ def test_scraped_sql_is_stored_literally(engine, repo):
         assert (article.title, article.body_text, article.source) == (INJECTION,) * 3
         assert article.column_path == INJECTION and article.canonical_url == evil_url
     assert {"articles", "urls"} <= set(inspect(engine).get_table_names())
-    assert next(repo.registration_observations()).value == INJECTION
+    assert next(repo.registration_observations(site="lztz")).value == INJECTION
 
 
 def test_migrations_build_exactly_the_models(engine):

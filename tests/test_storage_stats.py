@@ -35,7 +35,7 @@ def test_stats_count_what_is_stored(repo):
 
 def test_batches_written_from_worker_threads_all_land(repo):
     """The storing step runs write_batch in worker threads (asyncio.to_thread), in order."""
-    run = repo.start_run({})
+    run = repo.start_run({}, site="lztz")
     with ThreadPoolExecutor(max_workers=3) as pool:
         for n in range(6):
             url = A_URL.replace("3712345", str(4000000 + n))
@@ -53,9 +53,9 @@ def test_batches_written_from_worker_threads_all_land(repo):
 def test_stats_show_the_field_quality_of_the_last_run_that_read_articles(repo):
     quality = {"articles": 12, "coverage": {"title": 0.75}, "anomalies": {"no_title": 3},
                "columns": {"a": {"articles": 12}}, "examples": {}}
-    first = repo.start_run({})
+    first = repo.start_run({}, site="lztz")
     repo.finish_run(first, "unhealthy", {}, {"field_quality": quality})
-    second = repo.start_run({})  # an incremental run that read no article
+    second = repo.start_run({}, site="lztz")  # an incremental run that read no article
     repo.finish_run(second, "success", {}, {"field_quality": {"articles": 0}})
     assert collect(repo.engine)["field_quality"] == {
         "run_id": first, "articles": 12, "coverage": {"title": 0.75},

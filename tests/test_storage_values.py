@@ -30,7 +30,7 @@ def scalars(engine, query):  # type: ignore[no-untyped-def]
 
 def test_nul_and_control_characters_are_removed_and_the_page_counted(engine, repo):
     url = article_url("3700100")
-    run = repo.start_run({})
+    run = repo.start_run({}, site="lztz")
     fetch = make_fetch(url, fetched_at=T1, body=b"<html>x</html>", etag='"a\x00b"',
                        last_modified="Wed, 25 Feb 2026 09:44:00 GMT\r\n")
     fetch.headers["ETag"] = '"a\x00b"'
@@ -54,7 +54,7 @@ def test_a_url_too_long_for_an_index_is_kept_by_hash_the_same_everywhere(engine,
     assert url_key(long_url + "y") != key and not is_keyed(article_url("1"))
     article_id = article_id_for(long_url)
     for when in (T1, T2):  # twice: the second write finds the row by the same key
-        run = repo.start_run({})
+        run = repo.start_run({}, site="lztz")
         result = repo.write_batch(run, [make_fetch(long_url, fetched_at=when, body=b"<p>l</p>",
                                                    registrations=(("icp", "桂ICP备1号"),))],
                                   [make_decision(long_url, article_id, fetched_at=when,
@@ -64,13 +64,13 @@ def test_a_url_too_long_for_an_index_is_kept_by_hash_the_same_everywhere(engine,
         repo.finish_run(run, "success", {})
     assert scalars(engine, select(Url.url)) == [key]
     assert scalars(engine, select(Article.id)) == [article_id]  # not renamed by settling
-    assert list(repo.url_memory()) == [key]
+    assert list(repo.url_memory(site="lztz")) == [key]
 
 
 def test_a_version_is_written_only_when_title_or_body_changed(engine, repo):
     url, mobile = article_url("3700300"), article_url("3700300", "m")
     article_id = article_id_for(url)
-    first = repo.start_run({})
+    first = repo.start_run({}, site="lztz")
     repo.write_batch(first, [], [make_decision(mobile, article_id, fetched_at=T1,
                                                body="正文。", canonical_url=url)])
     # The same run meets another rendering with another body: crawl order, not an edit.
@@ -78,7 +78,7 @@ def test_a_version_is_written_only_when_title_or_body_changed(engine, repo):
         url, article_id, fetched_at=T1, body="正文。更完整。", is_new=False, body_replaced=True)])
     assert same_run.edited == frozenset()
     repo.finish_run(first, "success", {})
-    second = repo.start_run({})
+    second = repo.start_run({}, site="lztz")
     # A later run: other images and source, same title and body: no version.
     unchanged = make_decision(url, article_id, fetched_at=T2, body="正文。更完整。",
                               is_new=False, body_replaced=True, source="另一来源")
@@ -94,11 +94,11 @@ def test_a_version_is_written_only_when_title_or_body_changed(engine, repo):
 
 def test_ids_of_a_run_that_ended_without_settling_settle_after_the_next(engine, repo):
     url, alias = article_url("3700400"), article_url("3700400", "alias")
-    failed = repo.start_run({})
+    failed = repo.start_run({}, site="lztz")
     # Stored under the id of the page met first, then the original became canonical.
     repo.write_batch(failed, [], [make_decision(url, article_id_for(alias), fetched_at=T1)])
     repo.finish_run(failed, "failed", {})  # killed before settling: no mark in its checks
-    later = repo.start_run({})
+    later = repo.start_run({}, site="lztz")
     assert repo.settle_article_ids(later, article_id_for) == 1
     assert scalars(engine, select(Article.id)) == [article_id_for(url)]
     checks = scalars(engine, select(CrawlRun.checks).where(CrawlRun.id == failed))
@@ -151,7 +151,7 @@ def test_postgresql_keeps_times_as_timestamptz_and_gives_back_the_same_text(pg_u
             assert connection.scalar(select(CrawlRun.started_at)) == T1
         repo = Repository(engine)
         url = article_url("3700500")
-        run = repo.start_run({})
+        run = repo.start_run({}, site="lztz")
         repo.write_batch(run, [], [make_decision(url, article_id_for(url), fetched_at=T2)])
         with engine.connect() as connection:
             assert connection.execute(select(Article.published_at, Article.first_seen_at)
@@ -177,11 +177,13 @@ def downgrade_to(engine, revision: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_the_run_before_decides_how_deep_an_incremental_run_pages(repo):
-    assert repo.previous_run_status() is None
+    assert repo.previous_run_status(site="lztz") is None
     for status in ("partial", "success", "reprocessed"):
-        repo.finish_run(repo.start_run({}), status, {})
-    current = repo.start_run({})
-    assert repo.previous_run_status(current) == "success"  # a reprocess fetched nothing
+        repo.finish_run(repo.start_run({}, site="lztz"), status, {})
+    # A reprocess fetched nothing; another site's run is another site's history.
+    repo.finish_run(repo.start_run({}, site="other"), "failed", {})
+    current = repo.start_run({}, site="lztz")
+    assert repo.previous_run_status(current, site="lztz") == "success"
     assert pager_depth_after("success", 1) == 1 and pager_depth_after(None, 2) == 2
     for status in ("partial", "failed", "interrupted", "unhealthy", "blocked", "running"):
         assert pager_depth_after(status, 1) == 0  # every page of every column

@@ -24,17 +24,20 @@ COLUMNS = {
                    "last_seen_at",
                    # extensions of schema 0005: the evidence behind title, date and source
                    "title_from", "published_from", "source_from", "title_conflict",
-                   "list_title"],
+                   "list_title",
+                   # schema 0008: every view ends with the site
+                   "site"],
     "v_article_urls": ["url", "article_id", "is_canonical", "similarity", "first_seen_at",
-                       "last_seen_at"],
+                       "last_seen_at", "site"],
     "v_registrations": ["kind", "value", "page_count", "first_seen_at", "last_seen_at",
-                        "is_canonical"],
+                        "is_canonical", "site"],
     # interfaces.md's columns first, then the extensions of schema 0003
     "v_crawl_runs": ["run_id", "started_at", "finished_at", "status", "pages_fetched",
                      "articles_new", "articles_updated", "duplicates_merged", "errors",
-                     "pages_not_modified", "pages_gone"],
+                     "pages_not_modified", "pages_gone", "site"],
 }
-NO_EVIDENCE = (None, None, None, 0, None)  # records built without page reading's evidence
+# Records built without page reading's evidence, of the one site ``populate`` crawls.
+NO_EVIDENCE = (None, None, None, 0, None, "lztz")
 T1, T2 = "2026-03-01T02:00:00+00:00", "2026-03-08T02:00:00+00:00"
 NOW = "2026-03-09T00:00:00+00:00"
 ANALYSTS = Path(__file__).resolve().parent.parent / "docs" / "analysts.md"
@@ -73,7 +76,7 @@ def test_views_have_the_promised_columns_and_rows(repo):
     populate(repo)
     verdicts = [type("V", (), {"kind": k, "value": v, "is_canonical": c})() for k, v, c in (
         ("icp", "桂ICP备19011773号", True), ("icp", "桂ICP备05009280号", False))]
-    repo.set_registration_verdicts(verdicts)
+    repo.set_registration_verdicts(verdicts, site="lztz")
     found = {view: rows(repo.engine, view) for view in COLUMNS}
     assert {view: names for view, (names, _) in found.items()} == COLUMNS
     assert moments(found["v_articles"][1]) == moments([
@@ -86,22 +89,22 @@ def test_views_have_the_promised_columns_and_rows(repo):
          "新时代 > 工作动态", f"正文 {INJECTION}", 3 + len(INJECTION), 1, T1, T1, *NO_EVIDENCE),
     ])
     assert moments(found["v_article_urls"][1]) == moments([
-        (A_ALIAS, "aaaaaaaaaaaaaaaa", 0, 1.0, T2, T2),
-        (B_URL, "bbbbbbbbbbbbbbbb", 1, 1.0, T1, T2),
-        (B_NEW, "bbbbbbbbbbbbbbbb", 0, 0.8125, T2, T2),
-        (A_CROSS, "aaaaaaaaaaaaaaaa", 0, 0.96875, T1, T1),
-        (A_URL, "aaaaaaaaaaaaaaaa", 1, 1.0, T1, T1),
-        (C_URL, "cccccccccccccccc", 1, 1.0, T1, T1),
+        (A_ALIAS, "aaaaaaaaaaaaaaaa", 0, 1.0, T2, T2, "lztz"),
+        (B_URL, "bbbbbbbbbbbbbbbb", 1, 1.0, T1, T2, "lztz"),
+        (B_NEW, "bbbbbbbbbbbbbbbb", 0, 0.8125, T2, T2, "lztz"),
+        (A_CROSS, "aaaaaaaaaaaaaaaa", 0, 0.96875, T1, T1, "lztz"),
+        (A_URL, "aaaaaaaaaaaaaaaa", 1, 1.0, T1, T1, "lztz"),
+        (C_URL, "cccccccccccccccc", 1, 1.0, T1, T1, "lztz"),
     ])
     assert moments(found["v_registrations"][1]) == moments([
-        ("icp", "桂ICP备05009280号", 1, T1, T1, 0),
-        ("icp", "桂ICP备19011773号", 3, T1, T1, 1),
-        ("psb", "桂公网安备45020502000013号", 1, T1, T1, 0),
-        ("psb", "桂公网安备45020502000153号", 3, T1, T1, 0),
+        ("icp", "桂ICP备05009280号", 1, T1, T1, 0, "lztz"),
+        ("icp", "桂ICP备19011773号", 3, T1, T1, 1, "lztz"),
+        ("psb", "桂公网安备45020502000013号", 1, T1, T1, 0, "lztz"),
+        ("psb", "桂公网安备45020502000153号", 3, T1, T1, 0, "lztz"),
     ])
     assert moments(found["v_crawl_runs"][1]) == moments([
-        (1, NOW, NOW, "success", 6, 3, 0, 1, 0, 0, 0),
-        (2, NOW, NOW, "partial", 3, 0, 1, 2, 1, 0, 0),
+        (1, NOW, NOW, "success", 6, 3, 0, 1, 0, 0, 0, "lztz"),
+        (2, NOW, NOW, "partial", 3, 0, 1, 2, 1, 0, 0, "lztz"),
     ])
 
 

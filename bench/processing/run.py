@@ -84,7 +84,7 @@ def ours(site: Path, paths: list[str]) -> Rate:
         engine = make_engine(f"sqlite:///{tmp}/bench.db")
         ensure_schema(engine)
         repository = Repository(engine)
-        run_id = repository.start_run({"bench": "processing"})
+        run_id = repository.start_run({"bench": "processing"}, site=profile.name)
         dedup = Deduplicator(DedupConfig(current_templates=profile.current_templates))
         fetches: list[PageFetch] = []
         decisions: list[MergeDecision] = []

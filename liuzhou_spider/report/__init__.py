@@ -15,7 +15,7 @@ from storage.timefmt import now_utc
 
 
 def write_report(db_url: str, output: str | Path, *, since: str | None = None,
-                 until: str | None = None) -> Path:
+                 until: str | None = None, site: str | None = None) -> Path:
     """Write the report of ``db_url`` to ``output`` (whole or not at all) and return it.
 
     A SQLite file that does not exist is an error, not an empty database to create.
@@ -26,7 +26,7 @@ def write_report(db_url: str, output: str | Path, *, since: str | None = None,
         raise FileNotFoundError(f"no database at {url.database}")
     engine = make_engine(db_url)
     try:
-        data = collect_report(engine, since=since, until=until)
+        data = collect_report(engine, since=since, until=until, site=site)
     finally:
         engine.dispose()
     database = url.render_as_string(hide_password=True)

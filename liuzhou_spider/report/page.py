@@ -199,6 +199,7 @@ def render(data: ReportData, *, database: str, generated_at: str) -> str:
     bounds = " · ".join(part for part in (
         f"published/started from {data.since}" if data.since else "",
         f"until {data.until}" if data.until else "") if part) or "all dates"
+    bounds += f" · site {data.site}" if data.site else " · every site"
     runs = data.runs[-1] if data.runs else None
     last = (f"last run #{runs['run_id']}: {_status(runs['status'])}" if runs else "no run")
     return (

@@ -70,15 +70,16 @@ def metadata(database: str) -> dict[str, Any]:
     for view, about in catalog["views"].items():
         tables[view] = {"description": about["description"], "columns": about["columns"]}
     articles = catalog["views"]["v_articles"]["columns"]
-    tables["v_articles"].update(facets=["column_path", "source"], sort_desc="published_at",
-                                label_column="title")
-    tables["v_crawl_runs"]["sort_desc"] = "run_id"
+    tables["v_articles"].update(facets=["site", "column_path", "source"],
+                                sort_desc="published_at", label_column="title")
+    tables["v_crawl_runs"].update(facets=["site"], sort_desc="run_id")
+    tables["v_reposts"].update(facets=["site"], sort="story_id", label_column="title")
     tables[ARTICLE_INDEX] = {
-        "description": "One row per article, to browse: facet by column, source and month "
-                       "(the query 'Search titles and bodies' finds a phrase)",
+        "description": "One row per article, to browse: facet by site, column, source and "
+                       "month (the query 'Search titles and bodies' finds a phrase)",
         "columns": {**{c: articles[c] for c in articles if c != "body_text"},
                     **INDEX_COLUMNS},
-        "facets": ["top_column", "column_path", "source", "month"],
+        "facets": ["site", "top_column", "column_path", "source", "month"],
         "sort_desc": "published_at", "label_column": "title",
     }
     queries = {slug: {"title": q["title"], "description": q["description"], "sql": q["sql"]}

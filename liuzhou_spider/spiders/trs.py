@@ -133,17 +133,20 @@ class TrsSpider(scrapy.Spider):
             self.crawler.stats.set_value("liuzhou/resumed", True)  # type: ignore[union-attr]
         repository = database_for(self.crawler).repository
         previous = await self.set_bounds(repository)
-        self.stored_lists = await asyncio.to_thread(repository.stored_list_pages)
+        site = self.profile.name
+        self.stored_lists = await asyncio.to_thread(repository.stored_list_pages, site=site)
         # Until one crawl has run to its end the site was never seen whole: crawl it all.
         # A run its page or time budget cut short saw part of it: crawl it all again.
-        completed = await asyncio.to_thread(repository.has_completed_run) and not (
+        completed = await asyncio.to_thread(repository.has_completed_run, site=site) and not (
             {PAGE_BUDGET, TIME_BUDGET} & set(previous.get("bounds_cut") or {}))
         if completed and not self.settings.getbool("LIUZHOU_FULL") and not resumed_full:
             self.seen = SeenBefore(
-                memory=await asyncio.to_thread(repository.url_memory),  # type: ignore[arg-type]
+                memory=await asyncio.to_thread(  # type: ignore[arg-type]
+                    repository.url_memory, site=site),
                 pager_depth=pager_depth_after(
                     await asyncio.to_thread(repository.previous_run_status,
-                                            self.crawler.stats.get_value("liuzhou/run_id")),
+                                            self.crawler.stats.get_value("liuzhou/run_id"),
+                                            site=site),
                     self.settings.getint("LIUZHOU_PAGER_DEPTH", 1)),
             )
             if self.seen.enabled:
@@ -162,7 +165,8 @@ class TrsSpider(scrapy.Spider):
         assert stats is not None
         # This run's row is opened by the storing step; before it, every run is earlier.
         this_run = stats.get_value("liuzhou/run_id") or 2**31 - 1
-        previous = await asyncio.to_thread(repository.previous_run_checks, this_run)
+        previous = await asyncio.to_thread(repository.previous_run_checks, this_run,
+                                         site=self.profile.name)
         self.bounds = Bounds.from_settings(self.settings, previous)
         stats.set_value(SITE_PAGES, previous.get("site_pages") or 0)
         stats.set_value(SITE_SECONDS, previous.get("site_seconds") or 0)

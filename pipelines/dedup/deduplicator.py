@@ -272,7 +272,8 @@ class Deduplicator:
         known_page = self._by_url.latest(key64(page.url)) is not None
         number = self._identity(raw)
         if number is None:
-            number = self._match(digest, sig, keys, evidence, long_enough, article.body_text)
+            number = self._match(digest, sig, keys, evidence, long_enough,
+                                 lambda: article.body_text)
         if number is None:
             art = self._create(article_id_for(raw.canonical_url), page, evidence, sig, digest)
             number = self._add_article(art)
@@ -305,6 +306,23 @@ class Deduplicator:
             known_page=known_page,
         )
 
+    def match_known(self, known: KnownArticle, body: Callable[[], str | None]) -> str | None:
+        """The id of the article here that a stored article (of another site) would merge
+        into by its content, None if none: the rule ``assign`` applies to a new page
+        whose URL and docid name nothing (another site's URLs and docids never do).
+        Changes nothing.  ``body`` reads the stored article's body, for the rare
+        candidate whose estimate needs the exact Jaccard.
+
+        Its length is judged by ``body_len``, as ``load`` judges what it indexes.
+        """
+        if not known.signature:
+            return None
+        sig = self.signer.from_bytes(known.signature)
+        evidence = Evidence.of(known.title, known.published_at)
+        long_enough = known.body_len >= self.config.min_chars
+        number = self._match(known.body_hash, sig, None, evidence, long_enough, body)
+        return None if number is None else self._articles[number].article_id
+
     def _index_loaded(self, loaded: list[tuple[int, np.ndarray]]) -> None:
         """Index loaded signatures in one vectorised insert; the articles then hold their
         slots, and the signature lives once, in the index's block."""
@@ -336,10 +354,11 @@ class Deduplicator:
 
     def _match(
         self, digest: str, sig: np.ndarray, keys: np.ndarray | None, evidence: Evidence,
-        long_enough: bool, text: str,
+        long_enough: bool, body: Callable[[], str | None],
     ) -> int | None:
         """The article this body duplicates, if the evidence agrees; best similarity first.
-        ``keys``: the signature's band keys, when the reading worker computed them."""
+        ``keys``: the signature's band keys, when the reading worker computed them;
+        ``body``: the body itself, read only for an exact check."""
         scores = dict.fromkeys(self._by_hash.values(key64(digest)), 1.0)
         if long_enough:
             slots = self.index.candidates(sig, keys)
@@ -353,7 +372,7 @@ class Deduplicator:
             if long_enough:
                 if same_report(evidence, art.evidence, sim, c.accept, c.strong) or (
                     worth_exact_check(evidence, art.evidence, sim, c.recheck, c.strong)
-                    and self._exactly_alike(text, number)
+                    and self._exactly_alike(body, number)
                 ):
                     return number
             elif normalize(evidence.title) == normalize(art.evidence.title) and (
@@ -364,13 +383,14 @@ class Deduplicator:
                 return number
         return None
 
-    def _exactly_alike(self, text: str, number: int) -> bool:
+    def _exactly_alike(self, body: Callable[[], str | None], number: int) -> bool:
         """Whether a body's exact Jaccard to the article's canonical body reaches ``strong``
-        (False when that body cannot be read)."""
+        (False when either body cannot be read)."""
         stored = self._recent.get(number)
         if stored is None and self.bodies is not None:
             stored = self.bodies(self._articles[number].article_id)
-        if stored is None:
+        text = body() if stored is not None else None
+        if stored is None or text is None:
             return False
         c = self.config
         return exact_jaccard(normalize(text), normalize(stored), c.ngram) >= c.strong
