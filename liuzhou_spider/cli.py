@@ -318,15 +318,16 @@ def demo(db_url: str | None, site: str, sites_dir: str | None, size: int, seed: 
     portal's port changes from run to run, so its URLs would pile up as new articles.
     """
     from liuzhou_spider.portal.demo import offline_portal
+    from liuzhou_spider.portal.sites import BUNDLED as PORTAL_SITES
 
     resolve_site(site, sites_dir)
-    # The seam to the portal's sites: it renders lztz's portal only so far.
-    if site != DEFAULT_SITE:
-        fail(f"--site {site}: the offline portal renders only {DEFAULT_SITE}", ExitCode.USAGE)
+    if site not in PORTAL_SITES:
+        fail(f"--site {site}: the offline portal renders {', '.join(PORTAL_SITES)}",
+             ExitCode.USAGE)
     url = resolve_db(db_url or DEMO_DB)
     fresh_demo_database(url, replace=db_url is None)
     check_database(url)  # before the portal starts: a bad --db is one line, not a crawl
-    with offline_portal(size=size, seed=seed) as server:
+    with offline_portal(size=size, seed=seed, site=PORTAL_SITES[site]) as server:
         err.print(f"Offline portal of {site} ({size} articles) at {server.base_url}, "
                   f"alias {server.alias_base_url}; database {safe_url(url)}")
         crawl_and_report(CrawlOptions(

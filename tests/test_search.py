@@ -84,7 +84,7 @@ def sqlite_repo(tmp_path):
 
 def edit(repo: Repository, url: str, article_id: str, when: str, **content) -> None:
     """A later run stores a newer version of the article at ``url``."""
-    run = repo.start_run({})
+    run = repo.start_run({}, site="lztz")
     repo.write_batch(run, [], [make_decision(url, article_id, fetched_at=when, is_new=False,
                                              body_replaced=True, **content)])
     repo.finish_run(run, "success", {})
@@ -100,7 +100,7 @@ def test_search_follows_inserts_edits_id_changes_and_deletes(sqlite_repo):
     assert ids(engine, "团结进步") == ["aaaaaaaaaaaaaaaa"]
     # Stored under the id of the page met first; settling gives it its canonical URL's.
     url, alias = article_url("3700400"), article_url("3700400", "alias")
-    run = repo.start_run({})
+    run = repo.start_run({}, site="lztz")
     repo.write_batch(run, [], [make_decision(url, article_id_for(alias), fetched_at=LATER,
                                              title="改名之前的文章", body="会改名的正文。")])
     assert ids(engine, "改名之前") == [article_id_for(alias)]
@@ -118,7 +118,7 @@ def test_a_batch_that_fails_leaves_the_index_as_the_table(sqlite_repo, monkeypat
 
     # After the articles and their index are written, before the URLs: all rolled back.
     monkeypatch.setattr(Batch, "_write_urls", fail)
-    run = repo.start_run({})
+    run = repo.start_run({}, site="lztz")
     with pytest.raises(RuntimeError):
         repo.write_batch(run, [], [
             make_decision(article_url("3700500"), "eeeeeeeeeeeeeeee", fetched_at=LATER,

@@ -258,12 +258,13 @@ def test_reprocess_reads_with_the_site_its_runs_name(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'r.db'}")
     ensure_schema(engine)
     repository = Repository(engine)
-    # A run from before runs named their site: the default site, re-pointed.
-    repository.start_run({"start_urls": ["http://127.0.0.1:8123/"], "host_aliases": []})
+    repository.start_run({"start_urls": ["http://127.0.0.1:8123/"], "host_aliases": []},
+                         site="lztz")
     assert crawl_profile(engine).name == "lztz"
     assert crawl_profile(engine).hosts == ("127.0.0.1:8123",)
-    repository.start_run({"site": "county", "start_urls": [], "host_aliases": []})
-    repository.start_run({"reprocess": True, "site": "county"})
+    repository.start_run({"site": "county", "start_urls": [], "host_aliases": []},
+                         site="county")
+    repository.start_run({"reprocess": True, "site": "county"}, site="county")
     found = crawl_profile(engine, sites_dir=str(tmp_path / "sites"))
     assert found.name == "county" and found.hosts == ("portal.example.gov.cn",)
     # --site picks that site's latest crawl, whatever ran since.
@@ -276,8 +277,10 @@ def test_reprocess_reads_with_the_site_its_runs_name(tmp_path: Path) -> None:
 
 
 def test_demo_refuses_a_site_the_offline_portal_does_not_render(tmp_path: Path) -> None:
-    one_line(cli("demo", "--size", "5", "--site", "lzgov", "--db",
-                 f"sqlite:///{tmp_path / 'd.db'}"), 2, "--site lzgov", "renders only lztz")
+    write(tmp_path / "sites", "county", PORTAL_SITE)
+    one_line(cli("demo", "--size", "5", "--site", "county", "--sites-dir",
+                 str(tmp_path / "sites"), "--db", f"sqlite:///{tmp_path / 'd.db'}"), 2,
+             "--site county", "renders lztz, lzgov")
     assert not (tmp_path / "d.db").exists()
 
 

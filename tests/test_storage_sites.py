@@ -16,13 +16,14 @@ from liuzhou_spider.items import CleanArticle, MergeDecision, RawArticle
 from pipelines.dedup import Deduplicator
 from pipelines.dedup.normalize import normalize
 from pipelines.dedup.signature import exact_jaccard
+from pipelines.page_reading import DEDUP_CONFIG
 from pipelines.reconcile import reconcile
-from pipelines.steps import DEDUP_CONFIG
 from pipelines.stories import link_stories
 from storage.batch import SiteConflict
 from storage.migrate import upgrade
 from storage.repository import Repository
 from tests.conftest_db import make_fetch
+from tests.sites import LZTZ as LZTZ_PROFILE
 
 T1, T2, T3 = "2026-03-01T02:00:00+00:00", "2026-03-01T03:00:00+00:00", "2026-03-08T02:00:00+00:00"
 LZTZ, LZGOV = "https://www.lztz.gov.cn", "https://www.liuzhou.gov.cn"
@@ -182,7 +183,8 @@ def test_filing_numbers_are_reconciled_per_site(repo):
             make_fetch(f"{base}/list/", fetched_at=T1, kind="column",
                        registrations=(("icp", values[0]),)),
         ], [])
-        verdicts = reconcile(repo.registration_observations(site=site))
+        verdicts = reconcile(repo.registration_observations(site=site),
+                             LZTZ_PROFILE.current_templates)
         repo.set_registration_verdicts(verdicts, site=site)
     with repo.engine.connect() as connection:
         rows = connection.execute(text(
