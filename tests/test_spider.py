@@ -9,6 +9,7 @@ import pytest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
+from liuzhou_spider.bounds import Bounds
 from liuzhou_spider.incremental import SeenBefore
 from liuzhou_spider.items import ArticlePage
 from liuzhou_spider.pages.listing import Listing
@@ -53,3 +54,21 @@ def test_pages_are_decoded_as_browsers_do_and_replacements_counted(
     page = next(item for item in spider.parse(response) if isinstance(item, ArticlePage))
     assert "<p>统一战线</p>" in page.html
     assert spider.crawler.stats.get_value("liuzhou/decode_replaced", 0) == replaced
+
+
+def test_a_link_too_deep_on_one_path_is_not_a_cut_once_a_shorter_path_reaches_it() -> None:
+    """Related-article chains reach a page deeper than its list page does: the refusal
+    on the long path counts only while no shorter path has requested the page."""
+    spider = LztzSpider.from_crawler(get_crawler(LztzSpider))
+    spider.bounds = Bounds(depth_limit=2)
+    stats = spider.crawler.stats
+    chained = Listing(article_urls=[NEW])
+    assert list(spider.follow(chained, KNOWN, depth=2)) == []  # NEW would be at depth 3
+    assert list(spider.follow(chained, KNOWN, depth=2)) == []  # counted once
+    assert stats.get_value("liuzhou/bounds/depth") == 1
+    listed = Listing(article_urls=[NEW])
+    assert [r.url for r in spider.follow(listed, BASE, depth=0)] == [NEW]
+    assert stats.get_value("liuzhou/bounds/depth") == 0
+    never = BASE + "202601/t20260101_3600000.html"
+    assert list(spider.follow(Listing(article_urls=[never]), KNOWN, depth=2)) == []
+    assert stats.get_value("liuzhou/bounds/depth") == 1

@@ -29,6 +29,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from liuzhou_spider.bounds import (
+    DEPTH,
     FINISH_PREFIX,
     PAGE_BUDGET,
     SITE_PAGES,
@@ -65,6 +66,7 @@ logger = logging.getLogger(__name__)
 BLOCK_STATUSES = frozenset({412, 521})
 GONE_STATUSES = frozenset({404, 410})
 LOGGED_REFUSALS = 20  # links refused by one bound that are logged one by one
+TOO_DEEP_KEPT = 100_000  # refused-as-too-deep links remembered (a trap is cut by the budgets)
 TOO_LARGE = "too_large"  # a refusal reason: over DOWNLOAD_MAXSIZE, or inflating past it
 DEAD_ENDS = "liuzhou/dead_ends"  # never-stored pages without a link into the site
 
@@ -109,6 +111,9 @@ class TrsSpider(scrapy.Spider):
         self.rechecked = False
         self.site = LearnedSite()  # column paths and <title> suffix, from the list pages
         self.bounds = Bounds()
+        # Links refused as too deep and not requested since: a shorter path to a page
+        # (its list page, after a chain of related-article links) takes it off.
+        self.too_deep: set[str] = set()
         self.trust = TrustRules()
         self.time_limit: Any = None  # the pending time-budget call
 
@@ -200,6 +205,9 @@ class TrsSpider(scrapy.Spider):
         """A request for a site page: conditional for articles fetched before.  An
         article's request carries the list page's words and date for it (evidence)."""
         self.seen.requested.add(url)
+        if url in self.too_deep:  # reached after all: nothing of the site was cut off
+            self.too_deep.discard(url)
+            self.crawler.stats.inc_value(STATS_PREFIX + DEPTH, -1)  # type: ignore[union-attr]
         headers = self.seen.conditional_headers(url) if article else {}
         return scrapy.Request(
             url, callback=self.parse, errback=self.download_failed, headers=headers or None,
@@ -372,6 +380,11 @@ class TrsSpider(scrapy.Spider):
             return True
         stats = self.crawler.stats
         assert stats is not None
+        if bound == DEPTH:
+            if link in self.too_deep:
+                return False  # counted once, as long as no shorter path comes
+            if len(self.too_deep) < TOO_DEEP_KEPT:
+                self.too_deep.add(link)
         stats.inc_value(STATS_PREFIX + bound)
         # A trap repeats its links on every page: the first few are logged, all counted.
         logged = stats.get_value(STATS_PREFIX + bound)
