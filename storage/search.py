@@ -48,7 +48,8 @@ _NOTE = text("INSERT OR IGNORE INTO article_search_pending (article_id) VALUES (
 _FLUSH = [
     text("""INSERT OR REPLACE INTO article_search (rowid, article_id, title, body_text)
             SELECT a.rowid, a.id, a.title, a.body_text
-            FROM article_search_pending p JOIN articles a ON a.id = p.article_id"""),
+            FROM article_search_pending p JOIN articles a ON a.id = p.article_id
+            ORDER BY a.rowid"""),  # FTS5 starts a new segment for every rowid out of order
     text("DELETE FROM article_search_pending"),
 ]
 _FORGET = [
