@@ -14,14 +14,16 @@ articles themselves (a ``LIKE`` over at most a few thousand rows), so it is neve
 even after a run that died. Renaming an article (ids settling) and deleting articles
 (``liuzhou reprocess``) drop their index rows at once.
 
-Why not per-row triggers, as schema 0006 had: every FTS5 transaction writes a segment
-holding each distinct trigram it met, so indexing a batch of about 60 articles at a time
-wrote most of the language's trigrams again with every batch, and merged them again
-later. Measured on the 6,358 articles of 10,000 pages of the portal (CPU time, two runs
-each): triggers 0.76 ms an article, one ``INSERT ... SELECT`` per batch 0.58 to 0.80,
-automerge and crisismerge settings 0.51 to 0.79, an external-content table
-(``content='articles'``, with triggers) the same as triggers; every 2,000 articles 0.20 to
-0.28, and one rebuild at the end of the run 0.19 to 0.30. The update trigger's
+Why not per-row triggers, as schema 0006 had, or an update per batch: every FTS5
+transaction writes a segment holding each distinct trigram it met, so indexing a batch of
+about 60 articles at a time wrote most of the language's trigrams again with every batch,
+and merged them again later; and FTS5 starts another segment whenever a rowid comes out
+of order, so the bulk update goes in rowid order. Measured on the 6,358 articles of the
+portal's first 10,000 article pages, replayed into SQLite (CPU time, the mean of two runs
+taken in turn): triggers 0.88 ms an article, one ``INSERT ... SELECT`` per batch in id
+order 0.80 and in rowid order 0.39, every 2,016 articles 0.30, one rebuild at the end of
+the run 0.30; an external-content table (``content='articles'``, with triggers) and other
+automerge settings did not come below 0.5. The update trigger's
 ``DELETE ... WHERE article_id = old.id`` also read the whole table (an FTS5 column has no
 index). A row of the search table has the rowid of its article instead, so a delete finds
 it directly and ``INSERT OR REPLACE`` writes new and edited articles alike; ``VACUUM``
