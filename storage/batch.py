@@ -218,7 +218,7 @@ class Batch:
         for fetch, content_hash in zip(self.fetches, self.hashes, strict=True):
             self._raw_page_log_and_observations(fetch, content_hash)
         self.articles.write(self.connection)
-        SearchIndex(self.connection).index(self._searchable_changes())
+        SearchIndex(self.connection).note(self._searchable_changes())
         self._write_article_children()
         self._write_urls()
         for table, rows in ((PAGE_CONTENTS, self.contents), (FETCHES, self.log)):

@@ -93,7 +93,8 @@ class Repository:
 
     def finish_run(self, run_id: int, status: str, counts: dict[str, int],
                    checks: dict[str, Any] | None = None) -> None:
-        """Record how the run ended, its counts (the view's five and any other) and checks."""
+        """Record how the run ended, its counts (the view's five and any other) and checks;
+        index the articles still pending for search (``storage.search``)."""
         with Session(self.engine) as session, session.begin():
             run = session.get_one(CrawlRun, run_id)
             run.status = status
@@ -102,6 +103,7 @@ class Repository:
                 setattr(run, name, int(counts.get(name, 0)))
             run.counts = to_json(counts)
             run.checks = to_json(checks or {})
+            SearchIndex(session.connection()).flush()
 
     def settle_article_ids(self, run_id: int, id_for: Callable[[str], str], *,
                            final: bool = True) -> int:
@@ -145,7 +147,7 @@ class Repository:
                                 .values(linked_id=new_id))
                 search.forget([old_id])
                 session.execute(delete(table).where(table.c.id == old_id))
-                search.index([new_id])
+                search.note([new_id])
                 renamed += 1
             if final:
                 for run in session.scalars(select(CrawlRun).where(CrawlRun.id.in_(runs[1:]))):

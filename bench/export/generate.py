@@ -13,6 +13,7 @@ from sqlalchemy import insert
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Article, ArticleColumn, CrawlRun, Url
+from storage.search import SearchIndex
 
 PHRASES = (
     "要统一思想抓落实，切实把思想和行动统一到市委、市政府决策部署上来。",
@@ -63,6 +64,7 @@ def build(path: Path, rows: int, seed: int = 0) -> str:
                         for i, name in enumerate(column)]
         with engine.begin() as connection:
             connection.execute(insert(Article), articles)
+            SearchIndex(connection).rebuild()  # as the storing code keeps it
             connection.execute(insert(Url), urls)
             connection.execute(insert(ArticleColumn), columns)
     engine.dispose()

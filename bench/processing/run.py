@@ -103,6 +103,7 @@ def ours(site: Path, paths: list[str]) -> Rate:
                 repository.write_batch(run_id, fetches, decisions)
                 fetches, decisions = [], []
         repository.write_batch(run_id, fetches, decisions)
+        repository.finish_run(run_id, "success", {})  # indexes what is pending for search
         seconds = time.perf_counter() - started
         engine.dispose()
     return Rate(len(paths), seconds)

@@ -19,12 +19,12 @@ from typing import Any
 
 from liuzhou_spider.serve.catalog import load
 from storage.db import normalize_url
-from storage.search import SEARCH_SQL, SEARCH_TABLE
+from storage.search import PENDING_TABLE, SEARCH_SQL, SEARCH_TABLE
 
 DEFAULT_PORT = 8001
 ARTICLE_INDEX = "v_article_index"
-HIDDEN = ["alembic_version", *(f"{SEARCH_TABLE}_{part}"
-                                for part in ("data", "idx", "content", "docsize", "config"))]
+HIDDEN = ["alembic_version", PENDING_TABLE, *(
+    f"{SEARCH_TABLE}_{part}" for part in ("data", "idx", "content", "docsize", "config"))]
 INDEX_COLUMNS = {
     "month": "the month of publication, YYYY-MM (Beijing time)",
     "top_column": "the first name of column_path: the portal's top-level column",

@@ -1,14 +1,16 @@
-"""The search table kept in step by the storing code instead of per-row triggers.
+"""The search index kept by the code that writes articles, in bulk, instead of triggers.
 
 Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-05
 
-SQLite only (PostgreSQL has no search table). The triggers of 0006 made every article
-row its own FTS5 segment and every edit read the whole table; the writers of
-``articles`` now index a batch at a time (``storage.search.SearchIndex``, where the
-measurements are). A row of ``article_search`` now has its article's rowid, so the
-index is rebuilt once here with those rowids. The downgrade restores 0006's triggers.
+SQLite only (PostgreSQL has no search table). The per-row triggers of 0006 indexed each
+batch of about 60 articles on its own, and the trigrams every batch repeats made that
+three times dearer than indexing thousands at once; the writers of ``articles`` now note
+what they change in ``article_search_pending`` and index it in bulk
+(``storage.search.SearchIndex``, where the measurements are). A row of
+``article_search`` now has its article's rowid, so the index is rebuilt once here with
+those rowids. The downgrade restores 0006's triggers.
 """
 
 from __future__ import annotations
@@ -43,17 +45,21 @@ RESTORE = [
 ]
 
 
+PENDING = """CREATE TABLE article_search_pending (
+                 article_id VARCHAR(16) NOT NULL PRIMARY KEY) WITHOUT ROWID"""
+
+
 def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
     for trigger in TRIGGERS:
         op.execute(f"DROP TRIGGER {trigger}")
-    for statement in REBUILD:
+    for statement in [PENDING, *REBUILD]:
         op.execute(statement)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    for statement in [*REBUILD, *RESTORE]:
+    for statement in ["DROP TABLE article_search_pending", *REBUILD, *RESTORE]:
         op.execute(statement)
