@@ -61,6 +61,12 @@ _FORGET = [
     text("DELETE FROM article_search_pending WHERE article_id IN :ids"
          ).bindparams(bindparam("ids", expanding=True)),
 ]
+_FORGET_SITE = [
+    text("""DELETE FROM article_search
+            WHERE rowid IN (SELECT rowid FROM articles WHERE site = :site)"""),
+    text("""DELETE FROM article_search_pending
+            WHERE article_id IN (SELECT id FROM articles WHERE site = :site)"""),
+]
 _FORGET_ALL = [text("DELETE FROM article_search"), text("DELETE FROM article_search_pending")]
 _REINDEX_ALL = text("""INSERT INTO article_search (rowid, article_id, title, body_text)
                        SELECT rowid, id, title, body_text FROM articles""")
@@ -124,23 +130,27 @@ class SearchIndex:
             for statement in _FLUSH:
                 self.connection.execute(statement)
 
-    def forget(self, ids: Collection[str] | None) -> None:
-        """Drop these articles (None: all) from the index; call it before deleting them
-        from ``articles``, whose rowids lead to their rows in the index."""
+    def forget(self, ids: Collection[str]) -> None:
+        """Drop these articles from the index; call it before deleting them from
+        ``articles``, whose rowids lead to their rows in the index."""
         if not self.kept:
-            return
-        if ids is None:
-            for statement in _FORGET_ALL:
-                self.connection.execute(statement)
             return
         for part in _chunks(ids):
             for statement in _FORGET:
                 self.connection.execute(statement, {"ids": part})
 
+    def forget_site(self, site: str) -> None:
+        """Drop every article of ``site`` from the index (a full reprocess of the site
+        rebuilds them; the other sites' stay), before they are deleted."""
+        if self.kept:
+            for statement in _FORGET_SITE:
+                self.connection.execute(statement, {"site": site})
+
     def rebuild(self) -> None:
         """Index every article afresh (after writes made outside this program)."""
         if self.kept:
-            self.forget(None)
+            for statement in _FORGET_ALL:
+                self.connection.execute(statement)
             self.connection.execute(_REINDEX_ALL)
 
 

@@ -23,6 +23,7 @@ from liuzhou_spider.sites import BUNDLED
 from pipelines.reprocess import reprocess
 from storage.db import make_engine
 from storage.export import iter_records
+from storage.search import search
 from tests.crawling import crawl_options, ground_truth, query, run_crawl_deferred
 from tests.groundtruth_compare import compare
 from tests.portal_fixture import serve_portal
@@ -95,9 +96,19 @@ def test_two_sites_crawl_into_one_database(portal_dir: Path, tmp_path: Path):  #
         records_before = {site: records(db_url, site) for site in hosts}
         assert [r["id"] for r in records(db_url, "lztz")] == [r["id"] for r in exported["lztz"]]
         assert reposts(db_url) == stories
+    phrase = exported["lztz"][0]["title"][:8]
     # Reprocessing one site rebuilds its records only; the stories come back the same.
     result = reprocess(db_url, site="other", sites_dir=str(sites_dir), workers=0)
     assert (result.errors, result.articles_new) == (0, len(truth["articles"]))
     assert records(db_url, "lztz") == records_before["lztz"]
     assert [r["id"] for r in records(db_url, "other")] == [r["id"] for r in exported["other"]]
     assert reposts(db_url) == stories
+    # The search index lost neither site's articles (it is rebuilt for one site only).
+    engine = make_engine(db_url)
+    try:
+        found = {row["article_id"] for row in search(engine, phrase)}
+    finally:
+        engine.dispose()
+    first = exported["lztz"][0]
+    same = {r["id"] for site in hosts for r in exported[site] if r["title"] == first["title"]}
+    assert len(same) == 2 and same <= found

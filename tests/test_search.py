@@ -125,7 +125,7 @@ def test_a_run_that_dies_leaves_its_articles_found(sqlite_repo):
     mid-run, and after a run that never finished."""
     repo, engine = sqlite_repo, sqlite_repo.engine
     populate(repo)
-    run = repo.start_run({})  # never finished
+    run = repo.start_run({}, site="lztz")  # never finished
     repo.write_batch(run, [], [
         make_decision(article_url("3700700"), "ffffffffffffffff", fetched_at=LATER,
                       title="中途写下的文章", body="没有索引的正文。"),
@@ -136,7 +136,7 @@ def test_a_run_that_dies_leaves_its_articles_found(sqlite_repo):
     assert ids(engine, "中途改过") == ["aaaaaaaaaaaaaaaa"]
     assert ids(engine, "新春第一会") == []  # still in the index row, no longer the article's
     assert in_step(engine) and not in_step(engine, flushed=True)
-    later = repo.start_run({})
+    later = repo.start_run({}, site="lztz")
     repo.finish_run(later, "success", {})  # the next run to end indexes them
     assert ids(engine, "中途改过") == ["aaaaaaaaaaaaaaaa"] and ids(engine, "新春第一会") == []
     assert in_step(engine, flushed=True)
@@ -146,7 +146,7 @@ def test_a_batch_indexes_everything_pending_once_enough_is(sqlite_repo, monkeypa
     repo, engine = sqlite_repo, sqlite_repo.engine
     monkeypatch.setattr(search_module, "FLUSH_AT", 3)
     populate(repo)
-    run = repo.start_run({})
+    run = repo.start_run({}, site="lztz")
     repo.write_batch(run, [], [make_decision(article_url("3700800"), "dddddddddddddddd",
                                              fetched_at=LATER, title="第一篇")])
     assert not in_step(engine, flushed=True)

@@ -2,7 +2,7 @@
 stories link one article's records on several sites.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-05
 
 ``site`` is the name of the site's profile (``lztz``).  Rows stored before this revision
