@@ -44,10 +44,11 @@ def ground_truth(portal: ServedPortal) -> dict[str, Any]:
     return json.loads((portal.root / "ground_truth.json").read_text(encoding="utf-8"))
 
 
-def exported(db_url: str) -> list[dict[str, Any]]:
+def exported(db_url: str, site: str | None = None) -> list[dict[str, Any]]:
+    """The export records of a crawled database (of one site, when given)."""
     engine = make_engine(db_url)
     try:
-        return list(iter_records(engine))
+        return list(iter_records(engine, site=site))
     finally:
         engine.dispose()
 

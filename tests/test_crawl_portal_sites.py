@@ -23,9 +23,7 @@ import pytest
 import pytest_twisted
 
 from liuzhou_spider.health import assess
-from storage.db import make_engine
-from storage.export import iter_records
-from tests.crawling import crawl_options, query, run_crawl_deferred
+from tests.crawling import crawl_options, exported, query, run_crawl_deferred
 from tests.groundtruth_compare import compare
 from tests.portal_sites import OtherPortal, ServedSites
 
@@ -37,13 +35,6 @@ def _succeeded(crawler: Any) -> None:
     outcome = assess(stats, stats["finish_reason"])
     assert outcome.status == "success", outcome.reason
 
-
-def _records(db_url: str, site: str) -> list[dict[str, Any]]:
-    engine = make_engine(db_url)
-    try:
-        return list(iter_records(engine, site=site))
-    finally:
-        engine.dispose()
 
 
 def _liuzhou(*args: str) -> str:
@@ -64,7 +55,7 @@ def test_two_sites_crawl_into_one_database_with_their_reposts(  # type: ignore[n
             crawl_options(two_sites.portals[key], db_url, site=key))
         _succeeded(crawler)
     for key in ("lztz", "lzgov"):
-        found = _records(db_url, key)
+        found = exported(db_url, key)
         problems = compare(found, truth.sites[key].articles)
         assert {kind: items[:3] for kind, items in problems.items() if items} == {}, key
         assert {record["site"] for record in found} == {key}
@@ -120,6 +111,6 @@ def test_a_portal_with_names_never_seen_crawls_to_its_ground_truth_from_a_profil
     crawler = yield run_crawl_deferred(crawl_options(
         other_portal.served, db_url, site=spec.key, sites_dir=str(sites)))
     _succeeded(crawler)
-    problems = compare(_records(db_url, spec.key), other_portal.truth.articles)
+    problems = compare(exported(db_url, spec.key), other_portal.truth.articles)
     assert {kind: items[:3] for kind, items in problems.items() if items} == {}
     assert [tuple(r) for r in query(db_url, "SELECT site FROM v_crawl_runs")] == [(spec.key,)]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,21 +21,13 @@ import pytest_twisted
 from liuzhou_spider.sites import BUNDLED
 from pipelines.reprocess import reprocess
 from storage.db import make_engine
-from storage.export import iter_records
 from storage.search import search
-from tests.crawling import crawl_options, ground_truth, query, run_crawl_deferred
+from tests.crawling import crawl_options, exported, ground_truth, query, run_crawl_deferred
 from tests.groundtruth_compare import compare
 from tests.portal_fixture import serve_portal
 
 pytestmark = pytest.mark.crawl
 
-
-def records(db_url: str, site: str) -> list[dict[str, Any]]:
-    engine = make_engine(db_url)
-    try:
-        return list(iter_records(engine, site=site))
-    finally:
-        engine.dispose()
 
 
 def reposts(db_url: str) -> list[tuple]:
@@ -62,8 +53,8 @@ def test_two_sites_crawl_into_one_database(portal_dir: Path, tmp_path: Path):  #
         assert other.stats.get_value("liuzhou/incremental") is False
         hosts = {"lztz": {urlsplit(first.base_url).netloc, first.alias_host},
                  "other": {urlsplit(second.base_url).netloc, second.alias_host}}
-        exported = {site: records(db_url, site) for site in hosts}
-        for site, found in exported.items():
+        stored = {site: exported(db_url, site) for site in hosts}
+        for site, found in stored.items():
             problems = compare(found, truth["articles"])
             assert {k: v for k, v in problems.items() if v} == {}, site
             assert {r["site"] for r in found} == {site}
@@ -75,7 +66,7 @@ def test_two_sites_crawl_into_one_database(portal_dir: Path, tmp_path: Path):  #
         assert {row[5] for row in stories} == {2}
         assert [row[3] for row in stories] == ["lztz", "other"] * len(by_story)
         ids = {site: {r["id"]: r["canonical_url"] for r in found}
-               for site, found in exported.items()}
+               for site, found in stored.items()}
         for story_id, position, is_first, site, article_id, _ in stories:
             assert (position == 1) == bool(is_first) == (story_id == article_id)
             assert article_id in ids[site]
@@ -93,15 +84,15 @@ def test_two_sites_crawl_into_one_database(portal_dir: Path, tmp_path: Path):  #
         # A re-crawl of the first site (incremental: its own URL memory) changes nothing.
         again = yield run_crawl_deferred(crawl_options(first, db_url))
         assert again.stats.get_value("liuzhou/incremental") is True
-        records_before = {site: records(db_url, site) for site in hosts}
-        assert [r["id"] for r in records(db_url, "lztz")] == [r["id"] for r in exported["lztz"]]
+        records_before = {site: exported(db_url, site) for site in hosts}
+        assert [r["id"] for r in exported(db_url, "lztz")] == [r["id"] for r in stored["lztz"]]
         assert reposts(db_url) == stories
-    phrase = exported["lztz"][0]["title"][:8]
+    phrase = stored["lztz"][0]["title"][:8]
     # Reprocessing one site rebuilds its records only; the stories come back the same.
     result = reprocess(db_url, site="other", sites_dir=str(sites_dir), workers=0)
     assert (result.errors, result.articles_new) == (0, len(truth["articles"]))
-    assert records(db_url, "lztz") == records_before["lztz"]
-    assert [r["id"] for r in records(db_url, "other")] == [r["id"] for r in exported["other"]]
+    assert exported(db_url, "lztz") == records_before["lztz"]
+    assert [r["id"] for r in exported(db_url, "other")] == [r["id"] for r in stored["other"]]
     assert reposts(db_url) == stories
     # The search index lost neither site's articles (it is rebuilt for one site only).
     engine = make_engine(db_url)
@@ -109,6 +100,6 @@ def test_two_sites_crawl_into_one_database(portal_dir: Path, tmp_path: Path):  #
         found = {row["article_id"] for row in search(engine, phrase)}
     finally:
         engine.dispose()
-    first = exported["lztz"][0]
-    same = {r["id"] for site in hosts for r in exported[site] if r["title"] == first["title"]}
+    first = stored["lztz"][0]
+    same = {r["id"] for site in hosts for r in stored[site] if r["title"] == first["title"]}
     assert len(same) == 2 and same <= found

@@ -93,9 +93,9 @@ def metadata(database: str) -> dict[str, Any]:
     }
     return {
         "title": "liuzhou-spider",
-        "description": "Articles of the Liuzhou united front portal (www.lztz.gov.cn) as "
-                       "crawled, read-only. The v_ views are the stable interface "
-                       "(docs/analysts.md).",
+        "description": "Articles of the portals crawled into this database (the site "
+                       "column names each one's profile), read-only. The v_ views are "
+                       "the stable interface (docs/analysts.md).",
         "databases": {database: {"tables": tables, "queries": queries}},
     }
 
