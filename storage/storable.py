@@ -13,8 +13,9 @@ and say whether something did, so the run can count the pages repaired.
 
 Nearly every record needs nothing: one regular-expression search over its text values
 joined together answers that, and only a record it finds something in is copied and
-compared field by field (copying every record cost about as much as indexing it for
-search).
+compared field by field: copying and comparing every record took about a tenth of
+storing (a profile of the portal's first 10,000 article pages), the check takes a
+quarter of that.
 """
 
 from __future__ import annotations
