@@ -163,7 +163,7 @@ def test_served_pages_queries_search_and_refusals(crawled, served, tmp_path):
         assert errors == [], name
         assert rows >= 1 or name == "home", f"{name}: no row"
     assert pages["runs"][0] == runs
-    assert facets == 4  # top-level column, column path, source, month
+    assert facets == 5  # site, top-level column, column path, source, month
     assert title in found
     # Datasette lets a WITH ... DELETE through its SELECT check; the connection refuses it
     assert "attempt to write a readonly database" in refused
