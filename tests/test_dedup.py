@@ -338,7 +338,8 @@ def test_the_settings_follow_from_threshold_and_strong() -> None:
     given = DedupConfig(accept=0.6, recheck=0.7)
     assert (given.accept, given.recheck) == (0.6, 0.7)
     # A pair at the accepted similarity becomes a candidate 99 times in a hundred.
-    assert 1 - (1 - config.accept ** config.rows) ** config.bands > 0.98
+    candidate = 1 - (1 - config.accept ** config.rows) ** config.bands
+    assert candidate > 0.98
 
 
 def test_an_estimate_just_under_strong_is_settled_by_the_exact_bodies() -> None:
