@@ -117,15 +117,19 @@ def test_date_range_selects_by_publication(db: str) -> None:
     assert exported(db) == before
 
 
-def test_a_failed_reprocess_changes_nothing(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    before = exported(db)
-
+@pytest.fixture
+def failing_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every batch of the reprocess fails after writing: the run must roll back whole."""
     class Exploding(reprocess_module.Batch):
         def write(self) -> None:
             super().write()
             raise RuntimeError("disk full")
 
     monkeypatch.setattr(reprocess_module, "Batch", Exploding)
+
+
+def test_a_failed_reprocess_changes_nothing(db: str, failing_writes: None) -> None:
+    before = exported(db)
     with pytest.raises(RuntimeError):
         reprocess(db)
     assert exported(db) == before

@@ -10,11 +10,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-import pipelines.reprocess as reprocess_module
 from pipelines.reprocess import reprocess
 from storage.db import make_engine
 from tests.crawling import exported
-from tests.test_reprocess import crawled_db, db  # noqa: F401  (fixtures)
+from tests.test_reprocess import crawled_db, db, failing_writes  # noqa: F401  (fixtures)
 from tests.test_search import ids, in_step
 
 pytestmark = pytest.mark.crawl
@@ -49,16 +48,9 @@ def test_a_filtered_reprocess_keeps_the_index_in_step(db: str, engine) -> None: 
 
 
 def test_a_failed_reprocess_leaves_the_index_as_it_was(
-        db: str, engine, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+        db: str, engine, failing_writes: None) -> None:  # noqa: F811
     with engine.connect() as connection:
         before = list(connection.execute(text("SELECT * FROM article_search ORDER BY rowid")))
-
-    class Exploding(reprocess_module.Batch):
-        def write(self) -> None:
-            super().write()
-            raise RuntimeError("disk full")
-
-    monkeypatch.setattr(reprocess_module, "Batch", Exploding)
     with pytest.raises(RuntimeError):
         reprocess(db)
     with engine.connect() as connection:
