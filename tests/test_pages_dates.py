@@ -50,3 +50,22 @@ def test_dates_in_full_width_and_other_digits_and_none_without_digits() -> None:
     assert find_date("来源：柳州日报 浏览次数：") is None
     other = find_date("٢٠٢٦-02-25")  # \d: any decimal digit
     assert other is not None and other.iso == "2026-02-25T00:00:00+08:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        # JSON-LD and metas often state UTC: the moment is kept, written in Beijing time.
+        ("2024-05-09T14:30:07.000Z", "2024-05-09T22:30:07+08:00"),
+        ("2024-05-12T03:00:00+00:00", "2024-05-12T11:00:00+08:00"),
+        ("2024-05-16T17:02:38-0500", "2024-05-17T06:02:38+08:00"),
+        ("2024-05-16T17:02:38+08:00", "2024-05-16T17:02:38+08:00"),
+        # A range is no offset, and neither is a name after the time.
+        ("会议时间：2024-05-16 09:00-11:00", "2024-05-16T09:00:00+08:00"),
+        ("2024-05-16 09:00:00-11:00:00", "2024-05-16T09:00:00+08:00"),
+        ("2024-05-16 17:02:38Zhang", "2024-05-16T17:02:38+08:00"),
+    ],
+)
+def test_a_written_offset_is_converted_to_beijing_time(text: str, iso: str) -> None:
+    found = find_date(text)
+    assert found is not None and (found.iso, found.precision) == (iso, "datetime")

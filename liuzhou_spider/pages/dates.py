@@ -2,9 +2,11 @@
 
 The site writes ``2026-02-25 17:44``, ``2026-02-25 17:44:03``, ``2026-02-25``,
 ``2026年02月25日``, ``2026年2月25日 17:44``, with or without a label, in half- or
-full-width digits.  Pages never carry an offset: times are Beijing time, so the result
-always ends in ``+08:00``.  Whether a time of day was written is returned as well, so a
-date-only value is never mistaken for midnight.
+full-width digits.  A time written without an offset is Beijing time; one with an offset
+(metas and JSON-LD often write UTC: ``2024-05-09T14:30:07.000Z``) is converted, so the
+result always ends in ``+08:00`` and names the moment the page states.  Whether a time
+of day was written is returned as well, so a date-only value is never mistaken for
+midnight.
 """
 
 from __future__ import annotations
@@ -26,6 +28,12 @@ _DATE = re.compile(
     # ``2024 05/09 22:27:02``: the year set apart above month/day (news.cn); only with
     # a time, since a bare ``2024 05/09`` could be a count beside a fraction.
     r"|(?<!\d)(\d{4})\s+(\d{1,2})/(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)"
+)
+
+# An explicit offset right after a time with seconds (ISO 8601 as metas write it,
+# fractions of a second before it); ``09:00-11:00`` is a range, not an offset.
+_OFFSET = re.compile(
+    r"(?:\.\d{1,9})?(?:Z|([+-])(0\d|1[0-4]):?([0-5]\d))(?![A-Za-z\d:])"
 )
 
 
@@ -56,8 +64,21 @@ def find_date(text: str | None) -> FoundDate | None:
         if not 1990 <= value.year <= 2100:
             continue
         precision: Precision = "datetime" if hour is not None else "date"
-        return FoundDate(text[match.start():match.end()].strip(), value.isoformat(), precision)
+        end = match.end()
+        offset = _OFFSET.match(folded, end) if second is not None else None
+        if offset is not None:
+            value = _moment(value, offset)
+            end = offset.end()
+        return FoundDate(text[match.start():end].strip(), value.isoformat(), precision)
     return None
+
+
+def _moment(local: datetime, offset: re.Match[str]) -> datetime:
+    """The time written with ``offset`` (``Z`` or ``±HH:MM``), as Beijing time."""
+    sign, hours, minutes = offset.groups()
+    delta = timedelta(hours=int(hours), minutes=int(minutes)) if sign else timedelta(0)
+    zone = timezone(-delta if sign == "-" else delta)
+    return local.replace(tzinfo=zone).astimezone(SHANGHAI)
 
 
 def parse_date(text: str | None) -> tuple[str, Precision] | None:
