@@ -74,6 +74,12 @@ _CHROME_START = re.compile(
     r"|收藏|返回(?:顶部|首页|列表)|地址\s*[:：]|联系我们|联系电话|主办单位|主办\s*[:：]|承办"
     r"|技术支持|网站标识码|扫一扫|字号|字体|【\s*[大中小]\s*】)"
 )
+# The editor's credit set in brackets as a line of its own: ``（松花江网编辑 孙桂芳）``,
+# ``(责任编辑 王洋)``; an outlet's name may stand before the role.
+_EDITOR_LINE = re.compile(
+    r"^[(（【\[〔]\s*[^\s()（）【】\[\]]{0,12}?(?:责任编辑|编辑|责编|审核|审校|校对|编审|终审|监制)"
+    r"\s*[:：]?\s*[\u4e00-\u9fff·]{2,5}(?:\s*[、，,/\s]\s*[\u4e00-\u9fff·]{2,5}){0,3}\s*[)）】\]〕]$"
+)
 # Chrome anywhere inside a short line.
 _CHROME_IN = re.compile(
     "|".join(map(re.escape, CHROME_PHRASES))
@@ -109,7 +115,7 @@ def _is_chrome(line: Line, ctx: _Context, after_title: bool, body_started: bool)
             return True
     if len(text) > CHROME_LINE_MAX:
         return False
-    if _CHROME_START.match(text):
+    if _CHROME_START.match(text) or _EDITOR_LINE.match(text):
         return True
     if _CHROME_IN.search(text) or any(marker in text for marker in ctx.markers):
         return True

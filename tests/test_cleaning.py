@@ -101,6 +101,7 @@ CHROME = {
     "prev_next": "<p>上一篇：<a>市委统战部开展学习</a></p><p>下一篇：<a>会议召开</a></p>",
     "editor": "<p>（责任编辑：韦某某）</p>",
     "editor_plain": "<p>责任编辑：李某</p>",
+    "editor_of_outlet": "<p>　　（松花江网编辑 孙桂芳）</p><p>(编辑 王洋、李四)</p>",
     "footer": "<div>中共柳州市委统战部 版权所有</div><div>地址:柳州市柳北区三中路66号</div>"
               "<div>联系我们:0772-2818756</div>"
               "<div>桂ICP备19011773号 桂公网安备 4502050200015号</div>",
@@ -129,6 +130,12 @@ def test_chrome_inside_a_paragraph_with_br_keeps_the_rest() -> None:
     clean = clean_article(raw_with(html), LZTZ)
     assert clean.body_text.split("\n") == [P1, P2]
     assert "责任编辑" not in clean.body_html
+
+
+def test_a_bracketed_line_that_is_no_editor_credit_stays() -> None:
+    kept = ["（完）", "（记者 张三）", "（图为编辑部 合影）", "（本文编辑工作由市委宣传部完成）"]
+    html = f"<p>{P1}</p>" + "".join(f"<p>{line}</p>" for line in kept)
+    assert clean_article(raw_with(html), LZTZ).body_text.split("\n") == [P1, *kept]
 
 
 def test_whitespace_normalised_and_punctuation_kept() -> None:

@@ -62,6 +62,8 @@ def test_a_breadcrumb_container_whose_class_says_title_is_not_the_title() -> Non
      "一季度经济运行情况"),
     # another site's name appended after the headline
     ("<title>一季度经济运行情况 - 新华网</title>", "一季度经济运行情况"),
+    # separators doubled
+    ("<title>一季度经济运行情况__数据发布_某省发改委</title>", "一季度经济运行情况"),
 ])
 def test_the_title_tag_loses_the_names_appended_to_it(head: str, title: str) -> None:
     assert read(page(head, "<div class='info'>发布日期：2024-05-10</div>"))[1].title == title
@@ -74,6 +76,38 @@ def test_a_separator_inside_the_headline_stays_when_a_heading_confirms_it() -> N
     assert read(html)[1].title == "新华视界｜河北遵化：数字农机服务助力农业生产"
     headline = "甲乙｜丙丁戊己庚"
     assert strip_suffix(f"{headline}-网", frozenset(), headline) == headline
+
+
+def test_a_heading_confirmed_by_a_title_tag_that_adds_a_name_after_a_blank() -> None:
+    # <title> = headline, a blank, the site's name: the heading is confirmed, and the
+    # unlabelled line under it gives date and outlet.
+    html = page("<title>土豆不“土” 土豆无“土” 松花江网</title>",
+                "<div><h2>土豆不“土” 土豆无“土”</h2><div><span>2022-02-13 09:57　　光明网"
+                "</span></div></div>")
+    raw, clean = read(html)
+    assert (clean.title, raw.title_from) == ("土豆不“土” 土豆无“土”", "heading")
+    assert (clean.published_at, clean.source) == ("2022-02-13T09:57:00+08:00", "光明网")
+    # A blank inside a headline is no separator: the whole <title> stays.
+    html = page("<title>土豆不“土” 土豆无“土”</title>", "<h2>土豆不“土”</h2>")
+    assert read(html)[1].title == "土豆不“土” 土豆无“土”"
+
+
+def test_the_title_tags_headline_shown_in_a_cell_beats_an_unconfirmed_line() -> None:
+    # No heading tag; the line above the info line is a quote of the body.  The page
+    # shows <title>'s headline as a cell of its own: that is the title.
+    html = page("<title>四年前中500万现穷困潦倒 一夜暴富后如何经营__商贸_产业资讯_新浪网</title>",
+                "<table><tr><th><font>四年前中500万现穷困潦倒 一夜暴富后如何经营</font></th></tr>"
+                "<tr><td>http://www.sina.net 2005年03月21日 11:21 <font>《理财周刊》</font></td>"
+                "</tr></table><p>“我现在没有钱了，怎么办呢？”他说。</p>"
+                "<p>发布时间：2005-03-21 11:21</p>")
+    raw, clean = read(html)
+    headline = "四年前中500万现穷困潦倒 一夜暴富后如何经营"
+    assert (clean.title, raw.title_from) == (headline, "title_tag")
+    # A <title> that is one name confirms nothing, though a logo shows it.
+    html = page("<title>某某县人民政府</title>",
+                "<div class='top'>某某县人民政府</div><div>关于开展春季植树活动的通知</div>"
+                "<div>发布时间：2024-05-10</div>")
+    assert read(html)[1].title == "关于开展春季植树活动的通知"
 
 
 def test_date_and_source_in_sibling_elements() -> None:
@@ -114,6 +148,28 @@ def test_a_pubdate_of_another_day_does_not_replace_the_date_shown() -> None:
     assert read(html)[1].published_at == "2024-05-10T17:44:00+08:00"
 
 
+@pytest.mark.parametrize(
+    ("script", "published_at"),
+    [
+        # schema.org in UTC: the same moment in Beijing time.
+        ('{"@type":"NewsArticle","headline":"标题一二三四",'
+         '"datePublished":"2024-05-09T14:30:07.000Z"}', "2024-05-09T22:30:07+08:00"),
+        # Baidu's structured data, not valid JSON (a raw line break in a value).
+        ('{"title":"标题一二三四\n","pubDate":"2024-05-09T14:30:07"}',
+         "2024-05-09T14:30:07+08:00"),
+    ],
+)
+def test_a_json_ld_date_is_a_meta_date(script: str, published_at: str) -> None:
+    html = page(f"<title>标题一二三四</title><script type='application/ld+json'>{script}</script>",
+                "<h1>标题一二三四</h1>")
+    raw, clean = read(html)
+    assert (clean.published_at, raw.published_from) == (published_at, "meta")
+    # A meta tag says it first.
+    tagged = page("<meta name='PubDate' content='2024-05-01 08:00:00'>"
+                  f"<script type='application/ld+json'>{script}</script>", "<h1>标题一二三四</h1>")
+    assert read(tagged)[1].published_at == "2024-05-01T08:00:00+08:00"
+
+
 def test_no_date_on_the_page_falls_back_to_the_url() -> None:
     _raw, clean = read(page("<title>标题一二三四</title>", "<h1>标题一二三四</h1>"))
     assert (clean.published_at, clean.published_from) == ("2024-05-10T00:00:00+08:00", "url")
@@ -133,6 +189,8 @@ def test_an_unlabelled_outlet_beside_the_date_is_the_source() -> None:
     ("本文来源于 国家统计局 2024-05-11 09:36:26", "国家统计局"),
     ("稿件来源： 河北日报", "河北日报"),
     ("原创：39健康网2024-04-23 12:27:25", "39健康网"),
+    ("2005年3月11日12:12 来源：[ 人民网 ]", "人民网"),
+    ("作者： size=\"20\" 来源： size=\"20\" 发布日期：", None),  # a template's empty field
     ("发布时间：2024-05-10", None),
 ])
 def test_labelled_sources(text: str, source: str | None) -> None:
@@ -145,6 +203,9 @@ def test_labelled_sources(text: str, source: str | None) -> None:
     ("发布日期：2026-02-25", None),
     ("2024-05-10 字号：大 中 小 打印", None),
     ("2024-05-10 作者：张三", None),
+    ("http://www.sina.net 2005年03月21日 11:21 《理财周刊》", "理财周刊"),
+    ("2024-05-13 06:15 发布于：北京市", None),  # where the account posted from
+    ("2004年10月21日14:18 我来说两句(0)", None),
 ])
 def test_outlets_beside_a_date(text: str, outlet: str | None) -> None:
     found = find_date(text)
@@ -231,3 +292,24 @@ def test_a_list_item_gives_its_links_words_and_date() -> None:
     assert listing.link_titles[first] == "关于开展安全生产大检查的通知"
     assert listing.link_dates == {first: "2024-05-10"}  # no date outside the second link
     assert listing.link_titles[second] == "会议召开 2024年"
+
+
+def test_an_address_in_a_source_meta_is_no_source() -> None:
+    from liuzhou_spider.pages.evidence import meta_source
+
+    assert meta_source({"article:author": "https://www.facebook.com/RFI-155677885272/"}) is None
+    assert meta_source({"source": "来源：新华社"}) == "新华社"
+
+
+def test_the_founder_cms_comment_gives_a_date_and_a_title_meta() -> None:
+    enp = ("<!--enpproperty <articleid>1</articleid><date>2022-02-13 00:00:00:0</date>"
+           "<author></author><title>“厕所革命”改善农牧区人居环境</title>/enpproperty-->")
+    html = page("<title>内蒙古日报</title>", f"{enp}<div>“厕所革命”改善农牧区人居环境</div>")
+    raw, clean = read(html)
+    # A midnight entry time is a date only; the title is confirmed by the block showing it.
+    assert (clean.published_at, clean.published_precision, raw.published_from) == (
+        "2022-02-13T00:00:00+08:00", "date", "meta")
+    assert clean.title == "“厕所革命”改善农牧区人居环境"
+    # Another comment says nothing.
+    assert read(page("<title>标题一二三四</title>", "<!-- <date>2022-02-13</date> -->"
+                     "<h1>标题一二三四</h1>"))[0].published_from is None

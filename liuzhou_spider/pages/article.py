@@ -24,6 +24,7 @@ from liuzhou_spider.pages.crumbs import plain_breadcrumb, trim_crumb
 from liuzhou_spider.pages.dates import FoundDate, find_date
 from liuzhou_spider.pages.evidence import (
     date_under,
+    hidden_metas,
     labelled_source,
     meta_date,
     meta_source,
@@ -51,6 +52,7 @@ from liuzhou_spider.pages.titles import (
     clean_meta_title,
     heading_candidates,
     site_names,
+    strip_suffix,
 )
 from liuzhou_spider.profile import SiteProfile, Template
 from liuzhou_spider.urls import article_ids, canonicalize, rendering_of
@@ -129,13 +131,24 @@ def gov_meta(metas: Mapping[str, str]) -> dict[str, str]:
 
 
 def page_metas(root: etree._Element) -> dict[str, str]:
-    """Every named meta of the page (first value of each), by lower-cased name or property."""
+    """Every named meta of the page (first value of each), by lower-cased name or property;
+    then what ``hidden_metas`` finds (JSON-LD, the Founder CMS comment) where no meta tag
+    says it."""
     found: dict[str, str] = {}
-    for el in root.iter("meta"):  # filtered by tag in C: cheaper than an XPath
+    hidden: list[tuple[str, str]] = []
+    # One walk, filtered by tag in C: cheaper than an XPath.
+    for el in root.iter("meta", "script", etree.Comment):
+        if el.tag != "meta":
+            hidden += hidden_metas(el)
+            continue
         name = (el.get("name") or el.get("property") or "").strip().lower()
         value = normalize_space(el.get("content"))
         if name and value and name not in found:
             found[name] = value
+    for name, value in hidden:
+        value = normalize_space(value)
+        if value:
+            found.setdefault(name, value)
     return found
 
 
@@ -336,7 +349,8 @@ def _title(
             headings.append((text, near))
     evidence = {
         "link": normalize_space(link_title) or None,
-        "metas": [clean_meta_title(metas.get(n)) for n in ("articletitle", "og:title")],
+        "metas": [clean_meta_title(metas.get(n))
+                  for n in ("articletitle", "og:title", "enp:title")],
         "near": near, "tag": tag, "names": names,
     }
     choice = choose_title(headings=headings, **evidence)
@@ -346,7 +360,23 @@ def _title(
         more = headings + [(t, el) for t, el in titled if id(el) not in known]
         if len(more) > len(headings):
             choice = choose_title(headings=more, **evidence)
+    if not choice.confirmed and choice.source != "list_link":
+        return _headline_shown(page.root, tag, names) or choice
     return choice
+
+
+def _headline_shown(root: etree._Element, tag: str, names: frozenset[str]) -> TitleChoice | None:
+    """``<title>`` with names appended (``标题__栏目_某某网``) whose headline the page shows as
+    a block of its own (a title set in a table cell or a ``<font>``): two pieces of
+    evidence that agree, above an unconfirmed line or meta.  A ``<title>`` that is one
+    name only confirms nothing, whatever shows it (a logo)."""
+    headline = strip_suffix(tag, names)
+    if not headline or headline == normalize_space(tag) or len(headline) < 4:
+        return None
+    shown = _element_showing(root, headline)
+    if shown is None or _is_page_chrome(shown):
+        return None
+    return TitleChoice(headline, "title_tag", element=shown, confirmed=True)
 
 
 def _column_heading(title_el: etree._Element | None) -> str | None:

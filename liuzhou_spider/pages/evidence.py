@@ -13,6 +13,7 @@ beside the date with no label (``2024年05月10日 00:26 每日经济新闻``).
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from liuzhou_spider.pages.text import normalize_space, spaced_text
 __all__ = [
     "DateChoice",
     "date_under",
+    "hidden_metas",
     "labelled_source",
     "meta_date",
     "meta_source",
@@ -36,20 +38,31 @@ __all__ = [
 _DATE_METAS = (
     "pubdate", "publishdate", "article:published_time", "og:release_date", "og:time",
     "published_time", "publish_time", "datepublished", "dc.date", "dcterms.created",
+    "enp:date",
 )
+# JSON-LD publication dates: schema.org's, and the ``pubDate`` of the structured data
+# Chinese sites write for Baidu.  Read by pattern: such blocks are often not valid JSON.
+_LINKED_DATA_DATE = re.compile(r'"(datePublished|pubDate)"\s*:\s*"([^"]{8,40})"')
+_ENP_PROPERTY = re.compile(r"<(date|title)>([^<]{1,300})</\1>")
 _SOURCE_METAS = ("contentsource", "source", "article:author")
 # 原创： ("original to") names the outlet that wrote it; without a colon 原创 is a badge.
 _SOURCE_LABEL = re.compile(r"(?:(?:来源|稿源|出处|出所)(?:\s*[:：]|于)|原创\s*[:：])\s*")
+# The value, past an opening bracket (``来源：[ 人民网 ]``), up to a blank, a bracket or the
+# next label.
 _SOURCE_VALUE = re.compile(
-    r"([^\s|｜丨]+?)(?=$|\s|[|｜丨【\[（(]|\d{4}\s*[-/.年]|浏览|点击|阅读|作者|编辑|责编|发布|字号|字体"
-    r"|时间|日期)"
+    r"[\[【(（「]?\s*([^\s|｜丨]+?)(?=$|\s|[|｜丨【\[（(\]】)）」]|\d{4}\s*[-/.年]|浏览|点击|阅读|作者"
+    r"|编辑|责编|发布|字号|字体|时间|日期)"
 )
+# What a template printed where its source field was empty: markup, not a name.
+_MARKUP = re.compile(r"[=<>\"]")
 _LINE_LIMIT = 200  # an info line is short; a longer block is the body
 _NOISE = re.compile(
     r"(?:(?:作者|编辑|责编|记者|通讯员|摄影|来源|出处|时间|日期|发布时间|发布日期|发稿时间|浏览次数"
-    r"|点击数|阅读数|字号|字体)\s*[:：]\s*\S*|作者|编辑|责编|记者|字号|字体|分享|打印|收藏|举报|评论|(?:发布于|来自)\s*\S*|参与\S*|"
+    r"|点击数|阅读数|字号|字体)\s*[:：]\s*\S*|作者|编辑|责编|记者|字号|字体|分享|打印|收藏|举报|评论|\S*说两句"
+    r"|(?:发布于|来自|IP属地)\s*[:：]?\s*\S*|参与\S*|"
     r"浏览\S*|点击\S*|阅读\S*|[|｜丨/:：()（）\[\]【】+])"
 )
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)  # the site's own address
 _OUTLET = re.compile(r"^[\u4e00-\u9fffA-Za-z·－-]{2,16}$")
 _NOT_OUTLET = re.compile(r"[大中小]$|^(?:正文|首页|原创|来源|时间|日期|关注|更多)")
 
@@ -78,13 +91,34 @@ def meta_date(metas: Mapping[str, str]) -> FoundDate | None:
     return None
 
 
+def hidden_metas(el: etree._Element) -> list[tuple[str, str]]:
+    """Metadata a page states outside its meta tags, as ``(meta name, value)``: the
+    publication date of a JSON-LD ``<script>`` under the meta names that say the same
+    (``datepublished``, ``pubdate``), and the ``<!--enpproperty ...-->`` comment of the
+    Founder CMS (``enp:date``, ``enp:title``), which many Chinese newspaper and
+    government sites print above the body."""
+    text = el.text
+    if not text:
+        return []
+    if el.tag is etree.Comment:
+        if not text.startswith("enpproperty"):
+            return []
+        return [(f"enp:{name}", html_lib.unescape(value))
+                for name, value in _ENP_PROPERTY.findall(text)]
+    if "ld+json" not in (el.get("type") or "").lower():
+        return []
+    return [(name.lower(), value) for name, value in _LINKED_DATA_DATE.findall(text)]
+
+
 def meta_source(metas: Mapping[str, str]) -> str | None:
-    """The source metas, without a 来源： label some CMSs copy into them."""
+    """The source metas, without a 来源： label some CMSs copy into them; an address is
+    no source."""
     for name in _SOURCE_METAS:
         value = normalize_space(metas.get(name))
         if value:
             value = _SOURCE_LABEL.sub("", value, count=1).strip()
-            if value and not value.isdigit():
+            # ``article:author`` is a profile's address by the Open Graph spec: no name.
+            if value and not value.isdigit() and not value.startswith(("http://", "https://")):
                 return value
     return None
 
@@ -93,7 +127,7 @@ def labelled_source(text: str) -> str | None:
     """The value after a 来源 label in a short line."""
     for label in _SOURCE_LABEL.finditer(text):
         value = _SOURCE_VALUE.match(text, label.end())
-        if value and value.group(1).strip():
+        if value and value.group(1).strip() and not _MARKUP.search(value.group(1)):
             return value.group(1).strip()
     return None
 
@@ -103,9 +137,10 @@ def outlet_beside(text: str, found: FoundDate) -> str | None:
     date line once the date, labels and page controls are gone, if it is one name."""
     if len(text) > 80:
         return None
-    rest = text.replace(found.raw, " ")
+    rest = _ADDRESS.sub(" ", text.replace(found.raw, " "))
     rest = _NOISE.sub(" ", rest)
-    words = [w for w in rest.split() if not any(ch.isdigit() for ch in w)]
+    # A periodical's name in book-title marks: ``《理财周刊》`` names 理财周刊.
+    words = [w.strip("《》") for w in rest.split() if not any(ch.isdigit() for ch in w)]
     words = [w for w in words if not _NOT_OUTLET.search(w)]
     # An account shown twice (``经济日报`` … ``经济日报官方账号``) is one name.
     shortest = min(words, key=len) if words else ""

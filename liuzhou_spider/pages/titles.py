@@ -29,7 +29,7 @@ __all__ = ["TitleChoice", "appended_names", "choose_title", "clean_meta_title",
            "heading_candidates", "site_names", "strip_suffix"]
 
 # Separators that join the headline and the site's or column's name in <title>.
-SEPARATORS = re.compile(r"\s*(?:_|\||｜|—+|－|--?|–|::|：：)\s*|\s+-\s+")
+SEPARATORS = re.compile(r"\s*(?:_+|\||｜|—+|－|--?|–|::|：：)\s*|\s+-\s+")
 _TAGS = re.compile(r"<[^>]*>")
 _CRUMB = re.compile(r">|＞|»|›|→|当前位置|您的位置|你的位置|所在位置")
 _ELLIPSIS = re.compile(r"(?:\.{2,}|…+|。{3,})$")
@@ -110,12 +110,17 @@ def _name_like(tail: str, head: str) -> bool:
 
 
 def _separated(title: str, headline: str) -> bool:
-    """``title`` goes on after ``headline`` with a separator (not mid-word)."""
+    """``title`` goes on after ``headline`` with a separator (not mid-word), or with a
+    blank before a name (``标题 松花江网``: short, no sentence marks)."""
     index = title.find(headline)
     if index < 0:
         return False
-    found = SEPARATORS.match(title, index + len(headline))
-    return found is not None and found.end() > found.start()
+    end = index + len(headline)
+    found = SEPARATORS.match(title, end)
+    if found is not None and found.end() > found.start():
+        return True
+    rest = title[end:]
+    return rest[:1].isspace() and _name_like(rest.strip(), headline)
 
 
 def _is_logo(el: etree._Element, text: str, names: frozenset[str]) -> bool:
