@@ -64,6 +64,11 @@ def test_a_breadcrumb_container_whose_class_says_title_is_not_the_title() -> Non
     ("<title>一季度经济运行情况 - 新华网</title>", "一季度经济运行情况"),
     # separators doubled
     ("<title>一季度经济运行情况__数据发布_某省发改委</title>", "一季度经济运行情况"),
+    # a web address appended, however long
+    ("<title>海姑娘 | blog.wenxuecity.com</title>", "海姑娘"),
+    # the site's name put before the headline
+    ("<meta name='SiteName' content='理论中国网'><title>理论中国网-2022年第4期</title>",
+     "2022年第4期"),
 ])
 def test_the_title_tag_loses_the_names_appended_to_it(head: str, title: str) -> None:
     assert read(page(head, "<div class='info'>发布日期：2024-05-10</div>"))[1].title == title

@@ -33,6 +33,7 @@ SEPARATORS = re.compile(r"\s*(?:_+|\||｜|—+|－|--?|–|::|：：)\s*|\s+-\s+
 _TAGS = re.compile(r"<[^>]*>")
 _CRUMB = re.compile(r">|＞|»|›|→|当前位置|您的位置|你的位置|所在位置")
 _ELLIPSIS = re.compile(r"(?:\.{2,}|…+|。{3,})$")
+_ADDRESS = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)+/?$", re.ASCII)  # blog.example.com
 _SENTENCE = re.compile(r"[，。；！？,;!?：:“”\"《》]")
 _LOGO = re.compile(r"logo|brand|site-?name|channel", re.IGNORECASE)
 _TITLED = re.compile(r"title|biaoti|bt\b|headline", re.IGNORECASE)
@@ -80,11 +81,12 @@ def appended_names(tag: str) -> frozenset[str]:
 
 
 def strip_suffix(title: str, names: frozenset[str], headline: str | None = None) -> str:
-    """``<title>`` without the names appended after the headline.
+    """``<title>`` without the names appended after the headline (or put before it).
 
     With a confirmed ``headline`` everything after it goes.  Without one, trailing parts
-    go while they are a known site name or read like a name (short, no sentence
-    punctuation, shorter than what stays): ``标题_要闻_电影网_1905.com`` → ``标题``.
+    go while they are a known site name, a web address, or read like a name (short, no
+    sentence punctuation, shorter than what stays): ``标题_要闻_电影网_1905.com`` →
+    ``标题``; then a first part that is a known site name (``某某网-标题``).
     """
     title = normalize_space(title)
     if headline:
@@ -99,9 +101,16 @@ def strip_suffix(title: str, names: frozenset[str], headline: str | None = None)
         head, tail = title[: last.start()].strip(), title[last.end():].strip()
         if not head or not tail:
             break
-        if compact_key(tail) not in names and not _name_like(tail, head):
+        if compact_key(tail) not in names and not _name_like(tail, head) and not _ADDRESS.match(
+            tail
+        ):
             break
         title = head
+    first = SEPARATORS.search(title)
+    if first is not None and compact_key(title[: first.start()]) in names:
+        rest = title[first.end():].strip()
+        if rest:
+            title = rest
     return title
 
 
