@@ -79,7 +79,7 @@ class RawArticle:
     link_date: str | None = None  # the date the list page shows beside it, as written
     published_raw: str | None = None  # the date as written on the page
     published_at: str | None = None  # parsed ISO 8601 with +08:00, if parseable
-    published_from: str | None = None  # info_line, under_title, meta, list
+    published_from: str | None = None  # info_line, under_title, meta, labelled_line, list
     source: str | None = None
     source_from: str | None = None  # info_line, under_title, meta, ..._unlabelled
     column_path: list[str] = field(default_factory=list)  # from the breadcrumb

@@ -318,3 +318,17 @@ def test_the_founder_cms_comment_gives_a_date_and_a_title_meta() -> None:
     # Another comment says nothing.
     assert read(page("<title>标题一二三四</title>", "<!-- <date>2022-02-13</date> -->"
                      "<h1>标题一二三四</h1>"))[0].published_from is None
+
+
+def test_a_labelled_date_under_the_body_when_the_page_shows_none_above() -> None:
+    html = page("<title>徒手抓子弹真的存在吗？</title>",
+                "<div class='rumor-title'>徒手抓子弹真的存在吗？</div>"
+                "<div class='rumor-info'><span>来源： 科普中国-科学原理</span></div>"
+                f"<div class='TRS_Editor'><p>{'看过电影的人可能会记得这段剧情。' * 20}</p></div>"
+                "<div><span class='span_time'>时间：2019-09-24 17:08</span>"
+                "<div id='socialShare'>分享</div></div>"
+                "<div class='footer'>发布时间：2001-01-01 版权所有</div>")
+    raw, clean = read(html)
+    assert (clean.published_at, raw.published_from) == ("2019-09-24T17:08:00+08:00",
+                                                         "labelled_line")
+    assert clean.source == "科普中国-科学原理"

@@ -75,6 +75,7 @@ _BREADCRUMB_ANCHOR = re.compile(rf"^\s*(?:{'|'.join(_CRUMB_WORDS)})\s*[:：]?")
 _CRUMB_SEPARATORS = re.compile(r"\s*(?:>|＞|»|›|→|&gt;)\s*")
 _HOME = frozenset({"首页", "网站首页", "主页", "home", "Home"})
 _INFO_ANCHOR = re.compile(r"发布日期|发布时间|来源\s*[:：]|来源于|日期\s*[:：]|时间\s*[:：]")
+_DATE_ANCHOR = re.compile(r"发布日期|发布时间|日期\s*[:：]|时间\s*[:：]")
 _SOURCE = re.compile(
     r"来源(?:\s*[:：]|于)\s*([^\s|｜丨]+?)(?=$|\s|[|｜丨【]|浏览|点击|阅读|作者|编辑|发布|字号|字体)"
 )
@@ -284,6 +285,27 @@ def _info_line(page: PageSelectors, template: Template | None) -> etree._Element
         text = spaced_text(el)
         if len(text) <= _INLINE_LIMIT and (find_date(text) or _SOURCE.search(text)):
             return el
+    return None
+
+
+def _labelled_date_elsewhere(
+    root: etree._Element, region: etree._Element | None
+) -> FoundDate | None:
+    """The first short line labelled 发布时间/日期/时间 with a date, outside the body and the
+    page's footer: some templates print it under the body, apart from the source line."""
+    for node in _INFO_TEXTS(root):
+        if not _DATE_ANCHOR.search(node):
+            continue
+        el = node.getparent()
+        if (region is not None and (el is region or _within(el, region))) or any(
+            _is_page_chrome(a) for a in (el, *el.iterancestors())
+        ):
+            continue
+        for line in (el, _block_ancestor(el)):  # the label's element, else its block
+            text = short_text(line, _INLINE_LIMIT)
+            found = find_date(text) if text else None
+            if found is not None:
+                return found
     return None
 
 
@@ -692,6 +714,9 @@ def article_in(
     published, published_from, source, source_from = _date_and_source(
         info, title_el, metas, region
     )
+    if published is None:  # a labelled date line elsewhere (under the body), after metas
+        published = _labelled_date_elsewhere(root, region)
+        published_from = "labelled_line" if published else None
     if published is None and link_date:  # the list page's date, before the URL's
         published = find_date(link_date)
         published_from = "list" if published else None

@@ -16,7 +16,6 @@ from __future__ import annotations
 import html as html_lib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from lxml import etree
 
@@ -24,7 +23,6 @@ from liuzhou_spider.pages.dates import FoundDate, find_date
 from liuzhou_spider.pages.text import normalize_space, spaced_text
 
 __all__ = [
-    "DateChoice",
     "date_under",
     "hidden_metas",
     "labelled_source",
@@ -65,14 +63,6 @@ _NOISE = re.compile(
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)  # the site's own address
 _OUTLET = re.compile(r"^[\u4e00-\u9fffA-Za-z·－-]{2,16}$")
 _NOT_OUTLET = re.compile(r"[大中小]$|^(?:正文|首页|原创|来源|时间|日期|关注|更多)")
-
-
-@dataclass(frozen=True)
-class DateChoice:
-    """The publication date taken and the evidence that decided it."""
-
-    found: FoundDate | None
-    source: str | None  # info_line, under_title, meta
 
 
 def without_placeholder_time(found: FoundDate | None) -> FoundDate | None:
