@@ -264,9 +264,32 @@ def test_short_text_stops_at_the_limit() -> None:
     ("<a href='/'>资讯</a> &gt; <a href='/dl/'>大陆</a> &gt; 正文", ["资讯", "大陆"]),
     ("<a href='/'>首页</a> → <a href='/theory/'>理论新闻</a>", ["理论新闻"]),
     ("<a href='/china/'>国内新闻</a>&gt;正文", ["国内新闻"]),
+    # the main host of the page's domain is the home of its subsites ...
+    ("<a href='http://example.gov.cn/'>某某网</a>&gt;&gt;<a href='/jy/'>教育</a>", ["教育"]),
+    # ... but www.gov.cn is not the home of every *.gov.cn site
+    ("<a href='http://www.gov.cn/'>中国政府网</a> &gt; <a href='/jj/'>经济</a>",
+     ["中国政府网", "经济"]),
+    # arrows drawn by CSS: the list items are the names
+    ("<ul class='bread'><li><a href='/'>某省政府网</a></li><li><a href='/ty/'>太原</a></li>"
+     "<li>正文</li></ul>", ["太原"]),
 ])
 def test_an_unlabelled_breadcrumb_gives_the_column(crumb: str, column: list[str]) -> None:
     html = page("<title>标题一二三四--某省政府网</title>", f"<div class='crumb'>{crumb}</div>"
+                "<h1>标题一二三四</h1><div class='info'>发布时间：2024-05-10</div>")
+    assert read(html)[1].column == column
+
+
+@pytest.mark.parametrize(("crumb", "column"), [
+    ("您所在的位置&nbsp;<a href='/'>首页</a>&nbsp;<a href='/zt/'>专题频道</a>&nbsp;"
+     "<a href='/zt/gn/'>国内专题</a>", ["专题频道", "国内专题"]),
+    ("<span>当前位置：</span><span><a href='/'>首页</a>/<a href='/yw/'>要闻动态</a>/"
+     "<a href='/yw/jr/'>今日关注</a></span>", ["要闻动态", "今日关注"]),
+    ("您当前所在位置：<a href='/'>首页</a> &gt; <a href='/xw/'>新闻</a>", ["新闻"]),
+])
+def test_a_labelled_breadcrumb_in_any_wording_and_with_any_separator(
+    crumb: str, column: list[str]
+) -> None:
+    html = page("<title>标题一二三四--某省政府网</title>", f"<div>{crumb}</div>"
                 "<h1>标题一二三四</h1><div class='info'>发布时间：2024-05-10</div>")
     assert read(html)[1].column == column
 

@@ -58,8 +58,8 @@ from liuzhou_spider.profile import SiteProfile, Template
 from liuzhou_spider.urls import article_ids, canonicalize, rendering_of
 
 __all__ = [
-    "GOV_META", "article_in", "decode_html", "parse_article", "split_breadcrumb",
-    "strip_site_name",
+    "GOV_META", "article_in", "column_names", "crumb_names", "decode_html", "parse_article",
+    "split_breadcrumb", "strip_site_name",
 ]
 
 # 政府网站发展指引 metadata tags, by their canonical spelling.
@@ -70,8 +70,10 @@ GOV_META = (
 )
 _GOV_META_BY_LOWER = {name.lower(): name for name in GOV_META}
 
-_CRUMB_WORDS = ("当前位置", "您的位置", "你的位置", "您现在的位置", "所在位置")
-_BREADCRUMB_ANCHOR = re.compile(rf"^\s*(?:{'|'.join(_CRUMB_WORDS)})\s*[:：]?")
+# 当前位置, 您的位置, 您现在的位置, 所在位置, 您所在的位置, 您当前所在位置 ...
+_CRUMB_LABEL = r"(?:(?:您|你)(?:现在|当前|目前)?(?:所在)?的?|当前(?:所在)?的?|所在的?)位置"
+_BREADCRUMB_ANCHOR = re.compile(rf"^\s*{_CRUMB_LABEL}\s*[:：]?")
+_CRUMB_LABEL_IN = re.compile(_CRUMB_LABEL)
 _CRUMB_SEPARATORS = re.compile(r"\s*(?:>|＞|»|›|→|&gt;)\s*")
 _HOME = frozenset({"首页", "网站首页", "主页", "home", "Home"})
 _INFO_ANCHOR = re.compile(r"发布日期|发布时间|来源\s*[:：]|来源于|日期\s*[:：]|时间\s*[:：]")
@@ -84,13 +86,19 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _INLINE_LIMIT = 200  # an info line or breadcrumb is short; a longer block is the body
 _LINE_ABOVE_MAX = 100  # a title in a plain element above the info line is a line
 _HEADING_MAX = 16  # a lone column heading (second rendering) is a few characters
+_CRUMB_NAME_MAX = 20  # each name of a breadcrumb is a few words
+_CRUMB_PUNCTUATION = " /|｜·>»"  # separators left at a name's ends when CSS draws none
 _NOT_A_NAME = re.compile(r"[\d:：>＞»。，,]")  # dates, labels, crumbs, sentences
 
 # Text nodes holding any crumb word: one scan of the page for all the words.
 _ANCHOR_TEXTS = etree.XPath(
-    f"//body//text()[{' or '.join(f'contains(., {w!r})' for w in _CRUMB_WORDS)}]"
-    "[not(ancestor::script|ancestor::style)]"
+    "//body//text()[contains(., '位置')][not(ancestor::script|ancestor::style)]"
 )
+# Containers whose class or id names a breadcrumb (面包屑: mbx, mianbao; 位置: weizhi, dqwz).
+# Matched in Python over the attributes: an XPath of that many contains() costs ten times
+# as much.
+_CRUMB_CLASS = re.compile(r"bread|crumb|mbx|mianbao|weizhi|dqwz|curpos|location")
+_CLASSED = etree.XPath("//body//*[@class or @id]")
 _INFO_TEXTS = etree.XPath(
     "//body//text()[contains(., '发布') or contains(., '来源') or contains(., '日期')"
     " or contains(., '时间')][not(ancestor::script|ancestor::style)]"
@@ -180,6 +188,37 @@ def split_breadcrumb(text: str) -> list[str]:
     return [name for name in names if name and name not in _HOME]
 
 
+def crumb_names(el: etree._Element) -> list[str]:
+    """The names of a breadcrumb element, its home word included: split at its arrows,
+    or, when the arrows are drawn by CSS or the names only set apart by blanks or ``/``,
+    its list items or links in order (``您所在的位置 首页 专题频道 国内专题``,
+    ``<li>太原晚报</li><li>太原</li>``)."""
+    text = text_of(el)
+    if _CRUMB_SEPARATORS.search(text):
+        parts = _CRUMB_SEPARATORS.split(_BREADCRUMB_ANCHOR.sub("", normalize_space(text)))
+    else:
+        parts = [text_of(item) for item in _crumb_items(el)]
+    names = [normalize_space(part).strip(_CRUMB_PUNCTUATION) for part in parts]
+    return [name for name in names if name]
+
+
+def column_names(el: etree._Element) -> list[str]:
+    """``crumb_names`` without the home words: the column path a breadcrumb states."""
+    return [name for name in crumb_names(el) if name not in _HOME]
+
+
+def _crumb_items(el: etree._Element) -> list[etree._Element]:
+    return [li for li in el.iter("li")] or [a for a in el.iter("a")]
+
+
+def _crumb_shaped(el: etree._Element) -> bool:
+    """A breadcrumb without arrows: two names or more, each a few words, in a short line."""
+    if len(text_of(el)) > _INLINE_LIMIT:
+        return False
+    names = [n for n in (normalize_space(text_of(i)) for i in _crumb_items(el)) if n]
+    return len(names) >= 2 and all(len(n) <= _CRUMB_NAME_MAX for n in names)
+
+
 def _block_ancestor(el: etree._Element) -> etree._Element:
     """The element itself if it is a block, else its nearest block ancestor."""
     node = el
@@ -256,19 +295,27 @@ def _breadcrumb(page: PageSelectors, template: Template | None) -> etree._Elemen
         el = _first(page, template.breadcrumb)
         if el is not None and _CRUMB_SEPARATORS.search(text_of(el)):
             return el
-    anchors = _ANCHOR_TEXTS(root)
-    for word in _CRUMB_WORDS:
-        for node in (n for n in anchors if word in n):
-            el = node.getparent()
-            for _ in range(4):
-                if el is None:
-                    break
-                text = text_of(el)
-                if len(text) > _INLINE_LIMIT:
-                    break
-                if _BREADCRUMB_ANCHOR.match(text) and _CRUMB_SEPARATORS.search(text):
-                    return el
-                el = el.getparent()
+    for node in _ANCHOR_TEXTS(root):
+        if not _CRUMB_LABEL_IN.search(node):
+            continue
+        el = node.getparent()
+        for _ in range(4):
+            if el is None:
+                break
+            text = text_of(el)
+            if len(text) > _INLINE_LIMIT:
+                break
+            if _BREADCRUMB_ANCHOR.match(text) and (
+                _CRUMB_SEPARATORS.search(text) or _crumb_shaped(el)
+            ):
+                return el
+            el = el.getparent()
+    for el in _CLASSED(root):  # named a breadcrumb, with no label before it
+        if not _CRUMB_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+            continue
+        text = text_of(el)
+        if len(text) <= _INLINE_LIMIT and (_CRUMB_SEPARATORS.search(text) or _crumb_shaped(el)):
+            return el
     return None
 
 
@@ -703,7 +750,8 @@ def article_in(
             title_from = "page_text"
     crumb = _breadcrumb(page, detected)
     column_path = (
-        trim_crumb(split_breadcrumb(text_of(crumb)), crumb, url, names | appended_names(tag))
+        [n for n in trim_crumb(crumb_names(crumb), crumb, url, names | appended_names(tag))
+         if n not in _HOME]
         if crumb is not None else plain_breadcrumb(root, url, names | appended_names(tag)) or []
     )
     ids = article_ids(url, profile)

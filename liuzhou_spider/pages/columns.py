@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from liuzhou_spider.pages.article import _breadcrumb, split_breadcrumb
+from liuzhou_spider.pages.article import _breadcrumb, column_names
 from liuzhou_spider.pages.selectors import PageSelectors
 from liuzhou_spider.pages.text import join_url, text_of
 
@@ -47,7 +47,7 @@ def learned_columns(root: etree._Element, url: str) -> dict[str, tuple[str, ...]
     crumb = _breadcrumb(PageSelectors(root), None)
     if own is None or crumb is None:
         return {}
-    names = split_breadcrumb(text_of(crumb))
+    names = column_names(crumb)
     if not names:
         return {}
     learned: dict[str, tuple[str, ...]] = {own: tuple(names)}

@@ -27,6 +27,7 @@ _ARROW_TEXTS = etree.XPath(
 _HOME_WORDS = frozenset({"首页", "主页", "网站首页", "home", "Home", "HOME", "ホーム"})
 _THIS_PAGE = frozenset({"正文", "详情", "正文内容", "内容", "文章"})
 _ROOT_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.shtml", "/index.php"})
+_SECOND_LEVEL = frozenset({"gov", "com", "org", "net", "edu", "ac"})  # gov.cn, com.cn, ...
 _LINE_MAX = 120  # a breadcrumb is one short line
 _NAME_MAX = 20  # each of its names a few words
 _TRIES = 12  # arrows met before the breadcrumb are "更多>>" links: a few only
@@ -41,15 +42,27 @@ def _block(el: etree._Element) -> etree._Element:
 def _is_home(
     name: str, anchor: etree._Element | None, base: str, site: frozenset[str]
 ) -> bool:
-    """The site's home: a home word, or the site's own name (``site``: comparison keys
-    of the names the page gives itself) linking to the host's root.  A channel that
+    """The site's home: a home word; or a link to a host's root that names the site
+    (``site``: comparison keys of the names the page gives itself; 吉林省政府信息公开专栏
+    holds its SiteName 信息公开专栏) or that leads from the page's own host to the main
+    host of its domain (人民网 → www.people.com.cn on js.people.com.cn).  A channel that
     links to its own host's root (资讯 on news.ifeng.com) is a column."""
     if name in _HOME_WORDS or name.endswith("首页"):
         return True
-    if anchor is None or compact_key(name) not in site:
+    href = (anchor.get("href") or "").strip() if anchor is not None else ""
+    if not href:
         return False
-    href = (anchor.get("href") or "").strip()
-    return bool(href) and urlsplit(join_url(base, href)).path in _ROOT_PATHS
+    target, page = urlsplit(join_url(base, href)), urlsplit(base)
+    if target.path not in _ROOT_PATHS:
+        return False
+    key = compact_key(name)
+    if any(key == k or (len(k) >= 4 and k in key) for k in site):
+        return True
+    host, own = (target.hostname or ""), (page.hostname or "")
+    main = host.removeprefix("www.")
+    if main.split(".", 1)[0] in _SECOND_LEVEL and main.count(".") == 1:
+        return False  # www.gov.cn is not the home of every *.gov.cn site
+    return host != own and own.endswith("." + main)
 
 
 def _anchors(block: etree._Element) -> dict[str, etree._Element]:
