@@ -511,12 +511,15 @@ def read_article(
 def with_learned_site(clean: CleanArticle, site: LearnedSite) -> CleanArticle:
     """``clean`` with what the site's list pages teach: the column path its folder's list
     pages state, where its own page gives no breadcrumb (``pages.columns.resolve_column``
-    says when they are trusted), and its title without the site's ``<title>`` suffix."""
+    says when they are trusted), and its title without the site's ``<title>`` suffix.
+    An article whose folder no list page has named yet is noted, to be settled at the
+    run's end (``LearnedSite.settled_columns``)."""
     raw = clean.raw
-    clean.column = resolve_column(
-        clean.column, raw.canonical_url or raw.url, site.columns,
-        from_breadcrumb=bool(raw.column_path),
-        own_names=(raw.column_heading, raw.meta.get("ColumnName")),
-    )
+    url = raw.canonical_url or raw.url
+    own_names = (raw.column_heading, raw.meta.get("ColumnName"))
+    clean.column = resolve_column(clean.column, url, site.columns,
+                                  from_breadcrumb=bool(raw.column_path), own_names=own_names)
+    if not raw.column_path and not site.columns.column_of(url):
+        site.note_unsettled(url, clean.column, own_names)
     clean.title = site.headline(clean.title)
     return clean

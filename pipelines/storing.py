@@ -217,6 +217,7 @@ class StoringStep:
         await self.flush()
         repository = self.repository
         profile = self.crawler.spider.profile  # type: ignore[union-attr]
+        await self.settle_columns()
         try:
             # Streamed through the rule in the thread: one pass, no list of every sighting.
             # Per site: each portal shows its own filing numbers.
@@ -230,6 +231,23 @@ class StoringStep:
                 self.crawler.stats.inc_value("liuzhou/filings_unexpected")  # type: ignore[union-attr]
         except Exception as exc:  # the verdicts are derived: the next run writes them
             logger.error("Filing-number verdicts not stored: %s", one_line(exc))
+            self.crawler.stats.inc_value("liuzhou/write_errors")  # type: ignore[union-attr]
+
+    async def settle_columns(self) -> None:
+        """Complete the column paths of articles read before their folder's list page
+        (``LearnedSite.settled_columns``): the path must not depend on crawl order."""
+        learned = getattr(self.crawler.spider, "site", None)
+        if learned is None:
+            return
+        settled = learned.settled_columns()
+        if not settled:
+            return
+        try:
+            changed = await asyncio.to_thread(self.repository.settle_columns, settled,
+                                              site=self.site)
+            self.crawler.stats.set_value("liuzhou/columns_settled", changed)  # type: ignore[union-attr]
+        except Exception as exc:  # the stored paths stay as read; reprocess completes them
+            logger.error("Column paths not settled: %s", one_line(exc))
             self.crawler.stats.inc_value("liuzhou/write_errors")  # type: ignore[union-attr]
 
     def thresholds(self) -> Thresholds:

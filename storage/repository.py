@@ -25,6 +25,7 @@ from liuzhou_spider.items import KnownArticle, Member, MergeDecision, Observatio
 from storage.batch import Batch, to_json
 from storage.export import site_names
 from storage.models import (
+    COLUMN_SEPARATOR,
     Article,
     ArticleColumn,
     ArticleStory,
@@ -351,6 +352,37 @@ class Repository:
                 session.execute(insert(ArticleStory), [
                     {"article_id": a, "story_id": story, "position": position}
                     for a, story, position in grouped])
+
+    def settle_columns(
+        self, settled: dict[str, tuple[list[str], list[str]]], *, site: str
+    ) -> int:
+        """Give the articles of these URLs (canonical URL -> (column given, column now))
+        their settled column path, where the stored path is still the one given (a page
+        merged into the article since may have named another).  Returns how many
+        changed, in one transaction."""
+        changed = 0
+        with Session(self.engine) as session, session.begin():
+            for part in _chunks(sorted(settled)):
+                rows = session.execute(
+                    select(Url.canonical_url, Article.id, Article.column_path)
+                    .join(Article, Article.id == Url.article_id)
+                    .where(Url.canonical_url.in_(part), Article.site == site)
+                ).all()
+                done: set[str] = set()
+                for url, article_id, stored in rows:
+                    given, now = settled[url]
+                    if article_id in done or stored != COLUMN_SEPARATOR.join(given):
+                        continue
+                    done.add(article_id)
+                    session.execute(update(Article).where(Article.id == article_id)
+                                    .values(column_path=COLUMN_SEPARATOR.join(now)))
+                    session.execute(delete(ArticleColumn)
+                                    .where(ArticleColumn.article_id == article_id))
+                    session.execute(insert(ArticleColumn), [
+                        {"article_id": article_id, "level": level, "name": name}
+                        for level, name in enumerate(now)])
+                changed += len(done)
+        return changed
 
     # -- filing numbers ------------------------------------------------------------------
 

@@ -62,3 +62,17 @@ def test_resolving_an_articles_column() -> None:
     # an unknown folder changes nothing
     other = "http://x/gatq/201604/t20160403_1054441.html"
     assert resolve_column(["港澳台侨"], other, tree, from_breadcrumb=False) == ["港澳台侨"]
+
+
+def test_a_folder_not_learned_yet_takes_its_parents_path_and_its_own_name() -> None:
+    tree = ColumnTree({"/dptt/": ("党派团体",)})
+    url = "http://x/dptt/mzdp/201604/t20160403_1054440.html"
+    assert resolve_column(["民主党派"], url, tree, from_breadcrumb=False,
+                          own_names=("民主党派", None)) == ["党派团体", "民主党派"]
+    # no own name, or a menu path the page gave: unchanged
+    assert resolve_column([], url, tree, from_breadcrumb=False) == []
+    assert resolve_column(["党派团体", "民主党派"], url, tree, from_breadcrumb=False,
+                          own_names=("民主党派",)) == ["党派团体", "民主党派"]
+    # a top-level folder has no parent column
+    assert resolve_column(["港澳台侨"], "http://x/gatq/201604/t20160403_1.html", tree,
+                          from_breadcrumb=False, own_names=("港澳台侨",)) == ["港澳台侨"]

@@ -20,6 +20,7 @@ from storage.migrate import (
 )
 from storage.models import (
     Article,
+    ArticleColumn,
     ArticleVersion,
     CrawlRun,
     Fetch,
@@ -400,3 +401,24 @@ def test_a_second_crawl_on_the_same_file_spelt_otherwise_is_locked_out(tmp_path,
     second = CrawlOptions(db_url=f"sqlite:///{tmp_path}/crawl.db?timeout=30")
     with run_lock(first), pytest.raises(Locked), run_lock(second):
         pass
+
+
+def test_settled_columns_complete_the_stored_path_where_it_is_still_the_one_given(engine, repo):
+    run = repo.start_run({"full": False}, site="lztz")
+    repo.write_batch(run, [make_fetch(A_URL, fetched_at=T1), make_fetch(B_URL, fetched_at=T1)], [
+        make_decision(A_URL, "aaaaaaaaaaaaaaaa", fetched_at=T1, column=("民主党派",)),
+        make_decision(B_URL, "bbbbbbbbbbbbbbbb", fetched_at=T1, column=("工商联",)),
+    ])
+    changed = repo.settle_columns({
+        A_URL: (["民主党派"], ["党派团体", "民主党派"]),
+        B_URL: (["另一个"], ["党派团体", "另一个"]),  # stored path differs: left alone
+    }, site="lztz")
+    assert changed == 1
+    with Session(engine) as session:
+        assert session.get_one(Article, "aaaaaaaaaaaaaaaa").column_path == "党派团体 > 民主党派"
+        assert session.get_one(Article, "bbbbbbbbbbbbbbbb").column_path == "工商联"
+        levels = session.execute(select(ArticleColumn.level, ArticleColumn.name).where(
+            ArticleColumn.article_id == "aaaaaaaaaaaaaaaa").order_by(ArticleColumn.level)).all()
+        assert [tuple(r) for r in levels] == [(0, "党派团体"), (1, "民主党派")]
+    # Another site's articles are not touched.
+    assert repo.settle_columns({A_URL: (["党派团体", "民主党派"], ["x"])}, site="lzgov") == 0

@@ -79,6 +79,14 @@ class ColumnTree:
         folder = column_folder(url)
         return list(self.names.get(folder, ())) if folder else []
 
+    def parent_of(self, url: str) -> list[str]:
+        """The names of the folder just above ``url``'s column folder, or [] when unknown."""
+        folder = column_folder(url)
+        if not folder or folder == "/":
+            return []
+        parent = folder.rstrip("/").rsplit("/", 1)[0] + "/"
+        return list(self.names.get(parent, ())) if parent != "/" else []
+
 
 def resolve_column(column: Sequence[str], url: str, tree: ColumnTree, *,
                    from_breadcrumb: bool, own_names: Iterable[str | None] = ()) -> list[str]:
@@ -88,11 +96,20 @@ def resolve_column(column: Sequence[str], url: str, tree: ColumnTree, *,
     menu path cut short) only when it ends with the page's own column name (its heading
     or ``ColumnName`` meta) or the page shows none, and when it extends what the page
     gave; a breadcrumb on the page itself always wins (a cross-post names its own).
+    A folder not learned yet whose parent folder is gets the parent's path and the
+    page's own column name.
     """
     if from_breadcrumb:
         return list(column)
     learned = tree.column_of(url)
     shown = [name for name in own_names if name]
+    if not learned and shown and list(column) in ([], shown[:1]):
+        # The folder's own list page is not read yet (the article came from its parent
+        # column's list): the parent's path and the page's own column name, so the
+        # path does not depend on which page the crawl met first.
+        parent = tree.parent_of(url)
+        if parent and shown[0] not in parent:
+            return [*parent, shown[0]]
     if not learned or (shown and learned[-1] not in shown) or (
             column and learned[-1] != column[-1]) or len(learned) < len(column):
         return list(column)

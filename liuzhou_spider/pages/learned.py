@@ -15,12 +15,13 @@ from collections import Counter
 
 from lxml import etree
 
-from liuzhou_spider.pages.columns import ColumnTree, learned_columns
+from liuzhou_spider.pages.columns import ColumnTree, learned_columns, resolve_column
 from liuzhou_spider.pages.text import normalize_space, text_of
 
 SEPARATORS = "_-|｜–—·:：»>"
 MIN_PAGES = 3  # distinct list-page titles that must share a suffix
 MAX_TITLES = 500  # list-page titles kept: enough to see the suffix, bounded on a trap
+MAX_UNSETTLED = 100_000  # articles read before their folder's list page, kept to settle
 
 
 def title_suffix(titles: list[str]) -> str | None:
@@ -47,6 +48,9 @@ class LearnedSite:
         self._titles: list[str] = []
         self._suffix: str | None = None
         self._stale = False
+        # URL -> (column given, the page's own column names): read before the list page
+        # of its folder, so settled at the run's end against the whole tree.
+        self._unsettled: dict[str, tuple[tuple[str, ...], tuple[str | None, ...]]] = {}
 
     def learn_list_page(self, root: etree._Element, url: str) -> None:
         """Take what one list page shows: its breadcrumb's paths and its ``<title>``."""
@@ -56,6 +60,26 @@ class LearnedSite:
         if text and len(self._titles) < MAX_TITLES:
             self._titles.append(text)
             self._stale = True
+
+    def note_unsettled(
+        self, url: str, column: list[str], own_names: tuple[str | None, ...]
+    ) -> None:
+        """Remember an article whose folder no list page read so far names: the crawl
+        meets pages in an order it does not choose, and the article's column must not
+        depend on it."""
+        if url not in self._unsettled and len(self._unsettled) < MAX_UNSETTLED:
+            self._unsettled[url] = (tuple(column), own_names)
+
+    def settled_columns(self) -> dict[str, tuple[list[str], list[str]]]:
+        """URL -> (column given, column now) for the noted articles whose path the list
+        pages read since then complete, by the rule a page read after them gets."""
+        settled = {}
+        for url, (column, own_names) in self._unsettled.items():
+            now = resolve_column(column, url, self.columns, from_breadcrumb=False,
+                                 own_names=own_names)
+            if now != list(column):
+                settled[url] = (list(column), now)
+        return settled
 
     @property
     def title_suffix(self) -> str | None:
