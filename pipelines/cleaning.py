@@ -80,6 +80,17 @@ _EDITOR_LINE = re.compile(
     r"^[(（【\[〔]\s*[^\s()（）【】\[\]]{0,12}?(?:责任编辑|编辑|责编|审核|审校|校对|编审|终审|监制)"
     r"\s*[:：]?\s*[\u4e00-\u9fff·]{2,5}(?:\s*[、，,/\s]\s*[\u4e00-\u9fff·]{2,5}){0,3}\s*[)）】\]〕]$"
 )
+# A line of nothing but links to the document's own renderings: ``pdf下载 word下载``.
+_DOWNLOAD_LINE = re.compile(
+    r"^(?:(?:pdf|word|docx?|wps|ofd|excel|xlsx?)\s*(?:版|格式|文件)?\s*下载[\s|｜/]*)+$", re.I
+)
+# The label cells of a government document's metadata box (索引号, 发文机关, 成文日期 ...).
+_META_LABEL = re.compile(
+    r"^(?:索\s*引\s*号|分\s*类|主题分类|体裁分类|组配分类|发文机关|发布机构|发文单位|成文日期|发文日期"
+    r"|发布日期|生成日期|发文字号|文\s*号|标\s*题|名\s*称|主\s*题\s*词|关\s*键\s*词|有\s*效\s*性"
+    r"|公开方式|公开范围|公开时限|信息来源|内容概述|废止日期|实施日期)\s*[:：]?$"
+)
+_META_LABELS_MIN = 3  # label cells that make a table the metadata box
 # Chrome anywhere inside a short line.
 _CHROME_IN = re.compile(
     "|".join(map(re.escape, CHROME_PHRASES))
@@ -115,7 +126,7 @@ def _is_chrome(line: Line, ctx: _Context, after_title: bool, body_started: bool)
             return True
     if len(text) > CHROME_LINE_MAX:
         return False
-    if _CHROME_START.match(text) or _EDITOR_LINE.match(text):
+    if _CHROME_START.match(text) or _EDITOR_LINE.match(text) or _DOWNLOAD_LINE.match(text):
         return True
     if _CHROME_IN.search(text) or any(marker in text for marker in ctx.markers):
         return True
@@ -299,6 +310,17 @@ _EMPTY_CANDIDATE_TAGS = (
 _STRING = etree.XPath("string()", smart_strings=False)  # all the text (pruned: no comments)
 
 
+def _drop_metadata_tables(root: etree._Element) -> None:
+    """Remove the document metadata box a government page sets above its text (索引号,
+    分类, 发文机关, 成文日期 ... as label and value cells): facts about the document, not
+    its words; the publication date among them is read as the page's info line."""
+    for table in list(root.iter("table")):
+        cells = [normalize_space(_STRING(cell)) for cell in table.iter("td", "th")]
+        labels = sum(1 for text in cells if _META_LABEL.match(text))
+        if labels >= _META_LABELS_MIN and 3 * labels >= len(cells) and table is not root:
+            drop_keep_tail(table)
+
+
 def _drop_empty(root: etree._Element) -> None:
     """Remove elements left with no text and no image (empty paragraphs, spacers)."""
     # One walk filtered by tag in C (an XPath union walked the tree once per tag),
@@ -427,6 +449,7 @@ def clean_article(raw: RawArticle, profile: SiteProfile) -> CleanArticle:
     )
     root, from_fallback = _region(raw)
     prune(root)
+    _drop_metadata_tables(root)
     for el in root.iter("center"):
         el.tag = "div"
     if isinstance(root, html.HtmlElement):

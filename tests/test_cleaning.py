@@ -132,6 +132,20 @@ def test_chrome_inside_a_paragraph_with_br_keeps_the_rest() -> None:
     assert "责任编辑" not in clean.body_html
 
 
+def test_a_documents_metadata_box_and_download_links_go_a_data_table_stays() -> None:
+    box = ("<table><tr><td>索 &nbsp;引 号：</td><td>11220000013544357T/2022-00426</td></tr>"
+           "<tr><td>发文机关：</td><td>吉林省人民政府</td></tr>"
+           "<tr><td>成文日期：</td><td>2022年01月27日</td></tr>"
+           "<tr><td>发文字号：</td><td>吉政明电〔2022〕1号</td></tr></table>")
+    data = ("<table><tr><th>名称：</th><th>数量</th></tr><tr><td>水泥</td><td>30吨</td></tr>"
+            "<tr><td>钢材</td><td>12吨</td></tr></table>")
+    html = (f"{box}<p>{P1}</p>{data}<p>{P2}</p>"
+            "<div><a href='/a.pdf'>pdf下载</a>&nbsp;&nbsp;<a href='/a.doc'>word下载</a></div>")
+    clean = clean_article(raw_with(html), LZTZ)
+    assert "索" not in clean.body_text and "下载" not in clean.body_text
+    assert "水泥" in clean.body_text and clean.body_text.startswith(P1)
+
+
 def test_a_bracketed_line_that_is_no_editor_credit_stays() -> None:
     kept = ["（完）", "（记者 张三）", "（图为编辑部 合影）", "（本文编辑工作由市委宣传部完成）"]
     html = f"<p>{P1}</p>" + "".join(f"<p>{line}</p>" for line in kept)

@@ -33,6 +33,10 @@ def test_article_title_meta_loses_its_markup() -> None:
     _raw, clean = read(html)
     assert clean.title == "关于做好防汛工作的通知" and "<" not in clean.title
     assert clean_meta_title("标题<br/>第二行") == "标题 第二行"
+    # no blank beside full-width punctuation; a subtitle after a dash rule is no name
+    assert clean_meta_title("凝聚力量<div>——热烈祝贺会议开幕</div>") == "凝聚力量——热烈祝贺会议开幕"
+    assert strip_suffix("为建设凝聚强大智慧和力量——热烈祝贺会议开幕", frozenset()) == (
+        "为建设凝聚强大智慧和力量——热烈祝贺会议开幕")
 
 
 def test_a_logo_heading_named_in_the_title_tag_is_not_the_title() -> None:
@@ -338,6 +342,11 @@ def test_the_founder_cms_comment_gives_a_date_and_a_title_meta() -> None:
     assert (clean.published_at, clean.published_precision, raw.published_from) == (
         "2022-02-13T00:00:00+08:00", "date", "meta")
     assert clean.title == "“厕所革命”改善农牧区人居环境"
+    # The newspaper form, after </html>.
+    mp = ("<!--mpproperty <founder-date>\n2022-02-12\n</founder-date>"
+          "<founder-title>拿起跨界“指挥棒”</founder-title>-->")
+    raw, clean = read(page("<title>河南商报</title>", "<h1>拿起跨界“指挥棒”</h1>") + mp)
+    assert (clean.published_at, raw.published_from) == ("2022-02-12T00:00:00+08:00", "meta")
     # Another comment says nothing.
     assert read(page("<title>标题一二三四</title>", "<!-- <date>2022-02-13</date> -->"
                      "<h1>标题一二三四</h1>"))[0].published_from is None

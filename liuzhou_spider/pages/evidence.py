@@ -41,7 +41,9 @@ _DATE_METAS = (
 # JSON-LD publication dates: schema.org's, and the ``pubDate`` of the structured data
 # Chinese sites write for Baidu.  Read by pattern: such blocks are often not valid JSON.
 _LINKED_DATA_DATE = re.compile(r'"(datePublished|pubDate)"\s*:\s*"([^"]{8,40})"')
-_ENP_PROPERTY = re.compile(r"<(date|title)>([^<]{1,300})</\1>")
+# ``<!--enpproperty <date>…</date><title>…</title>-->`` and its newspaper form
+# ``<!--mpproperty <founder-date>…</founder-date><founder-title>…-->``.
+_ENP_PROPERTY = re.compile(r"<(?:founder-)?(date|title)>\s*([^<]{1,300}?)\s*</(?:founder-)?\1>")
 _SOURCE_METAS = ("contentsource", "source", "article:author")
 # 原创： ("original to") names the outlet that wrote it; without a colon 原创 is a badge.
 _SOURCE_LABEL = re.compile(r"(?:(?:来源|稿源|出处|出所)(?:\s*[:：]|于)|原创\s*[:：])\s*")
@@ -84,14 +86,14 @@ def meta_date(metas: Mapping[str, str]) -> FoundDate | None:
 def hidden_metas(el: etree._Element) -> list[tuple[str, str]]:
     """Metadata a page states outside its meta tags, as ``(meta name, value)``: the
     publication date of a JSON-LD ``<script>`` under the meta names that say the same
-    (``datepublished``, ``pubdate``), and the ``<!--enpproperty ...-->`` comment of the
-    Founder CMS (``enp:date``, ``enp:title``), which many Chinese newspaper and
-    government sites print above the body."""
+    (``datepublished``, ``pubdate``), and the ``<!--enpproperty ...-->`` (or
+    ``mpproperty``) comment of the Founder CMS (``enp:date``, ``enp:title``), which many
+    Chinese newspaper and government sites print around the body."""
     text = el.text
     if not text:
         return []
     if el.tag is etree.Comment:
-        if not text.startswith("enpproperty"):
+        if not text.startswith(("enpproperty", "mpproperty")):
             return []
         return [(f"enp:{name}", html_lib.unescape(value))
                 for name, value in _ENP_PROPERTY.findall(text)]

@@ -31,6 +31,7 @@ __all__ = ["TitleChoice", "appended_names", "choose_title", "clean_meta_title",
 # Separators that join the headline and the site's or column's name in <title>.
 SEPARATORS = re.compile(r"\s*(?:_+|\||｜|—+|－|--?|–|::|：：)\s*|\s+-\s+")
 _TAGS = re.compile(r"<[^>]*>")
+_FULL_WIDTH_GAP = re.compile(r"\s*(—+|[，。：；！？、（）《》“”「」])\s*")
 _CRUMB = re.compile(r">|＞|»|›|→|当前位置|您的位置|你的位置|所在位置")
 _ELLIPSIS = re.compile(r"(?:\.{2,}|…+|。{3,})$")
 _ADDRESS = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)+/?$", re.ASCII)  # blog.example.com
@@ -64,7 +65,9 @@ def clean_meta_title(value: str | None) -> str:
         return ""
     text = html_lib.unescape(value)
     if "<" in text:
-        text = _TAGS.sub(" ", text)
+        # A blank where a tag was, except beside full-width punctuation, which Chinese
+        # sets without one: ``力量<div>——热烈祝贺</div>`` → ``力量——热烈祝贺``.
+        text = _FULL_WIDTH_GAP.sub(r"\1", _TAGS.sub(" ", text))
     return normalize_space(text)
 
 
@@ -85,8 +88,9 @@ def strip_suffix(title: str, names: frozenset[str], headline: str | None = None)
 
     With a confirmed ``headline`` everything after it goes.  Without one, trailing parts
     go while they are a known site name, a web address, or read like a name (short, no
-    sentence punctuation, shorter than what stays): ``标题_要闻_电影网_1905.com`` →
-    ``标题``; then a first part that is a known site name (``某某网-标题``).
+    sentence punctuation, shorter than what stays; after a dash rule ``——``, which sets
+    off subtitles, only a known name): ``标题_要闻_电影网_1905.com`` → ``标题``; then a
+    first part that is a known site name (``某某网-标题``).
     """
     title = normalize_space(title)
     if headline:
@@ -101,9 +105,9 @@ def strip_suffix(title: str, names: frozenset[str], headline: str | None = None)
         head, tail = title[: last.start()].strip(), title[last.end():].strip()
         if not head or not tail:
             break
-        if compact_key(tail) not in names and not _name_like(tail, head) and not _ADDRESS.match(
-            tail
-        ):
+        known = compact_key(tail) in names or _ADDRESS.match(tail)
+        # A dash rule (——) sets a subtitle off more often than a name: only a known one goes.
+        if not known and ("—" in last.group() or not _name_like(tail, head)):
             break
         title = head
     first = SEPARATORS.search(title)
