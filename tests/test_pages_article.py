@@ -181,6 +181,31 @@ def test_unknown_template_parses_by_text_anchors() -> None:
     assert "主办单位" not in raw.body_html
 
 
+def test_without_a_template_the_body_is_the_container_of_its_paragraphs() -> None:
+    from pipelines.cleaning import clean_article
+
+    url = "https://news.example.com/c/7kKf6Jv7g1o"
+    para = "“我的名字叫紫禁城，快要600岁了，这上元的夜啊，总是让我沉醉，这么久了却从未停止。”"
+    later = "明代宫中过上元节，皇帝后妃大多会在乾清宫赏灯，清宫上元节项目则更为繁复。"
+    poem = "".join(f"<p>{line}</p>" for line in (
+        "有灯无月不娱人，有月无灯不算春。", "春到人间人似玉，灯烧月下月如怠。",
+        "满街珠翠游村女，沸地笙歌赛社神。", "不展芳尊开口笑，如何消得此良辰。"))
+    head = "<html><body><div class='nav'><a href='/'>首页</a></div><h1>故宫元宵</h1>"
+    # Paragraphs around a quoted poem that holds more prose than any one of them.
+    html = (f"{head}<div class='text'><p>{para}</p><blockquote>{poem}</blockquote>"
+            f"<p>{later}</p></div>")
+    raw = parse_article(html, url, LZTZ)
+    body = clean_article(raw, LZTZ).body_text
+    assert raw.template == "unknown" and para in body and later in body
+    assert "有灯无月不娱人" in body
+    # Paragraphs as <div>s of text alone, in a container hidden until a script shows it.
+    html = (f"{head}<div id='js_content' style='visibility: hidden;'>"
+            + "".join(f"<div class='qnt-p'>第{n}段。{para}</div>" for n in range(3))
+            + "</div></body></html>")
+    body = clean_article(parse_article(html, url, LZTZ), LZTZ).body_text
+    assert all(f"第{n}段" in body for n in range(3))
+
+
 def test_lone_column_heading_of_the_older_rendering() -> None:
     html = """<html><body><div class="lanmu">时政聚焦</div><h2>会议召开</h2>
     <div>发布日期：2026-02-25</div><div id="Zoom"><p>正文。</p></div></body></html>"""

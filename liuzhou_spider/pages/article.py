@@ -10,6 +10,7 @@ be re-run on stored raw articles.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from collections.abc import Mapping
@@ -35,6 +36,7 @@ from liuzhou_spider.pages.registrations import registrations_in
 from liuzhou_spider.pages.selectors import PageSelectors
 from liuzhou_spider.pages.text import (
     BLOCK_TAGS,
+    HIDDEN_STYLE,
     absolute,
     decode_html,
     find_images,
@@ -557,20 +559,44 @@ def _outlet_near(el: etree._Element | None) -> str | None:
 
 
 def _density_region(root: etree._Element) -> etree._Element | None:
-    """The element holding most of the page's Chinese paragraph text (no selectors)."""
+    """The element holding most of the page's Chinese paragraph text (no selectors): the
+    container of its paragraphs, whether they are ``<p>`` or ``<div>`` of text alone."""
     scores: dict[etree._Element, int] = {}
+    leaves: dict[etree._Element, bool] = {}
     for node in _BODY_TEXTS(root):
         count = _CJK.subn("", node)[1]  # a count, without a list of characters
         if count < 2:
             continue
         block = _block_ancestor(node.getparent())
-        target = block.getparent() if block.tag in _PARAGRAPH_TAGS else block
+        if block not in leaves:  # a <div> holding text only is a paragraph too
+            leaves[block] = block.tag == "div" and not any(
+                isinstance(el.tag, str) and el.tag in BLOCK_TAGS for el in block.iterdescendants()
+            )
+        paragraph = block.tag in _PARAGRAPH_TAGS or leaves[block]
+        target = block.getparent() if paragraph else block
         if target is None:
             target = block
         scores[target] = scores.get(target, 0) + count
     if not scores:
         return None
-    return max(scores.items(), key=lambda pair: pair[1])[0]
+    return max(_nested_prose(scores).items(), key=lambda pair: pair[1])[0]
+
+
+def _nested_prose(scores: dict[etree._Element, int]) -> dict[etree._Element, int]:
+    """Each container's prose with that of containers inside it (a quoted poem in a
+    ``<blockquote>``, a second ``<div>`` of paragraphs) added, where the outer one holds
+    prose of its own too: a third of the inner one's at least.  A wrapper holding only
+    a heading above the body does not swallow it."""
+    totals = dict(scores)
+    nested = []
+    for el in scores:
+        outer = next((a for a in el.iterancestors() if a in scores), None)
+        if outer is not None:
+            nested.append((sum(1 for _ in el.iterancestors()), el, outer))
+    for _, el, outer in sorted(nested, key=lambda n: -n[0]):  # innermost first
+        if 3 * scores[outer] >= totals[el]:
+            totals[outer] += totals[el]
+    return totals
 
 
 def _body_region(
@@ -598,6 +624,16 @@ def _body_region(
         order = _document_order(page.root, [f[3] for f in (best, *separate)])
         best = min((best, *separate), key=lambda f: order[f[3]])
     return best[2], best[3]
+
+
+def _region_html(region: etree._Element) -> str:
+    """The body region's markup.  A region hidden by its own style, which the page's
+    script reveals (WeChat's ``#js_content``), is shown: it was chosen for its prose."""
+    style = region.get("style")
+    if style and HIDDEN_STYLE.search(style):
+        region = copy.deepcopy(region)  # the page's tree is only read
+        del region.attrib["style"]
+    return lxml_html.tostring(region, encoding="unicode", with_tail=False)
 
 
 def _disjoint(a: etree._Element, b: etree._Element) -> bool:
@@ -793,10 +829,7 @@ def article_in(
         column_heading=_column_heading(title_el),
         nav_column_path=menu_path,
         nav_column_gap=menu_gap,
-        body_html=(
-            lxml_html.tostring(region, encoding="unicode", with_tail=False)
-            if region is not None else None
-        ),
+        body_html=_region_html(region) if region is not None else None,
         images=[Image(f.url, f.caption) for f in find_images(region_lines, url)],
         attachments=_attachments(root, region, url, profile),
         meta=meta,

@@ -42,7 +42,7 @@ _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\ufeff"
 _ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 # The full-width marks of Chinese prose that NFKC changes, each with its NFKD form.
 _WIDE_MARKS = tuple((c, unicodedata.normalize("NFKD", c)) for c in "，：；！？（）％")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PRUNE_XPATH = etree.XPath(
     "//script|//style|//noscript|//template|//iframe|//object|//embed|//form|//input"
     "|//button|//select|//textarea|//svg|//canvas|//link|//meta|//comment()"
@@ -178,7 +178,7 @@ def parse_fragment(markup: str | None) -> html.HtmlElement:
 def prune(root: etree._Element) -> None:
     """Drop what a reader never sees: scripts, styles, comments, forms, hidden elements."""
     doomed = list(_PRUNE_XPATH(root))
-    doomed += [el for el in _STYLED_XPATH(root) if _HIDDEN_STYLE.search(el.get("style", ""))]
+    doomed += [el for el in _STYLED_XPATH(root) if HIDDEN_STYLE.search(el.get("style", ""))]
     for el in doomed:
         if el is not root:
             drop_keep_tail(el)

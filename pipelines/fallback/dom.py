@@ -14,7 +14,12 @@ import re
 
 from lxml import etree, html
 
-from liuzhou_spider.pages.text import drop_keep_tail, empty_void_elements, without_document_end
+from liuzhou_spider.pages.text import (
+    HIDDEN_STYLE,
+    drop_keep_tail,
+    empty_void_elements,
+    without_document_end,
+)
 
 # Never text of the article, whatever the page.
 _DROP_TAGS = (
@@ -49,7 +54,6 @@ LIKELY = re.compile(
     r"(?:^|[\s_-])(?:zw|nr|wz|con|cont|news)(?:$|[\s_-])",
     re.I,
 )
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _PARSER = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 
@@ -78,7 +82,7 @@ def _is_hidden(el: etree._Element) -> bool:
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
     style = el.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+    return bool(style and HIDDEN_STYLE.search(style))
 
 
 def _text_len(el: etree._Element) -> int:
