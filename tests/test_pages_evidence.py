@@ -199,6 +199,7 @@ def test_an_unlabelled_outlet_beside_the_date_is_the_source() -> None:
     ("稿件来源： 河北日报", "河北日报"),
     ("原创：39健康网2024-04-23 12:27:25", "39健康网"),
     ("2005年3月11日12:12 来源：[ 人民网 ]", "人民网"),
+    ("来源于： 东区办事处", "东区办事处"),
     ("作者： size=\"20\" 来源： size=\"20\" 发布日期：", None),  # a template's empty field
     ("发布时间：2024-05-10", None),
 ])
@@ -215,6 +216,8 @@ def test_labelled_sources(text: str, source: str | None) -> None:
     ("http://www.sina.net 2005年03月21日 11:21 《理财周刊》", "理财周刊"),
     ("2024-05-13 06:15 发布于：北京市", None),  # where the account posted from
     ("2004年10月21日14:18 我来说两句(0)", None),
+    ("2019-05-17 · 苏皖城市报道", "苏皖城市报道"),
+    ("发布日期：2019-09-23 14:34:05 所属分类： 头条", None),  # a category, not an outlet
 ])
 def test_outlets_beside_a_date(text: str, outlet: str | None) -> None:
     found = find_date(text)
@@ -289,6 +292,8 @@ def test_an_unlabelled_breadcrumb_gives_the_column(crumb: str, column: list[str]
     ("<span>当前位置：</span><span><a href='/'>首页</a>/<a href='/yw/'>要闻动态</a>/"
      "<a href='/yw/jr/'>今日关注</a></span>", ["要闻动态", "今日关注"]),
     ("您当前所在位置：<a href='/'>首页</a> &gt; <a href='/xw/'>新闻</a>", ["新闻"]),
+    ("<h2>您的当前位置：<a href='/xw/'>新闻</a>&nbsp;&gt;&nbsp;<a href='/xw/wh/'>武汉</a></h2>",
+     ["新闻", "武汉"]),
 ])
 def test_a_labelled_breadcrumb_in_any_wording_and_with_any_separator(
     crumb: str, column: list[str]
@@ -364,3 +369,22 @@ def test_a_labelled_date_under_the_body_when_the_page_shows_none_above() -> None
     assert (clean.published_at, raw.published_from) == ("2019-09-24T17:08:00+08:00",
                                                          "labelled_line")
     assert clean.source == "科普中国-科学原理"
+
+
+def test_microdata_and_government_date_metas() -> None:
+    html = page("<title>标题一二三四</title>"
+                "<meta itemprop='datePublished' content='2019-10-08 12:00:57'>",
+                "<h1>标题一二三四</h1>")
+    assert read(html)[1].published_at == "2019-10-08T12:00:57+08:00"
+    html = page("<title>标题一二三四</title>"
+                "<meta name='firstpublishedtime' content='2007-08-20-23:59:59'>",
+                "<h1>标题一二三四</h1>")
+    assert read(html)[1].published_at == "2007-08-20T00:00:00+08:00"
+
+
+def test_an_advertisements_label_above_the_title_is_no_column() -> None:
+    html = page("<title>阿里发布最强AI芯片</title>",
+                "<div class='column-ad'><div class='ad-title'>广告</div></div>"
+                "<div class='cover-text'><h4>阿里发布最强AI芯片</h4>"
+                "<div><span>时间：2019-09-25</span></div></div>")
+    assert read(html)[1].column == []

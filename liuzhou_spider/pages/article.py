@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -72,8 +73,10 @@ GOV_META = (
 )
 _GOV_META_BY_LOWER = {name.lower(): name for name in GOV_META}
 
-# 当前位置, 您的位置, 您现在的位置, 所在位置, 您所在的位置, 您当前所在位置 ...
-_CRUMB_LABEL = r"(?:(?:您|你)(?:现在|当前|目前)?(?:所在)?的?|当前(?:所在)?的?|所在的?)位置"
+# 当前位置, 您的位置, 您现在的位置, 所在位置, 您所在的位置, 您的当前位置 ...
+_CRUMB_LABEL = (
+    r"(?:(?:您|你)的?(?:现在|当前|目前)?(?:所在)?的?|当前(?:所在)?的?|所在的?)位置"
+)
 _BREADCRUMB_ANCHOR = re.compile(rf"^\s*{_CRUMB_LABEL}\s*[:：]?")
 _CRUMB_LABEL_IN = re.compile(_CRUMB_LABEL)
 _CRUMB_SEPARATORS = re.compile(r"\s*(?:>|＞|»|›|→|&gt;)\s*")
@@ -142,9 +145,9 @@ def gov_meta(metas: Mapping[str, str]) -> dict[str, str]:
 
 
 def page_metas(root: etree._Element) -> dict[str, str]:
-    """Every named meta of the page (first value of each), by lower-cased name or property;
-    then what ``hidden_metas`` finds (JSON-LD, the Founder CMS comment) where no meta tag
-    says it."""
+    """Every named meta of the page (first value of each), by lower-cased name, property
+    or microdata ``itemprop``; then what ``hidden_metas`` finds (JSON-LD, the Founder CMS
+    comment) where no meta tag says it."""
     found: dict[str, str] = {}
     hidden: list[tuple[str, str]] = []
     # One walk, filtered by tag in C: cheaper than an XPath.
@@ -152,7 +155,7 @@ def page_metas(root: etree._Element) -> dict[str, str]:
         if el.tag != "meta":
             hidden += hidden_metas(el)
             continue
-        name = (el.get("name") or el.get("property") or "").strip().lower()
+        name = (el.get("name") or el.get("property") or el.get("itemprop") or "").strip().lower()
         value = normalize_space(el.get("content"))
         if name and value and name not in found:
             found[name] = value
@@ -463,12 +466,22 @@ def _column_heading(title_el: etree._Element | None) -> str | None:
             text = text_of(prev)
             if 0 < len(text) <= _HEADING_MAX and _CJK.search(text) and not _NOT_A_NAME.search(
                 text
-            ):
+            ) and not _is_advert(prev):
                 return text
             if text:
                 return None
         node = node.getparent()
     return None
+
+
+_ADVERT = re.compile(r"(?:^|[-_\s])(?:ad|ads|advert\w*|banner|guanggao|gg)(?:$|[-_\s\d])", re.I)
+
+
+def _is_advert(el: etree._Element) -> bool:
+    """An advertisement's label (``<div class="ad-title">广告</div>``): no column name."""
+    return any(_ADVERT.search(f"{e.get('class') or ''} {e.get('id') or ''}")
+               for e in (el, *el.iterdescendants(), *itertools.islice(el.iterancestors(), 3))
+               if isinstance(e.tag, str))
 
 
 def _refines(meta: FoundDate, shown: FoundDate) -> bool:

@@ -36,7 +36,7 @@ __all__ = [
 _DATE_METAS = (
     "pubdate", "publishdate", "article:published_time", "og:release_date", "og:time",
     "published_time", "publish_time", "datepublished", "dc.date", "dcterms.created",
-    "enp:date",
+    "firstpublishedtime", "apub:time", "enp:date",
 )
 # JSON-LD publication dates: schema.org's, and the ``pubDate`` of the structured data
 # Chinese sites write for Baidu.  Read by pattern: such blocks are often not valid JSON.
@@ -46,21 +46,26 @@ _LINKED_DATA_DATE = re.compile(r'"(datePublished|pubDate)"\s*:\s*"([^"]{8,40})"'
 _ENP_PROPERTY = re.compile(r"<(?:founder-)?(date|title)>\s*([^<]{1,300}?)\s*</(?:founder-)?\1>")
 _SOURCE_METAS = ("contentsource", "source", "article:author")
 # 原创： ("original to") names the outlet that wrote it; without a colon 原创 is a badge.
-_SOURCE_LABEL = re.compile(r"(?:(?:来源|稿源|出处|出所)(?:\s*[:：]|于)|原创\s*[:：])\s*")
+_SOURCE_LABEL = re.compile(
+    r"(?:(?:来源|稿源|出处|出所)(?:于\s*[:：]?|\s*[:：])|原创\s*[:：])\s*"
+)
 # The value, past an opening bracket (``来源：[ 人民网 ]``), up to a blank, a bracket or the
 # next label.
 _SOURCE_VALUE = re.compile(
     r"[\[【(（「]?\s*([^\s|｜丨]+?)(?=$|\s|[|｜丨【\[（(\]】)）」]|\d{4}\s*[-/.年]|浏览|点击|阅读|作者"
     r"|编辑|责编|发布|字号|字体|时间|日期)"
 )
+_PUNCTUATION = " :：,，;；.。、|｜"  # left at a value's ends by a label or a list
 # What a template printed where its source field was empty: markup, not a name.
 _MARKUP = re.compile(r"[=<>\"]")
 _LINE_LIMIT = 200  # an info line is short; a longer block is the body
+# Labels with their values (a label's value is never the next label), page controls.
 _NOISE = re.compile(
     r"(?:(?:作者|编辑|责编|记者|通讯员|摄影|来源|出处|时间|日期|发布时间|发布日期|发稿时间|浏览次数"
-    r"|点击数|阅读数|字号|字体)\s*[:：]\s*\S*|作者|编辑|责编|记者|字号|字体|分享|打印|收藏|举报|评论|\S*说两句"
+    r"|点击数|阅读数|字号|字体|所属分类|分类|所属栏目|栏目|标签|关键词|关键字|访问量|阅读量)"
+    r"\s*[:：]\s*(?!\S*[:：])\S*|作者|编辑|责编|记者|字号|字体|分享|打印|收藏|举报|评论|\S*说两句"
     r"|(?:发布于|来自|IP属地)\s*[:：]?\s*\S*|参与\S*|"
-    r"浏览\S*|点击\S*|阅读\S*|[|｜丨/:：()（）\[\]【】+])"
+    r"浏览\S*|点击\S*|阅读\S*|[|｜丨/:：()（）\[\]【】+·•])"
 )
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)  # the site's own address
 _OUTLET = re.compile(r"^[\u4e00-\u9fffA-Za-z·－-]{2,16}$")
@@ -119,8 +124,9 @@ def labelled_source(text: str) -> str | None:
     """The value after a 来源 label in a short line."""
     for label in _SOURCE_LABEL.finditer(text):
         value = _SOURCE_VALUE.match(text, label.end())
-        if value and value.group(1).strip() and not _MARKUP.search(value.group(1)):
-            return value.group(1).strip()
+        found = value.group(1).strip(_PUNCTUATION) if value else ""
+        if found and not _MARKUP.search(found):
+            return found
     return None
 
 
