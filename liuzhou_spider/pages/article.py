@@ -92,6 +92,7 @@ _INLINE_LIMIT = 200  # an info line or breadcrumb is short; a longer block is th
 _LINE_ABOVE_MAX = 100  # a title in a plain element above the info line is a line
 _HEADING_MAX = 16  # a lone column heading (second rendering) is a few characters
 _CRUMB_NAME_MAX = 20  # each name of a breadcrumb is a few words
+_LABELLED_LINES_MAX = 50  # labelled date lines looked at under the body (a page has few)
 _CRUMB_PUNCTUATION = " /|｜·>»"  # separators left at a name's ends when CSS draws none
 _NOT_A_NAME = re.compile(r"[\d:：>＞»。，,]")  # dates, labels, crumbs, sentences
 
@@ -345,9 +346,8 @@ def _labelled_date_elsewhere(
 ) -> FoundDate | None:
     """The first short line labelled 发布时间/日期/时间 with a date, outside the body and the
     page's footer: some templates print it under the body, apart from the source line."""
-    for node in _INFO_TEXTS(root):
-        if not _DATE_ANCHOR.search(node):
-            continue
+    labelled = (node for node in _INFO_TEXTS(root) if _DATE_ANCHOR.search(node))
+    for node in itertools.islice(labelled, _LABELLED_LINES_MAX):
         el = node.getparent()
         if (region is not None and (el is region or _within(el, region))) or any(
             _is_page_chrome(a) for a in (el, *el.iterancestors())
