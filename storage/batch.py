@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Column, Table, and_, delete, insert, or_, select
@@ -67,6 +68,12 @@ class SiteConflict(ValueError):
 def to_json(value: Any) -> str:
     """JSON as stored in text columns: UTF-8 characters kept readable."""
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def column_rows(article_id: str, column: Sequence[str]) -> list[dict[str, Any]]:
+    """The ``article_columns`` rows of one article's column path, a level each."""
+    return [{"article_id": article_id, "level": level, "name": name}
+            for level, name in enumerate(column)]
 
 
 def _earliest(current: str | None, new: str) -> str:
@@ -240,9 +247,8 @@ class Batch:
             execute(insert(ARTICLE_VERSIONS), self.versions)
         if self.replaced:
             execute(delete(ARTICLE_COLUMNS).where(ARTICLE_COLUMNS.c.article_id.in_(self.replaced)))
-        columns = [{"article_id": article_id, "level": level, "name": name}
-                   for article_id, column in self.columns.items()
-                   for level, name in enumerate(column)]
+        columns = [row for article_id, column in self.columns.items()
+                   for row in column_rows(article_id, column)]
         if columns:
             execute(insert(ARTICLE_COLUMNS), columns)
 

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from liuzhou_spider.items import KnownArticle, Member, MergeDecision, Observation, PageFetch
-from storage.batch import Batch, to_json
+from storage.batch import Batch, column_rows, to_json
 from storage.export import site_names
 from storage.models import (
     COLUMN_SEPARATOR,
@@ -378,9 +378,7 @@ class Repository:
                                     .values(column_path=COLUMN_SEPARATOR.join(now)))
                     session.execute(delete(ArticleColumn)
                                     .where(ArticleColumn.article_id == article_id))
-                    session.execute(insert(ArticleColumn), [
-                        {"article_id": article_id, "level": level, "name": name}
-                        for level, name in enumerate(now)])
+                    session.execute(insert(ArticleColumn), column_rows(article_id, now))
                 changed += len(done)
         return changed
 

@@ -214,7 +214,7 @@ def column_names(el: etree._Element) -> list[str]:
 
 
 def _crumb_items(el: etree._Element) -> list[etree._Element]:
-    return [li for li in el.iter("li")] or [a for a in el.iter("a")]
+    return list(el.iter("li")) or list(el.iter("a"))
 
 
 def _crumb_shaped(el: etree._Element) -> bool:
