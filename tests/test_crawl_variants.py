@@ -41,3 +41,29 @@ def test_variant_portal_crawls_to_its_ground_truth(variant_portal: Path, tmp_pat
     assert any(page["template"] == "table" for page in truth["pages"])
     problems = compare(exported(db_url), truth["articles"])
     assert {kind: found[:3] for kind, found in problems.items() if found} == {}
+
+
+@pytest_twisted.inlineCallbacks
+def test_column_paths_that_cannot_be_settled_make_the_run_partial(  # type: ignore[no-untyped-def]
+    variant_portal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from liuzhou_spider.pages.learned import LearnedSite
+    from storage.repository import Repository
+
+    def refuse(self, settled, *, site):  # type: ignore[no-untyped-def]
+        raise OSError("disk full")
+
+    # Whichever order the crawl met the pages in, there is a path to settle.
+    found = LearnedSite.settled_columns
+    monkeypatch.setattr(LearnedSite, "settled_columns",
+                        lambda self: found(self) or {"http://x/a/b/t1.html": (["b"], ["a", "b"])})
+    monkeypatch.setattr(Repository, "settle_columns", refuse)
+    with serve_portal(variant_portal) as portal:
+        db_url = f"sqlite:///{tmp_path / 'unsettled.db'}"
+        crawler = yield run_crawl_deferred(crawl_options(portal, db_url))
+    stats = crawler.stats.get_stats()
+    outcome = assess(stats, stats["finish_reason"])
+    # The paths stay as read, and the run says a write failed instead of success.
+    assert stats.get("liuzhou/columns_settled") is None
+    assert outcome.status == "partial" and stats["liuzhou/write_errors"] == 1
+    assert exported(db_url)  # what was stored stays
